@@ -1,0 +1,27 @@
+package io.centraal.scoring.run;
+
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The Spark settings every centraal session needs, whoever builds it (a job's main, a test).
+ * The master is never set here: spark-submit (or the local launcher) decides it.
+ */
+public final class SparkSessions {
+  private SparkSessions() {}
+
+  /** Adds Delta Lake and the parser/time settings the stages rely on. */
+  public static SparkSession.Builder configure(SparkSession.Builder builder) {
+    return builder
+        .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+        // Dates and timestamps are parsed with java.time patterns; unparsable values become null
+        // and are quarantined by the validators, instead of failing the whole job.
+        .config("spark.sql.legacy.timeParserPolicy", "CORRECTED")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.ansi.enabled", "false")
+        // Re-running a date must replace exactly that date; keep Delta's check that rows written
+        // with replaceWhere match the predicate.
+        .config("spark.databricks.delta.replaceWhere.constraintCheck.enabled", "true")
+        .config("spark.databricks.delta.schema.autoMerge.enabled", "false");
+  }
+}

@@ -1,0 +1,56 @@
+package io.centraal.scoring.schema;
+
+/**
+ * Columns of the gold {@code customer_scores} table (DESIGN.md, "Output contract").
+ * Horizon-dependent columns carry the horizon label, e.g. {@code clv_12m}; the horizon, unit and
+ * discount rate are stated in the table properties.
+ */
+public final class ScoreColumns {
+  private ScoreColumns() {}
+
+  public static final String CUSTOMER_KEY = FeatureColumns.CUSTOMER_KEY;
+  public static final String AS_OF_DATE = FeatureColumns.AS_OF_DATE;
+  public static final String RUN_ID = "run_id";
+  public static final String CLV_MODEL_VERSION = "clv_model_version";
+  public static final String CHURN_MODEL_VERSION = "churn_model_version";
+  public static final String INFLUENCE_MODEL_VERSION = "influence_model_version";
+
+  // RFM.
+  public static final String RFM_R = "rfm_r";
+  public static final String RFM_F = "rfm_f";
+  public static final String RFM_M = "rfm_m";
+  public static final String RFM_SEGMENT = "rfm_segment";
+
+  // BTYD / CLV.
+  public static final String P_ALIVE = "p_alive";
+  public static final String EXPECTED_AVG_SPEND = "expected_avg_spend";
+  public static final String CLV_TIER = "clv_tier";
+
+  /** Expected number of purchases over the horizon, e.g. {@code expected_purchases_12m}. */
+  public static String expectedPurchases(String horizonLabel) {
+    return "expected_purchases_" + horizonLabel;
+  }
+
+  /** Discounted customer lifetime value over the horizon, e.g. {@code clv_12m}. */
+  public static String clv(String horizonLabel) {
+    return "clv_" + horizonLabel;
+  }
+
+  // Churn.
+  public static final String CHURN_RISK = "churn_risk";
+  public static final String CHURN_BAND = "churn_band";
+
+  // Influence and its components (each a 0..1 percentile rank before weighting).
+  public static final String INFLUENCE_SCORE = "influence_score";
+  public static final String INFLUENCE_TIER = "influence_tier";
+  public static final String INF_REVIEWS = "influence_reviews";
+  public static final String INF_REACH = "influence_reach";
+  public static final String INF_REFERRALS = "influence_referrals";
+  public static final String INF_ADVOCACY = "influence_advocacy";
+  public static final String ADVOCACY = "advocacy";
+  public static final String FOLLOWER_PAGERANK = "follower_pagerank";
+
+  // Combined.
+  public static final String VALUE_QUADRANT = "value_quadrant";
+  public static final String RISK_FLAG = "risk_flag";
+}
