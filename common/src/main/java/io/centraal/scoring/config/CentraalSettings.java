@@ -1,0 +1,166 @@
+package io.centraal.scoring.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigObject;
+import io.centraal.scoring.schema.SourceContract;
+import io.centraal.scoring.schema.SourceContracts;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Every setting a job needs, typed and validated eagerly from the resolved config: a job never
+ * reads a raw {@link Config}. Built once in {@code main}; a bad value fails before Spark starts.
+ */
+public record CentraalSettings(
+    Paths paths,
+    TimeUnit timeUnit,
+    Map<String, SourceSettings> sources,
+    Ingest ingest,
+    Features features,
+    Churn churn,
+    Export export,
+    Config raw) {
+
+  /** Model time unit of the BTYD summary. */
+  public enum TimeUnit {
+    DAYS(1.0), WEEKS(7.0);
+    public final double days;
+
+    TimeUnit(double days) {
+      this.days = days;
+    }
+  }
+
+  /** Table locations, all below one data directory. */
+  public record Paths(String dataDir) {
+    public String bronze(String table) {
+      return dataDir + "/bronze/" + table;
+    }
+
+    public String silver(String table) {
+      return dataDir + "/silver/" + table;
+    }
+
+    public String gold(String table) {
+      return dataDir + "/gold/" + table;
+    }
+
+    public String exports(String name) {
+      return dataDir + "/exports/" + name;
+    }
+
+    public String models(String name) {
+      return dataDir + "/models/" + name;
+    }
+
+    public String raw() {
+      return dataDir + "/raw";
+    }
+  }
+
+  public record Ingest(double maxRejectShare, LocalDate timestampFloor, List<String> currencies,
+                       int ratingMin, int ratingMax, double maxAbsAmount) {}
+
+  public record Features(double reviewHalfLifeDays, int referralWindowDays) {}
+
+  public record Churn(int windowDays, int minClassExamples, int maxIter, double regParam,
+                      double bandMedium, double bandHigh) {}
+
+  public record Export(List<String> marketingFormats) {}
+
+  /** Builds the typed settings from a config loaded by {@link ConfigLoader}. */
+  public static CentraalSettings from(Config root) {
+    Config c = root.getConfig(ConfigLoader.ROOT);
+    try {
+      Map<String, SourceSettings> sources = new LinkedHashMap<>();
+      for (SourceContract contract : SourceContracts.ALL) {
+        sources.put(contract.name(), source(c.getConfig("sources." + contract.name()), contract));
+      }
+      return new CentraalSettings(
+          new Paths(c.getString("paths.data-dir")),
+          enumValue(c, "time-unit", TimeUnit.class),
+          Map.copyOf(sources),
+          new Ingest(fraction(c, "ingest.max-reject-share"), date(c, "ingest.timestamp-floor"),
+              List.copyOf(c.getStringList("ingest.currencies")), c.getInt("ingest.rating-min"),
+              c.getInt("ingest.rating-max"), positive(c, "ingest.max-abs-amount")),
+          new Features(positive(c, "features.review-half-life-days"),
+              (int) positive(c, "features.referral-window-days")),
+          new Churn((int) positive(c, "score.churn.window-days"), c.getInt("score.churn.min-class-examples"),
+              c.getInt("score.churn.max-iter"), c.getDouble("score.churn.reg-param"),
+              fraction(c, "score.churn.band-medium"), fraction(c, "score.churn.band-high")),
+          new Export(List.copyOf(c.getStringList("export.marketing-formats"))),
+          root);
+    } catch (ConfigException e) {
+      throw new InvalidConfigException("invalid config: " + e.getMessage(), e);
+    }
+  }
+
+  private static SourceSettings source(Config s, SourceContract contract) {
+    String format = s.getString("format");
+    if (!List.of("csv", "json", "parquet", "delta").contains(format)) {
+      throw new InvalidConfigException("centraal.sources." + contract.name() + ".format: '" + format
+          + "' is not one of csv, json, parquet, delta");
+    }
+    Map<String, String> columns = strings(s, "columns");
+    Map<String, String> constants = strings(s, "constants");
+    Map<String, String> expressions = strings(s, "expressions");
+    for (Map<String, String> m : List.of(columns, constants, expressions)) {
+      for (String field : m.keySet()) {
+        if (contract.fields().stream().noneMatch(f -> f.name().equals(field))) {
+          throw new InvalidConfigException("centraal.sources." + contract.name() + ": '" + field
+              + "' is not a field of the " + contract.name() + " contract; fields are "
+              + contract.fields().stream().map(SourceContract.Field::name).toList());
+        }
+      }
+    }
+    return new SourceSettings(contract.name(), s.getBoolean("enabled"), format, s.getString("path"),
+        strings(s, "options"), columns, constants, expressions, s.getString("timestamp-format"));
+  }
+
+  private static Map<String, String> strings(Config s, String path) {
+    ConfigObject obj = s.getObject(path);
+    Map<String, String> out = new TreeMap<>();
+    obj.keySet().forEach(k -> out.put(k, String.valueOf(obj.get(k).unwrapped())));
+    return Map.copyOf(out);
+  }
+
+  private static <E extends Enum<E>> E enumValue(Config c, String path, Class<E> type) {
+    String value = c.getString(path);
+    try {
+      return Enum.valueOf(type, value.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigException("centraal." + path + ": '" + value + "' is not one of "
+          + java.util.Arrays.toString(type.getEnumConstants()).toLowerCase(java.util.Locale.ROOT));
+    }
+  }
+
+  private static double fraction(Config c, String path) {
+    double v = c.getDouble(path);
+    if (!(v >= 0 && v <= 1)) {
+      throw new InvalidConfigException("centraal." + path + " = " + v + " must be between 0 and 1");
+    }
+    return v;
+  }
+
+  private static double positive(Config c, String path) {
+    double v = c.getDouble(path);
+    if (!(v > 0)) {
+      throw new InvalidConfigException("centraal." + path + " = " + v + " must be positive");
+    }
+    return v;
+  }
+
+  private static LocalDate date(Config c, String path) {
+    String v = c.getString(path);
+    try {
+      return LocalDate.parse(v);
+    } catch (DateTimeParseException e) {
+      throw new InvalidConfigException("centraal." + path + " = '" + v + "' is not a date (yyyy-MM-dd)");
+    }
+  }
+}

@@ -1,0 +1,31 @@
+package io.centraal.scoring.dq;
+
+/** Why a row was quarantined. Stored as text in the quarantine table; names are part of the contract. */
+public enum ReasonCode {
+  /** A required field is null or empty after mapping. */
+  MISSING_REQUIRED,
+  /** A numeric field holds text that is not a number (or not a whole number where one is needed). */
+  UNPARSABLE_NUMBER,
+  /** A timestamp field does not match the configured pattern or is not a real date. */
+  UNPARSABLE_TIMESTAMP,
+  /** A boolean field is not one of true/false/1/0/yes/no. */
+  UNPARSABLE_BOOLEAN,
+  /** An amount is NaN or infinite. */
+  NOT_FINITE,
+  /** An amount's absolute value exceeds centraal.ingest.max-abs-amount. */
+  AMOUNT_OUT_OF_RANGE,
+  /** The event happened after the as-of date: it cannot be known at that date. */
+  TS_AFTER_AS_OF,
+  /** The event is older than centraal.ingest.timestamp-floor (e.g. 0001-01-01 placeholders). */
+  TS_BEFORE_FLOOR,
+  /** Another row in the same input has the same natural key; the first (by file, then content) is kept. */
+  DUPLICATE_KEY,
+  /** The currency is not in centraal.ingest.currencies. */
+  UNKNOWN_CURRENCY,
+  /** The rating is outside [rating-min, rating-max]. */
+  RATING_OUT_OF_RANGE,
+  /** A count is negative, or helpful votes exceed total votes. */
+  INVALID_COUNT,
+  /** The reader could not parse the record at all (malformed JSON line, broken CSV quoting). */
+  MALFORMED_RECORD
+}

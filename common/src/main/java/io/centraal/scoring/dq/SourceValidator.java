@@ -1,0 +1,245 @@
+package io.centraal.scoring.dq;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.filter;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.lower;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.to_json;
+import static org.apache.spark.sql.functions.to_timestamp;
+import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.when;
+
+import io.centraal.scoring.config.SourceSettings;
+import io.centraal.scoring.io.SourceReader;
+import io.centraal.scoring.run.InvalidInputException;
+import io.centraal.scoring.schema.InputColumns.Audience;
+import io.centraal.scoring.schema.InputColumns.Reviews;
+import io.centraal.scoring.schema.InputColumns.Transactions;
+import io.centraal.scoring.schema.SourceContract;
+import io.centraal.scoring.schema.SourceContracts;
+import java.sql.Timestamp;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+
+/**
+ * Maps a raw source onto its canonical contract and splits it into valid and quarantined rows.
+ *
+ * <p>Every canonical field is taken from the user's column (config {@code columns}, default the
+ * same name), a constant, or a SQL expression, then parsed to the contract type. Each rule that a
+ * row breaks adds an entry {@code (rule, column, value)} to {@link #ERRORS}; a row with any entry
+ * is quarantined with its raw record, never dropped: {@code valid + quarantined = input}.
+ * A required column that the file does not have at all fails the whole source
+ * ({@link InvalidInputException} naming the path and the column), since every row would fail.
+ */
+public final class SourceValidator {
+  /** Internal columns; inputs using these names are rejected (reserved prefixes). */
+  public static final String ERRORS = "_dq_errors";
+  public static final String RAW_RECORD = "_dq_raw_record";
+  private static final String OK = "_dq_ok";
+  private static final String RANK = "_dq_rank";
+
+  /** Thresholds of the row rules; see {@code centraal.ingest} in reference.conf. */
+  public record Rules(LocalDate asOfDate, LocalDate timestampFloor, List<String> currencies,
+                      int ratingMin, int ratingMax, double maxAbsAmount) {}
+
+  /**
+   * @param valid       the contract's typed fields plus {@link SourceReader#SOURCE_FILE}
+   * @param quarantined {@link SourceReader#SOURCE_FILE}, {@link #RAW_RECORD} and {@link #ERRORS}
+   */
+  public record Result(Dataset<Row> valid, Dataset<Row> quarantined) {}
+
+  private SourceValidator() {}
+
+  public static Result validate(Dataset<Row> raw, SourceContract contract, SourceSettings source, Rules rules) {
+    List<String> userColumns = new ArrayList<>();
+    for (String c : raw.columns()) {
+      if (c.startsWith("_dq_") || c.startsWith("_tmp_")) {
+        throw new InvalidInputException("source '" + contract.name() + "' at " + source.path()
+            + ": column '" + c + "' uses a reserved prefix (_dq_, _tmp_)");
+      }
+      if (!c.equals(SourceReader.SOURCE_FILE) && !c.equals(SourceReader.CORRUPT_RECORD)) {
+        userColumns.add(c);
+      }
+    }
+    if (userColumns.isEmpty()) {
+      throw new InvalidInputException("source '" + contract.name() + "' at " + source.path()
+          + ": no columns could be read (empty file?)");
+    }
+    boolean hasCorrupt = Arrays.asList(raw.columns()).contains(SourceReader.CORRUPT_RECORD);
+    Column rawJson = to_json(struct(userColumns.stream().map(c -> col("`" + c + "`")).toArray(Column[]::new)),
+        Map.of("ignoreNullFields", "false"));
+    if (hasCorrupt) {
+      rawJson = when(col(SourceReader.CORRUPT_RECORD).isNotNull(), col(SourceReader.CORRUPT_RECORD)).otherwise(rawJson);
+    }
+
+    List<Column> selected = new ArrayList<>();
+    List<Column> errors = new ArrayList<>();
+    for (SourceContract.Field field : contract.fields()) {
+      Column value = parsedField(raw, contract, source, field, userColumns, rules, errors);
+      selected.add(value.as(field.name()));
+    }
+    Column errorArray = filter(array(errors.toArray(Column[]::new)), Column::isNotNull);
+    if (hasCorrupt) {
+      // The fields of a malformed record are shifted or missing: report only that it is malformed.
+      errorArray = when(col(SourceReader.CORRUPT_RECORD).isNotNull(),
+          array(error(lit(true), ReasonCode.MALFORMED_RECORD, SourceReader.CORRUPT_RECORD, lit(null))))
+          .otherwise(errorArray);
+    }
+    selected.add(col(SourceReader.SOURCE_FILE));
+    selected.add(rawJson.as(RAW_RECORD));
+    selected.add(errorArray.as(ERRORS));
+
+    Dataset<Row> checked = raw.select(selected.toArray(Column[]::new)).withColumn(OK, size(col(ERRORS)).equalTo(0));
+
+    // Duplicate natural keys among otherwise valid rows: keep the first by file, then content.
+    List<Column> partition = new ArrayList<>();
+    contract.naturalKey().forEach(k -> partition.add(col(k)));
+    partition.add(col(OK));
+    WindowSpec byKey = Window.partitionBy(partition.toArray(Column[]::new))
+        .orderBy(col(SourceReader.SOURCE_FILE), col(RAW_RECORD));
+    Column duplicate = col(OK).and(row_number().over(byKey).gt(1));
+    Column dupError = struct(lit(ReasonCode.DUPLICATE_KEY.name()).as("rule"),
+        lit(String.join(",", contract.naturalKey())).as("column"),
+        expr("concat_ws(',', " + String.join(", ", contract.naturalKey().stream()
+            .map(k -> "cast(`" + k + "` as string)").toList()) + ")").as("value"));
+    Dataset<Row> all = checked
+        .withColumn(ERRORS, when(duplicate, array(dupError)).otherwise(col(ERRORS)))
+        .drop(OK);
+
+    List<Column> contractCols = new ArrayList<>();
+    contract.fields().forEach(f -> contractCols.add(col(f.name())));
+    contractCols.add(col(SourceReader.SOURCE_FILE));
+    Dataset<Row> valid = all.filter(size(col(ERRORS)).equalTo(0)).select(contractCols.toArray(Column[]::new));
+    Dataset<Row> quarantined = all.filter(size(col(ERRORS)).gt(0))
+        .select(col(SourceReader.SOURCE_FILE), col(RAW_RECORD), col(ERRORS));
+    return new Result(valid, quarantined);
+  }
+
+  private static Column parsedField(Dataset<Row> raw, SourceContract contract, SourceSettings source,
+                                    SourceContract.Field field, List<String> userColumns, Rules rules,
+                                    List<Column> errors) {
+    String name = field.name();
+    Column input;
+    DataType inputType = DataTypes.StringType;
+    if (source.constants().containsKey(name)) {
+      input = lit(source.constants().get(name));
+    } else if (source.expressions().containsKey(name)) {
+      input = expr(source.expressions().get(name));
+    } else {
+      String userName = source.columns().getOrDefault(name, name);
+      if (!userColumns.contains(userName)) {
+        if (field.required()) {
+          throw new InvalidInputException("source '" + contract.name() + "' at " + source.path()
+              + ": required column '" + userName + "'"
+              + (userName.equals(name) ? "" : " (mapped to " + name + ")")
+              + " is missing; columns found: " + userColumns
+              + ". Map it with centraal.sources." + contract.name() + ".columns." + name);
+        }
+        return lit(null).cast(field.type());
+      }
+      input = col("`" + userName + "`");
+      inputType = fieldType(raw, userName);
+    }
+
+    Column text = when(trim(input.cast("string")).equalTo(""), lit(null)).otherwise(trim(input.cast("string")));
+    Column present = text.isNotNull();
+    if (field.required()) {
+      errors.add(error(text.isNull(), ReasonCode.MISSING_REQUIRED, name, text));
+    }
+    DataType type = field.type();
+    Column parsed;
+    if (type.equals(DataTypes.StringType)) {
+      parsed = text;
+    } else if (type.equals(DataTypes.DoubleType)) {
+      parsed = inputType.equals(DataTypes.DoubleType) ? input : text.cast("double");
+      errors.add(error(present.and(parsed.isNull()), ReasonCode.UNPARSABLE_NUMBER, name, text));
+    } else if (type.equals(DataTypes.IntegerType) || type.equals(DataTypes.LongType)) {
+      Column asDouble = text.cast("double");
+      Column whole = asDouble.isNotNull().and(asDouble.equalTo(functions.floor(asDouble)))
+          .and(functions.abs(asDouble).lt(9.0e15));
+      parsed = when(whole, asDouble.cast(type)).otherwise(lit(null).cast(type));
+      errors.add(error(present.and(parsed.isNull()), ReasonCode.UNPARSABLE_NUMBER, name, text));
+    } else if (type.equals(DataTypes.BooleanType)) {
+      Column l = lower(text);
+      parsed = when(l.isin("true", "t", "yes", "y", "1"), lit(true))
+          .when(l.isin("false", "f", "no", "n", "0"), lit(false))
+          .otherwise(lit(null).cast("boolean"));
+      errors.add(error(present.and(parsed.isNull()), ReasonCode.UNPARSABLE_BOOLEAN, name, text));
+    } else if (type.equals(DataTypes.TimestampType)) {
+      if (inputType.equals(DataTypes.TimestampType) || inputType.equals(DataTypes.DateType)) {
+        parsed = input.cast("timestamp");
+      } else if (!source.timestampFormat().isEmpty()) {
+        parsed = to_timestamp(text, source.timestampFormat());
+      } else {
+        parsed = text.cast("timestamp");
+      }
+      errors.add(error(present.and(parsed.isNull()), ReasonCode.UNPARSABLE_TIMESTAMP, name, text));
+      if (contract.eventTime().map(name::equals).orElse(false)) {
+        Timestamp endOfAsOf = Timestamp.valueOf(rules.asOfDate().plusDays(1).atStartOfDay());
+        Timestamp floor = Timestamp.valueOf(rules.timestampFloor().atStartOfDay());
+        errors.add(error(parsed.geq(lit(endOfAsOf)), ReasonCode.TS_AFTER_AS_OF, name, text));
+        errors.add(error(parsed.lt(lit(floor)), ReasonCode.TS_BEFORE_FLOOR, name, text));
+      }
+    } else {
+      throw new IllegalStateException("no parser for contract type " + type + " of " + name);
+    }
+    contractRules(contract, name, parsed, text, rules, errors);
+    return parsed;
+  }
+
+  /** Rules that belong to one field of one contract. */
+  private static void contractRules(SourceContract contract, String name, Column parsed, Column text,
+                                    Rules rules, List<Column> errors) {
+    String source = contract.name();
+    if (source.equals(SourceContracts.TRANSACTIONS) && name.equals(Transactions.AMOUNT)) {
+      Column nonFinite = parsed.isNaN().or(parsed.equalTo(Double.POSITIVE_INFINITY))
+          .or(parsed.equalTo(Double.NEGATIVE_INFINITY));
+      errors.add(error(nonFinite, ReasonCode.NOT_FINITE, name, text));
+      errors.add(error(functions.abs(parsed).gt(rules.maxAbsAmount()).and(functions.not(nonFinite)),
+          ReasonCode.AMOUNT_OUT_OF_RANGE, name, text));
+    }
+    if (source.equals(SourceContracts.TRANSACTIONS) && name.equals(Transactions.CURRENCY)) {
+      errors.add(error(parsed.isNotNull().and(functions.not(parsed.isin(rules.currencies().toArray()))),
+          ReasonCode.UNKNOWN_CURRENCY, name, text));
+    }
+    if (source.equals(SourceContracts.REVIEWS) && name.equals(Reviews.RATING)) {
+      errors.add(error(parsed.lt(rules.ratingMin()).or(parsed.gt(rules.ratingMax())),
+          ReasonCode.RATING_OUT_OF_RANGE, name, text));
+    }
+    if ((source.equals(SourceContracts.REVIEWS) && (name.equals(Reviews.HELPFUL_VOTES) || name.equals(Reviews.TOTAL_VOTES)))
+        || (source.equals(SourceContracts.AUDIENCE) && name.equals(Audience.AUDIENCE_SIZE))) {
+      errors.add(error(parsed.lt(0), ReasonCode.INVALID_COUNT, name, text));
+    }
+  }
+
+  private static Column error(Column condition, ReasonCode code, String column, Column value) {
+    return when(condition, struct(lit(code.name()).as("rule"), lit(column).as("column"),
+        value.cast("string").as("value")));
+  }
+
+  private static DataType fieldType(Dataset<Row> raw, String column) {
+    for (StructField f : raw.schema().fields()) {
+      if (f.name().equals(column)) {
+        return f.dataType();
+      }
+    }
+    return DataTypes.StringType;
+  }
+}

@@ -1,0 +1,94 @@
+package io.centraal.scoring.io;
+
+import io.delta.tables.DeltaTable;
+import io.delta.tables.DeltaTableBuilder;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The three ways centraal writes Delta tables, each one atomic transaction so a run killed
+ * half-way leaves the previous version visible:
+ * <ul>
+ *   <li>{@link #replaceSlice}: overwrite exactly the rows matching a predicate (one as-of date),
+ *       for outputs that a re-run must replace;</li>
+ *   <li>{@link #insertNew}: MERGE inserting only rows whose natural key is new, for bronze inputs
+ *       that a re-ingest must not duplicate;</li>
+ *   <li>{@link #append}: for logs.</li>
+ * </ul>
+ * Tables are created from schema constants before the first write; schemas never auto-merge.
+ */
+public final class DeltaTables {
+  private DeltaTables() {}
+
+  public static void ensureTable(SparkSession spark, String path, StructType schema,
+                                 List<String> partitionColumns, Map<String, String> properties) {
+    if (DeltaTable.isDeltaTable(spark, path)) {
+      if (!properties.isEmpty()) {
+        StringBuilder props = new StringBuilder();
+        properties.forEach((k, v) -> props.append(props.length() == 0 ? "" : ", ")
+            .append("'").append(k).append("' = '").append(v.replace("'", "\\'")).append("'"));
+        spark.sql("ALTER TABLE delta.`" + path + "` SET TBLPROPERTIES (" + props + ")");
+      }
+      return;
+    }
+    DeltaTableBuilder builder = DeltaTable.createIfNotExists(spark).location(path);
+    for (StructField f : schema.fields()) {
+      builder = builder.addColumn(f);
+    }
+    if (!partitionColumns.isEmpty()) {
+      builder = builder.partitionedBy(partitionColumns.toArray(String[]::new));
+    }
+    for (Map.Entry<String, String> p : properties.entrySet()) {
+      builder = builder.property(p.getKey(), p.getValue());
+    }
+    builder.execute();
+  }
+
+  /** Atomically replaces the rows matching {@code predicate} (e.g. one as-of date) with {@code rows}. */
+  public static void replaceSlice(Dataset<Row> rows, String path, String predicate) {
+    rows.write().format("delta").mode("overwrite").option("replaceWhere", predicate).save(path);
+  }
+
+  /** Inserts the rows whose key columns do not match an existing row; returns the rows inserted. */
+  public static long insertNew(SparkSession spark, Dataset<Row> rows, String path, List<String> keys) {
+    String condition = String.join(" AND ", keys.stream()
+        .map(k -> "t.`" + k + "` = s.`" + k + "`").toList());
+    long versionBefore = latestVersion(spark, path);
+    DeltaTable.forPath(spark, path).as("t").merge(rows.as("s"), condition)
+        .whenNotMatched().insertAll().execute();
+    // A MERGE with nothing to insert may commit nothing: then the last commit is someone else's.
+    if (latestVersion(spark, path) == versionBefore) {
+      return 0L;
+    }
+    return lastOperationMetric(spark, path, "numTargetRowsInserted");
+  }
+
+  public static void append(Dataset<Row> rows, String path) {
+    rows.write().format("delta").mode("append").save(path);
+  }
+
+  public static Dataset<Row> read(SparkSession spark, String path) {
+    return spark.read().format("delta").load(path);
+  }
+
+  public static boolean exists(SparkSession spark, String path) {
+    return DeltaTable.isDeltaTable(spark, path);
+  }
+
+  /** The latest committed version of the table. */
+  public static long latestVersion(SparkSession spark, String path) {
+    return DeltaTable.forPath(spark, path).history(1).select("version").first().getLong(0);
+  }
+
+  private static long lastOperationMetric(SparkSession spark, String path, String metric) {
+    Row last = DeltaTable.forPath(spark, path).history(1).select("operationMetrics").first();
+    Map<String, String> metrics = last.getJavaMap(0);
+    String value = metrics == null ? null : metrics.get(metric);
+    return value == null ? 0L : Long.parseLong(value);
+  }
+}

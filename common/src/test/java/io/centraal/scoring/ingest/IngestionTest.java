@@ -1,0 +1,115 @@
+package io.centraal.scoring.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.centraal.scoring.config.CentraalSettings;
+import io.centraal.scoring.io.DeltaTables;
+import io.centraal.scoring.run.DataQualityGateException;
+import io.centraal.scoring.run.InvalidInputException;
+import io.centraal.scoring.run.RunContext;
+import io.centraal.scoring.schema.LogColumns;
+import io.centraal.scoring.schema.SourceContracts;
+import io.centraal.scoring.schema.TableNames;
+import io.centraal.scoring.testing.SparkExtension;
+import io.centraal.scoring.testing.TestSettings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(SparkExtension.class)
+class IngestionTest {
+  private static final RunContext CTX = new RunContext(LocalDate.parse("2024-06-30"), "run-1", "test");
+
+  private static final String TRANSACTIONS_CSV = String.join("\n",
+      "transaction_id,customer_ref,ts,amount,channel,store_id,quantity,margin,currency",
+      "t1,L1,2024-01-05 10:00:00,10.50,store,s1,1,3.0,EUR",
+      "t2,L1,2024-02-05 10:00:00,-4.00,store,s1,1,-1.0,EUR",
+      "t3,,2024-02-06 11:00:00,7.00,store,s2,1,2.0,EUR",
+      "t4,L2,2024-03-01 09:00:00,\"12,3x\",web,,1,3.0,EUR",
+      "t11,L2,2024-03-01 09:00:00,12,3x,web,,1,3.0,EUR",
+      "t5,L2,2099-01-01 09:00:00,20.00,web,,1,5.0,EUR",
+      "t6,L2,0000-00-00 00:00:00,20.00,web,,1,5.0,EUR",
+      "t7,L3,2024-03-01 09:00:00,NaN,app,,1,5.0,EUR",
+      "t8,L3,2024-03-02 09:00:00,1e308,app,,1,5.0,EUR",
+      "t9,L3,2024-03-03 09:00:00,5.00,app,,1,1.0,XXX",
+      "t1,L9,2024-03-04 09:00:00,99.00,store,s1,1,1.0,EUR",
+      ",L3,2024-03-05 09:00:00,5.00,app,,1,1.0,EUR",
+      "t10,L4,2024-03-06 09:00:00,15.00,web,,2,4.0,EUR") + "\n";
+
+  private CentraalSettings settings(Path dir, Path input, double maxReject) {
+    return TestSettings.withDataDir(dir.resolve("data"), Map.of(
+        "sources.transactions.path", input.toString(),
+        "ingest.max-reject-share", String.valueOf(maxReject)));
+  }
+
+  private static Path write(Path dir, String name, String content) throws IOException {
+    Path file = dir.resolve(name);
+    Files.writeString(file, content);
+    return file;
+  }
+
+  @Test
+  void acceptsQuarantinesAndIsIdempotent(SparkSession spark, @TempDir Path dir) throws IOException {
+    Path input = write(dir, "tx.csv", TRANSACTIONS_CSV);
+    CentraalSettings settings = settings(dir, input, 0.9);
+
+    Ingestion.SourceOutcome first = Ingestion.ingest(spark, settings, SourceContracts.TRANSACTIONS_CONTRACT, CTX);
+    assertEquals(13, first.read());
+    assertEquals(first.read(), first.accepted() + first.quarantined());
+    assertEquals(4, first.accepted(), "t1, t2, t3 (anonymous till) and t10 are valid");
+    assertEquals(4, first.inserted());
+
+    Map<String, List<String>> reasonsById = DeltaTables.read(spark, settings.paths().bronze(TableNames.QUARANTINE))
+        .collectAsList().stream().collect(Collectors.toMap(
+            r -> r.<String>getAs(LogColumns.RAW_RECORD), r -> r.<String>getList(r.fieldIndex(LogColumns.REASON_CODES))));
+    String all = reasonsById.toString();
+    assertEquals(List.of("MALFORMED_RECORD"), reasonsById.get("t11,L2,2024-03-01 09:00:00,12,3x,web,,1,3.0,EUR"),
+        "a malformed line reports only that, not the errors of its shifted fields");
+    for (String code : List.of("UNPARSABLE_NUMBER", "MALFORMED_RECORD", "TS_AFTER_AS_OF", "UNPARSABLE_TIMESTAMP",
+        "NOT_FINITE", "AMOUNT_OUT_OF_RANGE", "UNKNOWN_CURRENCY", "DUPLICATE_KEY", "MISSING_REQUIRED")) {
+      assertTrue(all.contains(code), code + " expected among " + all);
+    }
+
+    Ingestion.SourceOutcome second = Ingestion.ingest(spark, settings, SourceContracts.TRANSACTIONS_CONTRACT, CTX);
+    assertEquals(0, second.inserted(), "re-ingesting the same file inserts nothing");
+    assertEquals(4, DeltaTables.read(spark, settings.paths().bronze("transactions")).count());
+    assertEquals(9, DeltaTables.read(spark, settings.paths().bronze(TableNames.QUARANTINE)).count(),
+        "the quarantine slice of the date is replaced, not appended");
+  }
+
+  @Test
+  void tooManyRejectsFailTheRun(SparkSession spark, @TempDir Path dir) throws IOException {
+    Path input = write(dir, "tx.csv", TRANSACTIONS_CSV);
+    DataQualityGateException e = assertThrows(DataQualityGateException.class,
+        () -> Ingestion.ingest(spark, settings(dir, input, 0.1), SourceContracts.TRANSACTIONS_CONTRACT, CTX));
+    assertTrue(e.getMessage().contains("9 of 13 rows"), e.getMessage());
+    assertTrue(!DeltaTables.exists(spark, dir.resolve("data/bronze/transactions").toString()),
+        "nothing reaches bronze when the gate fails");
+  }
+
+  @Test
+  void missingRequiredColumnNamesFileAndColumn(SparkSession spark, @TempDir Path dir) throws IOException {
+    Path input = write(dir, "tx.csv", "transaction_id,customer_ref,ts,channel\nt1,L1,2024-01-05 10:00:00,store\n");
+    InvalidInputException e = assertThrows(InvalidInputException.class,
+        () -> Ingestion.ingest(spark, settings(dir, input, 0.1), SourceContracts.TRANSACTIONS_CONTRACT, CTX));
+    assertTrue(e.getMessage().contains("'amount'") && e.getMessage().contains(input.toString()), e.getMessage());
+  }
+
+  @Test
+  void missingPathIsAClearError(SparkSession spark, @TempDir Path dir) {
+    InvalidInputException e = assertThrows(InvalidInputException.class,
+        () -> Ingestion.ingest(spark, settings(dir, dir.resolve("nope"), 0.1), SourceContracts.TRANSACTIONS_CONTRACT, CTX));
+    assertTrue(e.getMessage().contains("no file or directory"), e.getMessage());
+  }
+}
