@@ -1,0 +1,123 @@
+package io.centraal.scoring.identity;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+
+import io.centraal.scoring.schema.FeatureColumns;
+import io.centraal.scoring.schema.LogColumns;
+import java.sql.Date;
+import java.time.LocalDate;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.graphx.Graph;
+import org.apache.spark.rdd.RDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import scala.Option;
+import scala.Tuple2;
+import scala.reflect.ClassTag$;
+
+/**
+ * Resolves one {@code customer_key} per person across loyalty cards, online accounts, hashed
+ * e-mails and cookies: the connected components (GraphX) of the graph whose vertices are
+ * references and whose edges are known links.
+ *
+ * <p><b>Stable keys.</b> A component keeps the key its references already had in the previous
+ * identity map; when a link merges two known customers, the smaller (older) key wins. Components
+ * made only of new references get new keys after the largest existing key, numbered in the order of
+ * their smallest reference, so the same input always yields the same keys. Keys are plain numbers
+ * and carry no personal data.
+ *
+ * <p>References must be unique across systems (a card number and an account id must not collide);
+ * namespace them in the source mapping if needed, e.g. {@code expressions.customer_ref = "concat('card:', CardNo)"}.
+ */
+public final class IdentityResolution {
+  private static final String VID = "_tmp_vid";
+  private static final String COMPONENT = "_tmp_component";
+  private static final String OLD_KEY = "_tmp_old_key";
+  private static final String OLD_FIRST_SEEN = "_tmp_old_first_seen";
+
+  /** Schema of the reference and edge inputs. */
+  public static final StructType REFS = new StructType().add(LogColumns.REF, DataTypes.StringType, false);
+  public static final StructType LINKS = new StructType()
+      .add("ref_a", DataTypes.StringType, false).add("ref_b", DataTypes.StringType, false);
+
+  private IdentityResolution() {}
+
+  /**
+   * @param refs        every reference seen (column {@code ref}); duplicates allowed
+   * @param links       pairs of references of one person ({@code ref_a}, {@code ref_b})
+   * @param previousMap the previous identity map ({@code ref, customer_key, first_seen_as_of}), or empty
+   * @param asOfDate    recorded as first_seen_as_of for new references
+   * @return the new identity map: one row per reference
+   */
+  public static Dataset<Row> resolve(SparkSession spark, Dataset<Row> refs, Dataset<Row> links,
+                                     Dataset<Row> previousMap, LocalDate asOfDate) {
+    Dataset<Row> allRefs = refs.select(col(LogColumns.REF))
+        .union(links.select(col("ref_a").as(LogColumns.REF)))
+        .union(links.select(col("ref_b").as(LogColumns.REF)))
+        .union(previousMap.select(col(LogColumns.REF)))
+        .where(col(LogColumns.REF).isNotNull())
+        .distinct();
+
+    // GraphX needs numeric vertex ids.
+    JavaRDD<Row> indexed = allRefs.javaRDD().zipWithIndex()
+        .map(t -> RowFactory.create(t._1().getString(0), t._2()));
+    Dataset<Row> vertices = spark.createDataFrame(indexed, new StructType()
+            .add(LogColumns.REF, DataTypes.StringType, false).add(VID, DataTypes.LongType, false))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+
+    Dataset<Row> edges = links
+        .join(vertices.withColumnRenamed(LogColumns.REF, "ref_a").withColumnRenamed(VID, "a"), "ref_a")
+        .join(vertices.withColumnRenamed(LogColumns.REF, "ref_b").withColumnRenamed(VID, "b"), "ref_b")
+        .select("a", "b")
+        .where(col("a").notEqual(col("b")));
+
+    Dataset<Row> components = vertices.join(connectedComponents(spark, edges), VID, "left")
+        .withColumn(COMPONENT, coalesce(col(COMPONENT), col(VID)));
+
+    Dataset<Row> withOld = components.join(previousMap.select(
+            col(LogColumns.REF), col(FeatureColumns.CUSTOMER_KEY).as(OLD_KEY),
+            col(LogColumns.FIRST_SEEN_AS_OF).as(OLD_FIRST_SEEN)), LogColumns.REF, "left")
+        .persist(StorageLevel.MEMORY_AND_DISK());
+
+    Dataset<Row> componentKeys = withOld.groupBy(COMPONENT)
+        .agg(min(OLD_KEY).as(OLD_KEY), min(LogColumns.REF).as("_tmp_min_ref"));
+    Row maxRow = previousMap.agg(max(FeatureColumns.CUSTOMER_KEY)).first();
+    long maxKey = maxRow.isNullAt(0) ? 0L : maxRow.getLong(0);
+
+    Dataset<Row> known = componentKeys.where(col(OLD_KEY).isNotNull())
+        .select(col(COMPONENT), col(OLD_KEY).as(FeatureColumns.CUSTOMER_KEY));
+    JavaRDD<Row> numbered = componentKeys.where(col(OLD_KEY).isNull())
+        .orderBy("_tmp_min_ref").select(COMPONENT).javaRDD().zipWithIndex()
+        .map(t -> RowFactory.create(t._1().getLong(0), maxKey + 1 + t._2()));
+    Dataset<Row> minted = spark.createDataFrame(numbered, new StructType()
+        .add(COMPONENT, DataTypes.LongType, false).add(FeatureColumns.CUSTOMER_KEY, DataTypes.LongType, false));
+
+    Dataset<Row> result = withOld.join(known.union(minted), COMPONENT)
+        .select(col(LogColumns.REF), col(FeatureColumns.CUSTOMER_KEY),
+            coalesce(col(OLD_FIRST_SEEN), lit(Date.valueOf(asOfDate))).as(LogColumns.FIRST_SEEN_AS_OF));
+    return result;
+  }
+
+  /** (vertex id, smallest vertex id of its component) for every vertex that has an edge. */
+  private static Dataset<Row> connectedComponents(SparkSession spark, Dataset<Row> edges) {
+    RDD<Tuple2<Object, Object>> tuples = edges.javaRDD()
+        .map(r -> new Tuple2<Object, Object>(r.getLong(0), r.getLong(1))).rdd();
+    Graph<Object, Object> graph = Graph.fromEdgeTuples(tuples, 0L, Option.empty(),
+        StorageLevel.MEMORY_AND_DISK(), StorageLevel.MEMORY_AND_DISK(),
+        ClassTag$.MODULE$.apply(Object.class));
+    Graph<Object, Object> cc = graph.ops().connectedComponents();
+    JavaRDD<Row> rows = cc.vertices().toJavaRDD()
+        .map(t -> RowFactory.create((Long) t._1(), (Long) t._2()));
+    return spark.createDataFrame(rows, new StructType()
+        .add(VID, DataTypes.LongType, false).add(COMPONENT, DataTypes.LongType, false));
+  }
+}
