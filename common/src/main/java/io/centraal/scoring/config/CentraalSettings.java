@@ -3,6 +3,8 @@ package io.centraal.scoring.config;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigObject;
+import io.centraal.scoring.features.FeatureSettings;
+import io.centraal.scoring.features.PurchaseRule;
 import io.centraal.scoring.schema.SourceContract;
 import io.centraal.scoring.schema.SourceContracts;
 import java.time.LocalDate;
@@ -21,7 +23,7 @@ public record CentraalSettings(
     TimeUnit timeUnit,
     Map<String, SourceSettings> sources,
     Ingest ingest,
-    Features features,
+    FeatureSettings features,
     Churn churn,
     Export export,
     Config raw) {
@@ -66,8 +68,6 @@ public record CentraalSettings(
   public record Ingest(double maxRejectShare, LocalDate timestampFloor, List<String> currencies,
                        int ratingMin, int ratingMax, double maxAbsAmount) {}
 
-  public record Features(double reviewHalfLifeDays, int referralWindowDays) {}
-
   public record Churn(int windowDays, int minClassExamples, int maxIter, double regParam,
                       double bandMedium, double bandHigh) {}
 
@@ -88,8 +88,11 @@ public record CentraalSettings(
           new Ingest(fraction(c, "ingest.max-reject-share"), date(c, "ingest.timestamp-floor"),
               List.copyOf(c.getStringList("ingest.currencies")), c.getInt("ingest.rating-min"),
               c.getInt("ingest.rating-max"), positive(c, "ingest.max-abs-amount")),
-          new Features(positive(c, "features.review-half-life-days"),
-              (int) positive(c, "features.referral-window-days")),
+          new FeatureSettings(enumValue(c, "time-unit", TimeUnit.class),
+              enumValue(c, "features.purchase-rule", PurchaseRule.class),
+              positive(c, "features.review-half-life-days"), (int) positive(c, "features.referral-window-days"),
+              c.getInt("features.promoter-min-rating"), c.getInt("features.detractor-max-rating"),
+              c.getBoolean("consent.default-profiling-allowed"), c.getBoolean("consent.default-marketing-allowed")),
           new Churn((int) positive(c, "score.churn.window-days"), c.getInt("score.churn.min-class-examples"),
               c.getInt("score.churn.max-iter"), c.getDouble("score.churn.reg-param"),
               fraction(c, "score.churn.band-medium"), fraction(c, "score.churn.band-high")),
@@ -102,9 +105,9 @@ public record CentraalSettings(
 
   private static SourceSettings source(Config s, SourceContract contract) {
     String format = s.getString("format");
-    if (!List.of("csv", "json", "parquet", "delta").contains(format)) {
+    if (!List.of("csv", "json", "parquet", "delta", "whitespace").contains(format)) {
       throw new InvalidConfigException("centraal.sources." + contract.name() + ".format: '" + format
-          + "' is not one of csv, json, parquet, delta");
+          + "' is not one of csv, json, parquet, delta, whitespace");
     }
     Map<String, String> columns = strings(s, "columns");
     Map<String, String> constants = strings(s, "constants");

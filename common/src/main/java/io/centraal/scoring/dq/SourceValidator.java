@@ -74,7 +74,8 @@ public final class SourceValidator {
         throw new InvalidInputException("source '" + contract.name() + "' at " + source.path()
             + ": column '" + c + "' uses a reserved prefix (_dq_, _tmp_)");
       }
-      if (!c.equals(SourceReader.SOURCE_FILE) && !c.equals(SourceReader.CORRUPT_RECORD)) {
+      if (!c.equals(SourceReader.SOURCE_FILE) && !c.equals(SourceReader.CORRUPT_RECORD)
+          && !c.equals(SourceReader.SOURCE_LINE)) {
         userColumns.add(c);
       }
     }
@@ -103,6 +104,7 @@ public final class SourceValidator {
           .otherwise(errorArray);
     }
     selected.add(col(SourceReader.SOURCE_FILE));
+    selected.add(col(SourceReader.SOURCE_LINE));
     selected.add(rawJson.as(RAW_RECORD));
     selected.add(errorArray.as(ERRORS));
 
@@ -113,7 +115,7 @@ public final class SourceValidator {
     contract.naturalKey().forEach(k -> partition.add(col(k)));
     partition.add(col(OK));
     WindowSpec byKey = Window.partitionBy(partition.toArray(Column[]::new))
-        .orderBy(col(SourceReader.SOURCE_FILE), col(RAW_RECORD));
+        .orderBy(col(SourceReader.SOURCE_FILE), col(SourceReader.SOURCE_LINE), col(RAW_RECORD));
     Column duplicate = col(OK).and(row_number().over(byKey).gt(1));
     Column dupError = struct(lit(ReasonCode.DUPLICATE_KEY.name()).as("rule"),
         lit(String.join(",", contract.naturalKey())).as("column"),
@@ -128,7 +130,7 @@ public final class SourceValidator {
     contractCols.add(col(SourceReader.SOURCE_FILE));
     Dataset<Row> valid = all.filter(size(col(ERRORS)).equalTo(0)).select(contractCols.toArray(Column[]::new));
     Dataset<Row> quarantined = all.filter(size(col(ERRORS)).gt(0))
-        .select(col(SourceReader.SOURCE_FILE), col(RAW_RECORD), col(ERRORS));
+        .select(col(SourceReader.SOURCE_FILE), col(SourceReader.SOURCE_LINE), col(RAW_RECORD), col(ERRORS));
     return new Result(valid, quarantined);
   }
 

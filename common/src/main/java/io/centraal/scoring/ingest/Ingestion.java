@@ -114,6 +114,7 @@ public final class Ingestion {
         lit(ctx.runId()).as(LogColumns.RUN_ID),
         lit(source).as(LogColumns.SOURCE),
         col(SourceReader.SOURCE_FILE).as(LogColumns.SOURCE_FILE),
+        col(SourceReader.SOURCE_LINE).as(LogColumns.SOURCE_LINE),
         col(SourceValidator.RAW_RECORD).as(LogColumns.RAW_RECORD),
         array_distinct(transform(col(SourceValidator.ERRORS), e -> e.getField("rule"))).as(LogColumns.REASON_CODES),
         col(SourceValidator.ERRORS).as(LogColumns.ERRORS));

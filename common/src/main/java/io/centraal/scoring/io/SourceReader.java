@@ -18,18 +18,24 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Reads one raw source as configured, adding {@link #SOURCE_FILE} (the file each row came from).
- * CSV is read with every column as a string, so that parsing and its failures happen in the
+ * Formats: csv, json, parquet, delta, and whitespace (fields separated by runs of blanks, as in
+ * fixed-layout exports such as CDNOW; see {@link WhitespaceText}). CSV is read with every column as a string, so that parsing and its failures happen in the
  * validator, row by row, instead of a reader silently nulling values. Malformed records are kept
  * in {@link #CORRUPT_RECORD} rather than dropped.
  */
 public final class SourceReader {
   public static final String SOURCE_FILE = "_source_file";
   public static final String CORRUPT_RECORD = "_corrupt_record";
+  /** 1-based line number within its file, for line-oriented formats (whitespace); null otherwise. */
+  public static final String SOURCE_LINE = "_source_line";
 
   private SourceReader() {}
 
   public static Dataset<Row> read(SparkSession spark, SourceSettings source) {
     assertFilesExist(spark, source);
+    if (source.format().equals("whitespace")) {
+      return WhitespaceText.read(spark, source);
+    }
     DataFrameReader reader = spark.read().format(source.format()).options(source.options());
     if (source.format().equals("csv") || source.format().equals("json")) {
       reader = reader.option("mode", "PERMISSIVE").option("columnNameOfCorruptRecord", CORRUPT_RECORD);
@@ -54,7 +60,8 @@ public final class SourceReader {
       throw new InvalidInputException("source '" + source.name() + "': cannot read " + source.format()
           + " at " + source.path() + ": " + firstLine(e), e);
     }
-    return df.withColumn(SOURCE_FILE, functions.input_file_name());
+    return df.withColumn(SOURCE_FILE, functions.input_file_name())
+        .withColumn(SOURCE_LINE, functions.lit(null).cast(DataTypes.LongType));
   }
 
   private static void assertFilesExist(SparkSession spark, SourceSettings source) {

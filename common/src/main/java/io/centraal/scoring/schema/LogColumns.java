@@ -10,6 +10,7 @@ public final class LogColumns {
   // quarantine
   public static final String SOURCE = "source";
   public static final String SOURCE_FILE = "source_file";
+  public static final String SOURCE_LINE = "source_line";
   public static final String RAW_RECORD = "raw_record";
   public static final String REASON_CODES = "reason_codes";
   public static final String ERRORS = "errors";

@@ -23,6 +23,7 @@ public final class OutputSchemas {
       .add(LogColumns.RUN_ID, StringType, false)
       .add(LogColumns.SOURCE, StringType, false)
       .add(LogColumns.SOURCE_FILE, StringType)
+      .add(LogColumns.SOURCE_LINE, LongType)
       .add(LogColumns.RAW_RECORD, StringType)
       .add(LogColumns.REASON_CODES, createArrayType(StringType))
       .add(LogColumns.ERRORS, createArrayType(DQ_ERROR));

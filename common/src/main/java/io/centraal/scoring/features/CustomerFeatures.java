@@ -1,0 +1,99 @@
+package io.centraal.scoring.features;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import io.centraal.scoring.schema.FeatureColumns;
+import io.centraal.scoring.schema.InputColumns.Reviews;
+import io.centraal.scoring.schema.InputColumns.Transactions;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * Assembles the silver {@code customer_features} table: one row per customer_key known to the
+ * identity map, as of a date. The date is a parameter, so the same function builds the features
+ * at a back-dated cut-off for training the churn model.
+ *
+ * <p>Null semantics: counts and amounts are 0 when there was no activity; "days since" columns,
+ * averages and the BTYD summary are null when there is nothing to measure (no purchase, no visit,
+ * no review).
+ */
+public final class CustomerFeatures {
+  /** Counts and sums that are 0, not null, for customers without that activity. */
+  private static final List<String> ZERO_WHEN_ABSENT = List.of(
+      FeatureColumns.N_TRANSACTIONS, FeatureColumns.PURCHASE_PERIODS, FeatureColumns.TOTAL_SPEND,
+      FeatureColumns.TOTAL_MARGIN, FeatureColumns.RETURNS_COUNT, FeatureColumns.RETURNS_AMOUNT,
+      FeatureColumns.SESSIONS, FeatureColumns.PAGE_VIEWS, FeatureColumns.PRODUCT_VIEWS, FeatureColumns.CART_ADDS,
+      FeatureColumns.SEARCHES, FeatureColumns.SHARES, FeatureColumns.ACTIVE_DAYS_ONLINE,
+      FeatureColumns.REVIEW_COUNT, FeatureColumns.REVIEW_COUNT_DECAYED, FeatureColumns.HELPFUL_VOTES,
+      FeatureColumns.TOTAL_VOTES, FeatureColumns.PROMOTER_REVIEWS, FeatureColumns.DETRACTOR_REVIEWS,
+      FeatureColumns.FOLLOWERS, FeatureColumns.AUDIENCE_SIZE, FeatureColumns.REFERRED_VISITORS,
+      FeatureColumns.REFERRED_CUSTOMERS, FeatureColumns.REFERRED_REVENUE);
+
+  /** Output columns, in table order. */
+  public static final List<String> COLUMNS = List.of(
+      FeatureColumns.CUSTOMER_KEY, FeatureColumns.AS_OF_DATE,
+      FeatureColumns.FIRST_PURCHASE_DATE, FeatureColumns.LAST_PURCHASE_DATE, FeatureColumns.N_TRANSACTIONS,
+      FeatureColumns.PURCHASE_PERIODS, FeatureColumns.TOTAL_SPEND, FeatureColumns.TOTAL_MARGIN,
+      FeatureColumns.RETURNS_COUNT, FeatureColumns.RETURNS_AMOUNT, FeatureColumns.AVG_PURCHASE_VALUE,
+      FeatureColumns.DAYS_SINCE_LAST_PURCHASE, FeatureColumns.SHARE_STORE, FeatureColumns.SHARE_ONLINE,
+      FeatureColumns.FREQUENCY, FeatureColumns.RECENCY, FeatureColumns.T, FeatureColumns.MONETARY_VALUE,
+      FeatureColumns.SESSIONS, FeatureColumns.PAGE_VIEWS, FeatureColumns.PRODUCT_VIEWS, FeatureColumns.CART_ADDS,
+      FeatureColumns.SEARCHES, FeatureColumns.SHARES, FeatureColumns.ACTIVE_DAYS_ONLINE,
+      FeatureColumns.DAYS_SINCE_LAST_VISIT,
+      FeatureColumns.REVIEW_COUNT, FeatureColumns.REVIEW_COUNT_DECAYED, FeatureColumns.DAYS_SINCE_LAST_REVIEW,
+      FeatureColumns.AVG_RATING, FeatureColumns.HELPFUL_VOTES, FeatureColumns.TOTAL_VOTES,
+      FeatureColumns.AVG_REVIEW_LENGTH, FeatureColumns.AVG_SENTIMENT, FeatureColumns.VERIFIED_SHARE,
+      FeatureColumns.RATING_EXTREMITY, FeatureColumns.PROMOTER_REVIEWS, FeatureColumns.DETRACTOR_REVIEWS,
+      FeatureColumns.FOLLOWERS, FeatureColumns.AUDIENCE_SIZE,
+      FeatureColumns.REFERRED_VISITORS, FeatureColumns.REFERRED_CUSTOMERS, FeatureColumns.REFERRED_REVENUE,
+      FeatureColumns.PROFILING_ALLOWED, FeatureColumns.MARKETING_ALLOWED);
+
+  private CustomerFeatures() {}
+
+  /**
+   * @param sentiment  text column -> sentiment in [-1, 1]
+   * @param ratingMin  lowest rating of the review scale; {@code ratingMax} the highest
+   */
+  public static Dataset<Row> build(FeatureInputs in, LocalDate asOf, FeatureSettings settings,
+                                   UnaryOperator<Column> sentiment, int ratingMin, int ratingMax) {
+    Dataset<Row> map = in.identityMap();
+    Dataset<Row> keyedTx = Keyed.withKey(in.transactions().where(col(Transactions.CUSTOMER_REF).isNotNull()),
+        Transactions.CUSTOMER_REF, map, FeatureColumns.CUSTOMER_KEY);
+    Dataset<Row> daily = TransactionFeatures.daily(keyedTx, asOf).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> events = ClickstreamFeatures.keyed(in.clickstream(), map, asOf);
+
+    List<Dataset<Row>> parts = new ArrayList<>();
+    parts.add(TransactionFeatures.summary(daily, asOf, settings.timeUnit(), settings.purchaseRule()));
+    parts.add(ClickstreamFeatures.engagement(events, asOf));
+    parts.add(ReviewFeatures.reviews(Keyed.withKey(in.reviews(), Reviews.AUTHOR_REF, map, FeatureColumns.CUSTOMER_KEY),
+        asOf, settings, sentiment, ratingMin, ratingMax));
+    parts.add(ReachFeatures.followers(ReachFeatures.followEdges(in.follows(), map)));
+    parts.add(ReachFeatures.audience(in.audience(), map));
+    parts.add(ReachFeatures.referrals(events, map, daily, settings.referralWindowDays()));
+    parts.add(ConsentFeatures.consent(in.consent(), map, asOf));
+
+    Dataset<Row> all = map.select(FeatureColumns.CUSTOMER_KEY).distinct();
+    for (Dataset<Row> part : parts) {
+      all = all.join(part, new String[] {FeatureColumns.CUSTOMER_KEY}, "left");
+    }
+    for (String c : ZERO_WHEN_ABSENT) {
+      all = all.withColumn(c, coalesce(col(c), lit(0)).cast(all.schema().apply(c).dataType()));
+    }
+    all = all
+        .withColumn(FeatureColumns.PROFILING_ALLOWED,
+            coalesce(col(FeatureColumns.PROFILING_ALLOWED), lit(settings.defaultProfilingAllowed())))
+        .withColumn(FeatureColumns.MARKETING_ALLOWED,
+            coalesce(col(FeatureColumns.MARKETING_ALLOWED), lit(settings.defaultMarketingAllowed())))
+        .withColumn(FeatureColumns.AS_OF_DATE, lit(Date.valueOf(asOf)));
+    return all.select(COLUMNS.stream().map(c -> col(c)).toArray(Column[]::new));
+  }
+}
