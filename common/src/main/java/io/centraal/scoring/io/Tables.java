@@ -1,0 +1,50 @@
+package io.centraal.scoring.io;
+
+import io.centraal.scoring.config.CentraalSettings;
+import io.centraal.scoring.ingest.Ingestion;
+import io.centraal.scoring.run.InvalidInputException;
+import io.centraal.scoring.schema.OutputSchemas;
+import io.centraal.scoring.schema.SourceContract;
+import io.centraal.scoring.schema.TableNames;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+
+/** Reading the tables one stage leaves for the next. */
+public final class Tables {
+  private Tables() {}
+
+  /** A bronze source table; empty (with the contract schema) when the source is disabled or never ingested. */
+  public static Dataset<Row> bronze(SparkSession spark, CentraalSettings settings, SourceContract contract) {
+    String path = settings.paths().bronze(contract.name());
+    if (!DeltaTables.exists(spark, path)) {
+      return empty(spark, Ingestion.bronzeSchema(contract));
+    }
+    return DeltaTables.read(spark, path);
+  }
+
+  /** The identity map; fails with the command to run when identity was not resolved yet. */
+  public static Dataset<Row> identityMap(SparkSession spark, CentraalSettings settings) {
+    return required(spark, settings.paths().silver(TableNames.IDENTITY_MAP), "identity");
+  }
+
+  public static Dataset<Row> identityMapOrEmpty(SparkSession spark, CentraalSettings settings) {
+    String path = settings.paths().silver(TableNames.IDENTITY_MAP);
+    return DeltaTables.exists(spark, path) ? DeltaTables.read(spark, path) : empty(spark, OutputSchemas.IDENTITY_MAP);
+  }
+
+  /** A table that an earlier stage must have written. */
+  public static Dataset<Row> required(SparkSession spark, String path, String producingStage) {
+    if (!DeltaTables.exists(spark, path)) {
+      throw new InvalidInputException("no table at " + path + ": run `centraal " + producingStage
+          + "` (or `centraal run`) for this as-of date first");
+    }
+    return DeltaTables.read(spark, path);
+  }
+
+  public static Dataset<Row> empty(SparkSession spark, StructType schema) {
+    return spark.createDataFrame(List.of(), schema);
+  }
+}

@@ -1,0 +1,69 @@
+package io.centraal.jobs;
+
+import io.centraal.scoring.config.InvalidConfigException;
+import io.centraal.scoring.run.DataQualityGateException;
+import io.centraal.scoring.run.ScoringException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code centraal} command line. Exit codes: 0 success; 1 the run failed; 2 bad arguments or
+ * config; 3 a data-quality gate failed (the run cannot be trusted). On failure one line naming the
+ * reason goes to stderr and the full stack trace to the log.
+ */
+@Command(name = "centraal", mixinStandardHelpOptions = true, versionProvider = CentraalCli.Version.class,
+    description = "Scores every customer on financial and non-financial value (Spark, Delta Lake).",
+    subcommands = {IngestJob.class, IdentityJob.class, FeaturesJob.class, RunCommand.class})
+public final class CentraalCli implements Runnable {
+  private static final Logger LOG = LoggerFactory.getLogger(CentraalCli.class);
+
+  public static final int EXIT_FAILED = 1;
+  public static final int EXIT_USAGE = 2;
+  public static final int EXIT_DATA_QUALITY = 3;
+
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "choose a command (see --help)");
+  }
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs the CLI and returns the exit code (tests call this instead of main). */
+  public static int execute(String... args) {
+    CommandLine cli = new CommandLine(new CentraalCli());
+    cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      LOG.error("centraal {} failed", cmd.getCommandName(), e);
+      cmd.getErr().println("centraal " + cmd.getCommandName() + ": " + reason(e));
+      cmd.getErr().flush();
+      if (e instanceof InvalidConfigException) {
+        return EXIT_USAGE;
+      }
+      if (e instanceof DataQualityGateException) {
+        return EXIT_DATA_QUALITY;
+      }
+      return EXIT_FAILED;
+    });
+    return cli.execute(args);
+  }
+
+  /** One line: our own exceptions carry a complete message; others get their type too. */
+  static String reason(Throwable e) {
+    String message = String.valueOf(e.getMessage()).replace('\n', ' ');
+    return e instanceof ScoringException ? message : e.getClass().getSimpleName() + ": " + message;
+  }
+
+  /** Version from the jar manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"centraal " + Versions.code()};
+    }
+  }
+}

@@ -1,0 +1,34 @@
+package io.centraal.jobs;
+
+import io.centraal.scoring.config.CentraalSettings;
+import io.centraal.scoring.config.ConfigLoader;
+import java.io.File;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** Config options shared by every command. */
+final class CommonOptions {
+  @Option(names = "--conf", paramLabel = "FILE",
+      description = "HOCON config file; repeatable, later files win. Default: $CENTRAAL_CONF if set (bin/centraal sets conf/local.conf).")
+  List<Path> confFiles = new ArrayList<>();
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE", mapFallbackValue = "",
+      description = "Override one config key (the 'centraal.' prefix is optional), e.g. --set ingest.max-reject-share=0.01; repeatable.")
+  Map<String, String> overrides = new LinkedHashMap<>();
+
+  /** Loads and validates the layered config; throws InvalidConfigException naming the bad key. */
+  CentraalSettings settings() {
+    List<Path> files = new ArrayList<>(confFiles);
+    String env = System.getenv("CENTRAAL_CONF");
+    if (files.isEmpty() && env != null && !env.isBlank()) {
+      for (String f : env.split(File.pathSeparator)) {
+        files.add(Path.of(f));
+      }
+    }
+    return CentraalSettings.from(ConfigLoader.load(files, overrides));
+  }
+}

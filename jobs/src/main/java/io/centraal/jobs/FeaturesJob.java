@@ -1,0 +1,60 @@
+package io.centraal.jobs;
+
+import io.centraal.scoring.config.CentraalSettings;
+import io.centraal.scoring.features.CustomerFeatures;
+import io.centraal.scoring.features.FeatureInputs;
+import io.centraal.scoring.io.DeltaTables;
+import io.centraal.scoring.io.Tables;
+import io.centraal.scoring.run.RunContext;
+import io.centraal.scoring.schema.FeatureColumns;
+import io.centraal.scoring.schema.SourceContracts;
+import io.centraal.scoring.schema.TableNames;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+
+/** Step 3: per-customer features as of the date -> silver customer_features (one slice per date). */
+@Command(name = "features", mixinStandardHelpOptions = true,
+    description = "Compute per-customer features as of the date into silver customer_features.")
+public final class FeaturesJob extends StageCommand {
+  @Override
+  String jobName() {
+    return "features";
+  }
+
+  /** The bronze inputs and identity map, as the features stage reads them. */
+  static FeatureInputs inputs(SparkSession spark, CentraalSettings settings) {
+    return new FeatureInputs(
+        Tables.bronze(spark, settings, SourceContracts.TRANSACTIONS_CONTRACT),
+        Tables.bronze(spark, settings, SourceContracts.CLICKSTREAM_CONTRACT),
+        Tables.bronze(spark, settings, SourceContracts.REVIEWS_CONTRACT),
+        Tables.bronze(spark, settings, SourceContracts.FOLLOWS_CONTRACT),
+        Tables.bronze(spark, settings, SourceContracts.AUDIENCE_CONTRACT),
+        Tables.bronze(spark, settings, SourceContracts.CONSENT_CONTRACT),
+        Tables.identityMap(spark, settings));
+  }
+
+  /** The features of every customer as of a date (also used at the churn model's cut-off). */
+  static Dataset<Row> features(SparkSession spark, CentraalSettings settings, LocalDate asOf) {
+    return CustomerFeatures.build(inputs(spark, settings), asOf, settings.features(),
+        text -> org.apache.spark.sql.functions.lit(null).cast("double"),
+        settings.ingest().ratingMin(), settings.ingest().ratingMax());
+  }
+
+  @Override
+  JobResult execute(SparkSession spark, CentraalSettings settings, RunContext ctx, Progress progress) {
+    long t0 = System.nanoTime();
+    Dataset<Row> features = features(spark, settings, ctx.asOfDate());
+    String path = settings.paths().silver(TableNames.CUSTOMER_FEATURES);
+    DeltaTables.ensureTable(spark, path, features.schema(), List.of(FeatureColumns.AS_OF_DATE), Map.of());
+    DeltaTables.replaceSlice(features, path, FeatureColumns.AS_OF_DATE + " = " + ctx.asOfLiteral());
+    long customers = DeltaTables.read(spark, path)
+        .where(FeatureColumns.AS_OF_DATE + " = " + ctx.asOfLiteral()).count();
+    progress.step("features", "customers", customers, customers, 0, seconds(t0));
+    return new JobResult(customers, customers, 0, "{\"customers\": " + customers + "}");
+  }
+}

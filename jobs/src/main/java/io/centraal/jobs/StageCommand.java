@@ -1,0 +1,57 @@
+package io.centraal.jobs;
+
+import io.centraal.scoring.config.CentraalSettings;
+import io.centraal.scoring.io.RunLog;
+import io.centraal.scoring.run.RunContext;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Mixin;
+
+/**
+ * A command that runs one pipeline job for an as-of date: load settings, build the session, run,
+ * and record the outcome in run_log. Subclasses implement only {@link #execute}, which is also
+ * what tests and the {@code run} command call.
+ */
+abstract class StageCommand implements Callable<Integer> {
+  @Mixin CommonOptions common;
+  @Mixin DateOptions date;
+
+  abstract String jobName();
+
+  abstract JobResult execute(SparkSession spark, CentraalSettings settings, RunContext ctx, Progress progress);
+
+  @Override
+  public Integer call() {
+    CentraalSettings settings = common.settings();
+    RunContext ctx = new RunContext(date.asOf, date.runIdOrNew(), Versions.code());
+    SparkSession spark = Sessions.create(jobName());
+    runLogged(this, spark, settings, ctx, new Progress(System.out));
+    return 0;
+  }
+
+  /** Runs a job, timing it and appending its outcome (succeeded or failed) to run_log. */
+  static JobResult runLogged(StageCommand job, SparkSession spark, CentraalSettings settings, RunContext ctx,
+                             Progress progress) {
+    Instant started = Instant.now();
+    long t0 = System.nanoTime();
+    try {
+      JobResult result = job.execute(spark, settings, ctx, progress);
+      RunLog.append(spark, settings, ctx, new RunLog.Entry(job.jobName(), "succeeded", started, seconds(t0),
+          result.rowsIn(), result.rowsOut(), result.rowsQuarantined(), result.detail()));
+      return result;
+    } catch (RuntimeException e) {
+      try {
+        RunLog.append(spark, settings, ctx, new RunLog.Entry(job.jobName(), "failed", started, seconds(t0),
+            0, 0, 0, String.valueOf(e.getMessage())));
+      } catch (RuntimeException logFailure) {
+        e.addSuppressed(logFailure);
+      }
+      throw e;
+    }
+  }
+
+  static double seconds(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1e9;
+  }
+}
