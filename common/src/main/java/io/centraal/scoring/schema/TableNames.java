@@ -8,6 +8,8 @@ public final class TableNames {
   public static final String IDENTITY_MAP = "identity_map";
   public static final String CUSTOMER_FEATURES = "customer_features";
   public static final String CUSTOMER_SCORES = "customer_scores";
+  /** Silver: the scores of the score stage, before export promotes them to gold. */
+  public static final String SCORES = "scores";
   public static final String MODEL_RUNS = "model_runs";
   public static final String RUN_LOG = "run_log";
   public static final String MARKETING_DROP = "marketing";
