@@ -1,0 +1,73 @@
+package io.centraal.jobs;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.centraal.scoring.config.CentraalSettings;
+import io.centraal.scoring.export.MarketingDrop;
+import io.centraal.scoring.io.DeltaTables;
+import io.centraal.scoring.io.Tables;
+import io.centraal.scoring.run.RunContext;
+import io.centraal.scoring.schema.CustomerScoresTable;
+import io.centraal.scoring.schema.FeatureColumns;
+import io.centraal.scoring.schema.ScoreColumns;
+import io.centraal.scoring.schema.TableNames;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import picocli.CommandLine.Command;
+
+/** Step 5: silver scores -> gold customer_scores (one slice per date) and the marketing drop. */
+@Command(name = "export", mixinStandardHelpOptions = true,
+    description = "Publish the date's scores to the gold customer_scores table and write the marketing drop.")
+public final class ExportJob extends StageCommand {
+  @Override
+  String jobName() {
+    return "export";
+  }
+
+  @Override
+  JobResult execute(SparkSession spark, CentraalSettings settings, RunContext ctx, Progress progress) {
+    long t0 = System.nanoTime();
+    String horizon = settings.clv().horizonLabel();
+    Dataset<Row> scores = Tables.required(spark, settings.paths().silver(TableNames.SCORES), "score")
+        .where(col(ScoreColumns.AS_OF_DATE).equalTo(java.sql.Date.valueOf(ctx.asOfDate())));
+    List<String> columns = CustomerScoresTable.columns(horizon);
+    Dataset<Row> gold = scores.select(columns.stream().map(c -> col(c)).toArray(Column[]::new))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    long rows = gold.count();
+    if (rows == 0) {
+      throw new io.centraal.scoring.run.InvalidInputException("no scores for " + ctx.asOfDate()
+          + " in " + settings.paths().silver(TableNames.SCORES) + ": run `centraal score` for this date first");
+    }
+
+    String path = settings.paths().gold(TableNames.CUSTOMER_SCORES);
+    DeltaTables.ensureTable(spark, path, gold.schema(), List.of(FeatureColumns.AS_OF_DATE), tableProperties(settings, ctx));
+    DeltaTables.replaceSlice(gold, path, ScoreColumns.AS_OF_DATE + " = " + ctx.asOfLiteral());
+    progress.step("export", TableNames.CUSTOMER_SCORES, rows, rows, 0, seconds(t0));
+
+    long t1 = System.nanoTime();
+    String dropDir = settings.paths().exports(TableNames.MARKETING_DROP) + "/as_of_date=" + ctx.asOfDate();
+    long dropped = MarketingDrop.write(spark, MarketingDrop.rows(gold, CustomerScoresTable.marketingColumns(horizon)),
+        dropDir, settings.export().marketingFormats(), ctx.runId());
+    progress.step("export", "marketing drop", rows, dropped, 0, seconds(t1));
+    gold.unpersist();
+    return new JobResult(rows, rows, 0, String.format("{\"customer_scores\": %d, \"marketing_drop\": %d, \"drop_dir\": \"%s\"}",
+        rows, dropped, dropDir));
+  }
+
+  /** What a reader of the table must know to interpret the CLV columns. */
+  static Map<String, String> tableProperties(CentraalSettings settings, RunContext ctx) {
+    CentraalSettings.Clv clv = settings.clv();
+    return Map.of(
+        "centraal.clv.horizon", clv.horizonLabel() + " = " + clv.horizonPeriods() + " periods of "
+            + clv.periodDays() + " days",
+        "centraal.clv.time-unit", settings.timeUnit().name().toLowerCase(java.util.Locale.ROOT),
+        "centraal.clv.discounting", clv.discounting() + " at " + clv.discountRatePerPeriod() + " per period",
+        "centraal.clv.basis", clv.onMargin() ? "margin" : "revenue",
+        "centraal.code-version", ctx.codeVersion());
+  }
+}
