@@ -24,6 +24,7 @@ public record CentraalSettings(
     Map<String, SourceSettings> sources,
     Ingest ingest,
     FeatureSettings features,
+    Clv clv,
     Churn churn,
     Export export,
     Config raw) {
@@ -68,6 +69,20 @@ public record CentraalSettings(
   public record Ingest(double maxRejectShare, LocalDate timestampFloor, List<String> currencies,
                        int ratingMin, int ratingMax, double maxAbsAmount) {}
 
+  /** Transaction model used for P(alive), expected purchases and CLV. */
+  public enum TransactionModelKind { BG_NBD, PARETO_NBD, MBG_NBD }
+
+  /** Discounting convention of the CLV. */
+  public enum Discounting { DISCRETE, CONTINUOUS }
+
+  /**
+   * CLV settings ({@code centraal.score.clv}). The horizon is {@code horizonPeriods} periods of
+   * {@code periodDays} days, discounted at {@code discountRatePerPeriod} per period.
+   */
+  public record Clv(TransactionModelKind model, String horizonLabel, int horizonPeriods, double periodDays,
+                    double discountRatePerPeriod, Discounting discounting, boolean onMargin, double l2Penalty,
+                    long minRepeatBuyers) {}
+
   public record Churn(int windowDays, int minClassExamples, int maxIter, double regParam,
                       double bandMedium, double bandHigh) {}
 
@@ -93,6 +108,11 @@ public record CentraalSettings(
               positive(c, "features.review-half-life-days"), (int) positive(c, "features.referral-window-days"),
               c.getInt("features.promoter-min-rating"), c.getInt("features.detractor-max-rating"),
               c.getBoolean("consent.default-profiling-allowed"), c.getBoolean("consent.default-marketing-allowed")),
+          new Clv(enumValue(c, "score.clv.model", TransactionModelKind.class), c.getString("score.clv.horizon-label"),
+              (int) positive(c, "score.clv.horizon-periods"), positive(c, "score.clv.period-days"),
+              fraction(c, "score.clv.discount-rate"), enumValue(c, "score.clv.discounting", Discounting.class),
+              c.getBoolean("score.clv.on-margin"), c.getDouble("score.clv.l2-penalty"),
+              c.getLong("score.clv.min-repeat-buyers")),
           new Churn((int) positive(c, "score.churn.window-days"), c.getInt("score.churn.min-class-examples"),
               c.getInt("score.churn.max-iter"), c.getDouble("score.churn.reg-param"),
               fraction(c, "score.churn.band-medium"), fraction(c, "score.churn.band-high")),
