@@ -84,7 +84,7 @@ final class MaximumLikelihood {
     }
     if (best == null) {
       throw new ModelIdentificationException(problem.modelName() + " fit failed from every "
-          + "starting point (" + problem.customers() + " customers, " + problem.distinctRows()
+          + "starting point (" + Math.round(problem.customers()) + " customers, " + problem.distinctRows()
           + " distinct rows): " + String.join("; ", failures));
     }
     double[] params = exp(best.theta);
