@@ -34,7 +34,8 @@ import org.apache.spark.sql.types.StructType;
  * <p><b>Nulls</b>: a null frequency, recency or t gives nulls in all four outputs (nothing is
  * known about the customer's purchasing). A null monetary value, or frequency 0, gives the
  * population mean spend p*gamma/(q-1): without repeat purchases there is no customer-specific spend
- * evidence. When scoring on margin, a null margin_rate leaves that customer's CLV on revenue,
+ * evidence. A negative monetary value (returns exceeding purchases) counts as 0, which pulls the
+ * expected spend below the population mean. When scoring on margin, a null margin_rate leaves that customer's CLV on revenue,
  * because an unknown margin is not a zero margin; the caller can tell these rows apart by the
  * null margin_rate. Non-null but invalid summaries (recency &gt; t, negative values) fail the job
  * with the offending values in the message.
