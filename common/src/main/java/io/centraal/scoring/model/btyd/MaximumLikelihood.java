@@ -103,19 +103,24 @@ final class MaximumLikelihood {
     if (f.value(theta) >= INVALID) {
       return Attempt.failed("log-likelihood is not finite at the starting point");
     }
-    int iterations = 0;
+    SimpleValueChecker values = new SimpleValueChecker(1e-10, 1e-12);
+    PointValuePair[] last = {null};
     NonLinearConjugateGradientOptimizer cg = new NonLinearConjugateGradientOptimizer(
         NonLinearConjugateGradientOptimizer.Formula.POLAK_RIBIERE,
-        new SimpleValueChecker(1e-10, 1e-12), 1e-10, 1e-12, 1e-2);
+        (iteration, previous, current) -> {
+          last[0] = current;
+          return values.converged(iteration, previous, current);
+        }, 1e-10, 1e-12, 1e-2);
+    int iterations;
     try {
-      PointValuePair p = cg.optimize(new MaxIter(options.maxIterations()),
+      theta = cg.optimize(new MaxIter(options.maxIterations()),
           new MaxEval(options.maxIterations() * 200), GoalType.MINIMIZE, new InitialGuess(theta),
-          new ObjectiveFunction(f::value), new ObjectiveFunctionGradient(f::gradient));
-      theta = p.getPoint();
+          new ObjectiveFunction(f::value), new ObjectiveFunctionGradient(f::gradient)).getPoint();
       iterations = cg.getIterations();
     } catch (MathIllegalStateException e) {
-      // Iteration or evaluation budget spent; Newton polishing below may still finish the job.
-      iterations = options.maxIterations();
+      // Budget spent: continue from the last iterate; Newton polishing may still finish the job.
+      theta = last[0] != null ? last[0].getPoint() : theta;
+      iterations = cg.getIterations();
     }
     double[] g = f.gradient(theta);
     for (int step = 0; step < MAX_NEWTON_STEPS && maxAbs(g) > options.gradientTolerance(); step++) {
