@@ -7,8 +7,7 @@ import org.apache.commons.math3.special.Gamma;
  * Shared math of the BG/NBD (Fader, Hardie &amp; Lee 2005) and the MBG/NBD (Batislam, Denizel &amp;
  * Filiztekin 2007). Both have Poisson purchasing at rate lambda ~ Gamma(r, rate alpha) and a coin
  * flip with dropout probability p ~ Beta(a, b) after each repeat purchase; the MBG/NBD flips the
- * coin once more right after the first purchase ({@code dropoutAtZero}). With k = 1 for the MBG/NBD
- * and 0 for the BG/NBD, a customer who made x repeat purchases survived x + k flips, so:
+ * coin once more right after the first purchase. With k = 1 for the MBG/NBD and 0 for the BG/NBD, a customer who made x repeat purchases survived x + k flips, so:
  * <ul>
  *   <li>L = Gamma(r+x) alpha^r / Gamma(r) * B(a, b+x+k) / B(a, b)
  *       * [ (alpha+T)^-(r+x) + [x+k &gt; 0] a / (b+x+k-1) (alpha+t_x)^-(r+x) ];</li>
@@ -20,6 +19,8 @@ import org.apache.commons.math3.special.Gamma;
  */
 final class BetaGeometricFamily {
   private BetaGeometricFamily() {}
+
+  static final List<String> PARAM_NAMES = List.of("r", "alpha", "a", "b");
 
   /** Below this |a - 1| the (a - 1) quotient is evaluated through the reduced series. */
   private static final double NEAR_ONE = 1e-3;
@@ -54,7 +55,6 @@ final class BetaGeometricFamily {
    * their parameter derivatives when a gradient is wanted.
    */
   private static final class FrequencyTerms {
-    final double r;
     final double alpha;
     final double a;
     final double x;
@@ -66,7 +66,6 @@ final class BetaGeometricFamily {
     final double[] constantGrad;
 
     FrequencyTerms(double r, double alpha, double a, double b, int k, double x, boolean withGrad) {
-      this.r = r;
       this.alpha = alpha;
       this.a = a;
       this.x = x;
@@ -162,18 +161,6 @@ final class BetaGeometricFamily {
     return bb * quotient + second;
   }
 
-  /** Checks a summary row: finite, x &gt;= 0, 0 &lt;= t_x &lt;= T, and t_x = 0 when x = 0. */
-  static void checkRow(double x, double tx, double t) {
-    if (!(x >= 0) || !(tx >= 0) || !(t >= tx) || !Double.isFinite(t) || !Double.isFinite(x)
-        || (x == 0 && tx != 0)) {
-      throw new IllegalArgumentException(String.format(
-          "invalid summary row: frequency=%s recency=%s T=%s (need finite frequency >= 0, "
-              + "0 <= recency <= T, recency = 0 when frequency = 0)", x, tx, t));
-    }
-  }
-
-  static final List<String> PARAM_NAMES = List.of("r", "alpha", "a", "b");
-
   /** Fits r, alpha, a, b by maximum likelihood over the distinct rows of {@code summary}. */
   static FitResult fit(String name, int k, TransactionSummary summary, FitOptions options) {
     long repeatBuyers = Math.round(summary.repeatBuyers());
@@ -188,20 +175,5 @@ final class BetaGeometricFamily {
         new double[] {0.5, 0.5 / rate, 0.5, 2});
     return MaximumLikelihood.fit(new MaximumLikelihood.Problem(name, PARAM_NAMES, ll, true, starts,
         summary.customers(), summary.distinctRows()), options);
-  }
-
-  static void checkParams(String name, double r, double alpha, double a, double b) {
-    for (double v : new double[] {r, alpha, a, b}) {
-      if (!(v > 0) || Double.isInfinite(v)) {
-        throw new IllegalArgumentException(String.format(
-            "%s parameters must be finite and > 0, got r=%s alpha=%s a=%s b=%s", name, r, alpha, a, b));
-      }
-    }
-  }
-
-  static void checkHorizon(double t) {
-    if (!(t >= 0) || Double.isInfinite(t)) {
-      throw new IllegalArgumentException("horizon t must be finite and >= 0, got " + t);
-    }
   }
 }

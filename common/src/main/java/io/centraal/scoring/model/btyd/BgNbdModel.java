@@ -28,7 +28,7 @@ public record BgNbdModel(double r, double alpha, double a, double b) implements 
   public static final String NAME = "bg_nbd";
 
   public BgNbdModel {
-    BetaGeometricFamily.checkParams(NAME, r, alpha, a, b);
+    Checks.positiveParameters(NAME, BetaGeometricFamily.PARAM_NAMES, r, alpha, a, b);
   }
 
   /** Fits the model to {@code summary} by (penalised) maximum likelihood. */
@@ -51,29 +51,29 @@ public record BgNbdModel(double r, double alpha, double a, double b) implements 
 
   @Override
   public double logLikelihood(double x, double tx, double t) {
-    BetaGeometricFamily.checkRow(x, tx, t);
+    Checks.summaryRow(x, tx, t);
     return BetaGeometricFamily.logLikelihood(r, alpha, a, b, 0, x, tx, t);
   }
 
   /** FHL (2005) eq. 9, in the stable form of {@link BetaGeometricFamily#expectedIfAlive}. */
   @Override
   public double expectedPurchasesNewCustomer(double t) {
-    BetaGeometricFamily.checkHorizon(t);
+    Checks.horizon(t);
     return BetaGeometricFamily.expectedIfAlive(r, alpha, a, b, t);
   }
 
   /** FHL (2005) eq. 10. */
   @Override
   public double conditionalExpectedPurchases(double t, double x, double tx, double age) {
-    BetaGeometricFamily.checkHorizon(t);
-    BetaGeometricFamily.checkRow(x, tx, age);
+    Checks.horizon(t);
+    Checks.summaryRow(x, tx, age);
     return BetaGeometricFamily.conditionalExpected(r, alpha, a, b, 0, t, x, tx, age);
   }
 
   /** Fader, Hardie &amp; Lee, note 021 "Computing P(alive) using the BG/NBD model". */
   @Override
   public double probabilityAlive(double x, double tx, double age) {
-    BetaGeometricFamily.checkRow(x, tx, age);
+    Checks.summaryRow(x, tx, age);
     return BetaGeometricFamily.probabilityAlive(r, alpha, a, b, 0, x, tx, age);
   }
 
@@ -83,7 +83,7 @@ public record BgNbdModel(double r, double alpha, double a, double b) implements 
    * incomplete beta I_(t/(alpha+t))(n, r) so that tiny probabilities keep their relative accuracy.
    */
   public double probabilityOfPurchases(double t, int n) {
-    BetaGeometricFamily.checkHorizon(t);
+    Checks.horizon(t);
     if (n < 0) {
       throw new IllegalArgumentException("number of purchases must be >= 0, got " + n);
     }

@@ -32,12 +32,7 @@ public record GammaGammaModel(double p, double q, double gamma) implements Seria
   static final List<String> PARAM_NAMES = List.of("p", "q", "gamma");
 
   public GammaGammaModel {
-    for (double v : new double[] {p, q, gamma}) {
-      if (!(v > 0) || Double.isInfinite(v)) {
-        throw new IllegalArgumentException(String.format(
-            "%s parameters must be finite and > 0, got p=%s q=%s gamma=%s", NAME, p, q, gamma));
-      }
-    }
+    Checks.positiveParameters(NAME, PARAM_NAMES, p, q, gamma);
   }
 
   /**
@@ -74,7 +69,7 @@ public record GammaGammaModel(double p, double q, double gamma) implements Seria
 
   /** Log density of the mean repeat spend {@code mx} of a customer with {@code x} repeat purchases. */
   public double logLikelihood(double x, double mx) {
-    checkRow(x, mx);
+    Checks.spendRow(x, mx);
     return totalLogLikelihood(new double[] {p, q, gamma},
         SpendSummary.ofDistinctRows(new double[] {x}, new double[] {mx}, new double[] {1}), null);
   }
@@ -154,12 +149,5 @@ public record GammaGammaModel(double p, double q, double gamma) implements Seria
       }
     }
     return sum;
-  }
-
-  static void checkRow(double x, double mx) {
-    if (!(x > 0) || !(mx > 0) || Double.isInfinite(x) || Double.isInfinite(mx)) {
-      throw new IllegalArgumentException(String.format("Gamma-Gamma needs a repeat buyer with "
-          + "finite frequency > 0 and monetary value > 0, got frequency=%s monetary_value=%s", x, mx));
-    }
   }
 }

@@ -21,7 +21,7 @@ public record ModifiedBgNbdModel(double r, double alpha, double a, double b)
   private static final int EXTRA_DROPOUT = 1;
 
   public ModifiedBgNbdModel {
-    BetaGeometricFamily.checkParams(NAME, r, alpha, a, b);
+    Checks.positiveParameters(NAME, BetaGeometricFamily.PARAM_NAMES, r, alpha, a, b);
   }
 
   /** Fits the model to {@code summary} by (penalised) maximum likelihood. */
@@ -45,27 +45,27 @@ public record ModifiedBgNbdModel(double r, double alpha, double a, double b)
 
   @Override
   public double logLikelihood(double x, double tx, double t) {
-    BetaGeometricFamily.checkRow(x, tx, t);
+    Checks.summaryRow(x, tx, t);
     return BetaGeometricFamily.logLikelihood(r, alpha, a, b, EXTRA_DROPOUT, x, tx, t);
   }
 
   /** b/(a-1) [1 - (alpha/(alpha+t))^r 2F1(r, b+1; a+b; t/(alpha+t))], in stable form. */
   @Override
   public double expectedPurchasesNewCustomer(double t) {
-    BetaGeometricFamily.checkHorizon(t);
+    Checks.horizon(t);
     return BetaGeometricFamily.conditionalExpected(r, alpha, a, b, EXTRA_DROPOUT, t, 0, 0, 0);
   }
 
   @Override
   public double conditionalExpectedPurchases(double t, double x, double tx, double age) {
-    BetaGeometricFamily.checkHorizon(t);
-    BetaGeometricFamily.checkRow(x, tx, age);
+    Checks.horizon(t);
+    Checks.summaryRow(x, tx, age);
     return BetaGeometricFamily.conditionalExpected(r, alpha, a, b, EXTRA_DROPOUT, t, x, tx, age);
   }
 
   @Override
   public double probabilityAlive(double x, double tx, double age) {
-    BetaGeometricFamily.checkRow(x, tx, age);
+    Checks.summaryRow(x, tx, age);
     return BetaGeometricFamily.probabilityAlive(r, alpha, a, b, EXTRA_DROPOUT, x, tx, age);
   }
 }

@@ -40,13 +40,7 @@ public record ParetoNbdModel(double r, double alpha, double s, double beta)
   static final List<String> PARAM_NAMES = List.of("r", "alpha", "s", "beta");
 
   public ParetoNbdModel {
-    for (double v : new double[] {r, alpha, s, beta}) {
-      if (!(v > 0) || Double.isInfinite(v)) {
-        throw new IllegalArgumentException(String.format(
-            "%s parameters must be finite and > 0, got r=%s alpha=%s s=%s beta=%s",
-            NAME, r, alpha, s, beta));
-      }
-    }
+    Checks.positiveParameters(NAME, PARAM_NAMES, r, alpha, s, beta);
   }
 
   /** Fits the model to {@code summary} by (penalised) maximum likelihood. */
@@ -109,22 +103,22 @@ public record ParetoNbdModel(double r, double alpha, double s, double beta)
   /** r beta / (alpha (s-1)) [1 - (beta/(beta+t))^(s-1)], continuous at s = 1. */
   @Override
   public double expectedPurchasesNewCustomer(double t) {
-    BetaGeometricFamily.checkHorizon(t);
+    Checks.horizon(t);
     return expectedIfAlive(r, 0, t);
   }
 
   /** Note 008 eq. (22): (r+x)(beta+T)/((alpha+T)(s-1)) [1 - ((beta+T)/(beta+T+t))^(s-1)] P(alive). */
   @Override
   public double conditionalExpectedPurchases(double t, double x, double tx, double age) {
-    BetaGeometricFamily.checkHorizon(t);
-    BetaGeometricFamily.checkRow(x, tx, age);
+    Checks.horizon(t);
+    Checks.summaryRow(x, tx, age);
     return probabilityAliveUnchecked(x, tx, age) * expectedIfAlive(r + x, age, t);
   }
 
   /** Note 008 eq. (11): 1 / (1 + s/(r+s+x) (alpha+T)^(r+x) (beta+T)^s A0). */
   @Override
   public double probabilityAlive(double x, double tx, double age) {
-    BetaGeometricFamily.checkRow(x, tx, age);
+    Checks.summaryRow(x, tx, age);
     return probabilityAliveUnchecked(x, tx, age);
   }
 

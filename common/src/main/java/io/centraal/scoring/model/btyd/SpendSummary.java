@@ -1,9 +1,7 @@
 package io.centraal.scoring.model.btyd;
 
 import java.util.Arrays;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * Distinct (x, m_x) rows of repeat buyers with the number of customers on each, the input of the
@@ -16,10 +14,10 @@ public final class SpendSummary {
   private final double[] mx;
   private final double[] weight;
 
-  private SpendSummary(double[] x, double[] mx, double[] weight) {
-    this.x = x;
-    this.mx = mx;
-    this.weight = weight;
+  private SpendSummary(double[][] columns) {
+    this.x = columns[0];
+    this.mx = columns[1];
+    this.weight = columns[2];
   }
 
   /**
@@ -27,44 +25,28 @@ public final class SpendSummary {
    * repeat spend (x &gt; 0 and m_x &gt; 0), the customers the Gamma-Gamma model is defined on.
    */
   public static SpendSummary ofCustomers(double[] x, double[] mx) {
-    TransactionSummary.checkLengths(x.length, mx.length);
-    Map<Row, double[]> counts = new LinkedHashMap<>();
-    for (int i = 0; i < x.length; i++) {
-      if (x[i] > 0 && mx[i] > 0) {
-        counts.computeIfAbsent(new Row(x[i], mx[i]), k -> new double[1])[0] += 1;
-      }
+    if (x.length != mx.length) {
+      throw new IllegalArgumentException(
+          "frequency and monetary value differ in length: " + x.length + " vs " + mx.length);
     }
-    int n = counts.size();
-    double[] dx = new double[n];
-    double[] dm = new double[n];
-    double[] w = new double[n];
-    int i = 0;
-    for (Map.Entry<Row, double[]> e : counts.entrySet()) {
-      dx[i] = e.getKey().x();
-      dm[i] = e.getKey().mx();
-      w[i] = e.getValue()[0];
-      i++;
-    }
-    return ofDistinctRows(dx, dm, w);
+    int[] keep = IntStream.range(0, x.length)
+        .filter(i -> x[i] > 0 && mx[i] > 0).toArray();
+    double[][] d = DistinctRows.count(Arrays.stream(keep).mapToDouble(i -> x[i]).toArray(),
+        Arrays.stream(keep).mapToDouble(i -> mx[i]).toArray());
+    return ofDistinctRows(d[0], d[1], d[2]);
   }
 
   /** Rows that are already aggregated; every row needs x &gt; 0, m_x &gt; 0 and a count &gt; 0. */
   public static SpendSummary ofDistinctRows(double[] x, double[] mx, double[] customers) {
-    TransactionSummary.checkLengths(x.length, mx.length, customers.length);
-    for (int i = 0; i < x.length; i++) {
-      GammaGammaModel.checkRow(x[i], mx[i]);
-      if (!(customers[i] > 0) || Double.isInfinite(customers[i])) {
+    double[][] sorted = DistinctRows.sorted(x, mx, customers);
+    for (int i = 0; i < sorted[0].length; i++) {
+      Checks.spendRow(sorted[0][i], sorted[1][i]);
+      if (!(sorted[2][i] > 0) || Double.isInfinite(sorted[2][i])) {
         throw new IllegalArgumentException("customer count must be finite and > 0, got "
-            + customers[i] + " for frequency=" + x[i] + " monetary_value=" + mx[i]);
+            + sorted[2][i] + " for frequency=" + sorted[0][i] + " monetary_value=" + sorted[1][i]);
       }
     }
-    Integer[] order = new Integer[x.length];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
-    }
-    Arrays.sort(order, Comparator.<Integer>comparingDouble(i -> x[i]).thenComparingDouble(i -> mx[i]));
-    return new SpendSummary(TransactionSummary.permute(x, order),
-        TransactionSummary.permute(mx, order), TransactionSummary.permute(customers, order));
+    return new SpendSummary(sorted);
   }
 
   public int distinctRows() {
@@ -96,6 +78,4 @@ public final class SpendSummary {
     }
     return s / customers();
   }
-
-  private record Row(double x, double mx) {}
 }

@@ -1,9 +1,6 @@
 package io.centraal.scoring.model.btyd;
 
 import java.util.Arrays;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Distinct (x, t_x, T) rows with the number of customers on each, the input of the transaction
@@ -16,64 +13,33 @@ public final class TransactionSummary {
   private final double[] t;
   private final double[] weight;
 
-  private TransactionSummary(double[] x, double[] tx, double[] t, double[] weight) {
-    this.x = x;
-    this.tx = tx;
-    this.t = t;
-    this.weight = weight;
+  private TransactionSummary(double[][] columns) {
+    this.x = columns[0];
+    this.tx = columns[1];
+    this.t = columns[2];
+    this.weight = columns[3];
   }
 
   /** Groups one row per customer into distinct rows. Rows are checked as in the models. */
   public static TransactionSummary ofCustomers(double[] x, double[] tx, double[] t) {
-    checkLengths(x.length, tx.length, t.length, x.length);
-    Map<Row, double[]> counts = new LinkedHashMap<>();
-    for (int i = 0; i < x.length; i++) {
-      counts.computeIfAbsent(new Row(x[i], tx[i], t[i]), k -> new double[1])[0] += 1;
-    }
-    int n = counts.size();
-    double[] dx = new double[n];
-    double[] dtx = new double[n];
-    double[] dt = new double[n];
-    double[] w = new double[n];
-    int i = 0;
-    for (Map.Entry<Row, double[]> e : counts.entrySet()) {
-      dx[i] = e.getKey().x();
-      dtx[i] = e.getKey().tx();
-      dt[i] = e.getKey().t();
-      w[i] = e.getValue()[0];
-      i++;
-    }
-    return ofDistinctRows(dx, dtx, dt, w);
+    double[][] d = DistinctRows.count(x, tx, t);
+    return ofDistinctRows(d[0], d[1], d[2], d[3]);
   }
 
   /** Rows that are already aggregated, with the number of customers on each (weight &gt; 0). */
   public static TransactionSummary ofDistinctRows(double[] x, double[] tx, double[] t,
       double[] customers) {
-    checkLengths(x.length, tx.length, t.length, customers.length);
-    for (int i = 0; i < x.length; i++) {
-      BetaGeometricFamily.checkRow(x[i], tx[i], t[i]);
-      if (!(customers[i] > 0) || Double.isInfinite(customers[i])) {
+    // Sorted by x so that likelihoods can compute the x-only terms once per distinct x.
+    double[][] sorted = DistinctRows.sorted(x, tx, t, customers);
+    for (int i = 0; i < sorted[0].length; i++) {
+      Checks.summaryRow(sorted[0][i], sorted[1][i], sorted[2][i]);
+      if (!(sorted[3][i] > 0) || Double.isInfinite(sorted[3][i])) {
         throw new IllegalArgumentException("customer count must be finite and > 0, got "
-            + customers[i] + " for frequency=" + x[i] + " recency=" + tx[i] + " T=" + t[i]);
+            + sorted[3][i] + " for frequency=" + sorted[0][i] + " recency=" + sorted[1][i]
+            + " T=" + sorted[2][i]);
       }
     }
-    // Sorted by x so that likelihoods can compute the x-only terms once per distinct x.
-    Integer[] order = new Integer[x.length];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
-    }
-    Arrays.sort(order, Comparator.<Integer>comparingDouble(i -> x[i])
-        .thenComparingDouble(i -> tx[i]).thenComparingDouble(i -> t[i]));
-    return new TransactionSummary(permute(x, order), permute(tx, order), permute(t, order),
-        permute(customers, order));
-  }
-
-  static double[] permute(double[] values, Integer[] order) {
-    double[] out = new double[values.length];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = values[order[i]];
-    }
-    return out;
+    return new TransactionSummary(sorted);
   }
 
   public int distinctRows() {
@@ -120,15 +86,4 @@ public final class TransactionSummary {
     }
     return new double[] {sx, st};
   }
-
-  static void checkLengths(int... lengths) {
-    for (int len : lengths) {
-      if (len != lengths[0]) {
-        throw new IllegalArgumentException("summary arrays differ in length: "
-            + Arrays.toString(lengths));
-      }
-    }
-  }
-
-  private record Row(double x, double tx, double t) {}
 }
