@@ -18,6 +18,8 @@ public final class FeatureColumns {
   public static final String PURCHASE_PERIODS = "purchase_periods";
   public static final String TOTAL_SPEND = "total_spend";
   public static final String TOTAL_MARGIN = "total_margin";
+  /** Margin as a fraction of revenue (nullable double); CLV on margin multiplies by it. */
+  public static final String MARGIN_RATE = "margin_rate";
   public static final String RETURNS_COUNT = "returns_count";
   public static final String RETURNS_AMOUNT = "returns_amount";
   public static final String AVG_PURCHASE_VALUE = "avg_purchase_value";

@@ -1,0 +1,155 @@
+package io.centraal.scoring.model.btyd;
+
+import io.centraal.scoring.schema.FeatureColumns;
+import io.centraal.scoring.schema.ScoreColumns;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Scores customers with a fitted transaction model and Gamma-Gamma spend model.
+ *
+ * <p><b>Input</b> (any numeric types, in the time unit the models were fitted in):
+ * {@code frequency}, {@code recency}, {@code t}, {@code monetary_value}, and, when
+ * {@link ClvSettings#onMargin()}, {@code margin_rate}. All other columns pass through unchanged.
+ *
+ * <p><b>Output</b>: the input plus four nullable doubles,
+ * <ul>
+ *   <li>{@code p_alive}: P(still a customer | history);</li>
+ *   <li>{@code expected_purchases_<label>}: undiscounted expected repeat purchases over the
+ *       horizon;</li>
+ *   <li>{@code expected_avg_spend}: Gamma-Gamma expected spend per purchase;</li>
+ *   <li>{@code clv_<label>}: discounted value over the horizon ({@link Clv#clv}), times
+ *       {@code margin_rate} when scoring on margin.</li>
+ * </ul>
+ *
+ * <p><b>Nulls</b>: a null frequency, recency or t gives nulls in all four outputs (nothing is
+ * known about the customer's purchasing). A null monetary value, or frequency 0, gives the
+ * population mean spend p*gamma/(q-1): without repeat purchases there is no customer-specific spend
+ * evidence. A negative monetary value (returns exceeding purchases) counts as 0, which pulls the
+ * expected spend below the population mean. When scoring on margin, a null margin_rate leaves that customer's CLV on revenue,
+ * because an unknown margin is not a zero margin; the caller can tell these rows apart by the
+ * null margin_rate. Non-null but invalid summaries (recency &gt; t, negative values) fail the job
+ * with the offending values in the message.
+ *
+ * <p><b>Why a mapPartitions</b>: the models are plain serialisable Java records evaluated row by
+ * row with no Spark-side state, so one pass over the data suffices, and the schema is checked on
+ * the driver before anything runs.
+ */
+public final class ClvScoring {
+  private ClvScoring() {}
+
+  /**
+   * Adds p_alive, expected_purchases_&lt;label&gt;, expected_avg_spend and clv_&lt;label&gt;.
+   *
+   * @param summary one row per customer with the input columns above
+   * @param transactionModel a BG/NBD, MBG/NBD or Pareto/NBD fit
+   * @param spendModel a Gamma-Gamma fit
+   * @param settings horizon, periods, discounting, and whether CLV is on margin
+   * @throws IllegalArgumentException naming the column when a required column is missing or not
+   *     numeric, or an output column already exists
+   */
+  public static Dataset<Row> score(Dataset<Row> summary, FitResult transactionModel,
+      FitResult spendModel, ClvSettings settings) {
+    StructType schema = summary.schema();
+    List<String> required = new ArrayList<>(List.of(FeatureColumns.FREQUENCY,
+        FeatureColumns.RECENCY, FeatureColumns.T, FeatureColumns.MONETARY_VALUE));
+    if (settings.onMargin()) {
+      required.add(FeatureColumns.MARGIN_RATE);
+    }
+    BtydModels.requireNumeric(schema, required.toArray(String[]::new));
+    List<String> outputs = outputColumns(settings);
+    for (String out : outputs) {
+      if (Arrays.asList(schema.fieldNames()).contains(out)) {
+        throw new IllegalArgumentException("input already has output column '" + out
+            + "'; score a summary without previous scores");
+      }
+    }
+    StructType outSchema = schema;
+    for (String out : outputs) {
+      outSchema = outSchema.add(out, DataTypes.DoubleType, true);
+    }
+    RowScorer scorer = new RowScorer(TransactionModel.fromFit(transactionModel),
+        GammaGammaModel.fromFit(spendModel), settings,
+        required.stream().mapToInt(schema::fieldIndex).toArray());
+    return summary.mapPartitions(scorer, Encoders.row(outSchema));
+  }
+
+  /** The four output column names, in output order. */
+  public static List<String> outputColumns(ClvSettings settings) {
+    return List.of(ScoreColumns.P_ALIVE, ScoreColumns.expectedPurchases(settings.horizonLabel()),
+        ScoreColumns.EXPECTED_AVG_SPEND, ScoreColumns.clv(settings.horizonLabel()));
+  }
+
+  /** Scores one partition; holds only serialisable model records and column positions. */
+  private static final class RowScorer implements MapPartitionsFunction<Row, Row> {
+    private static final long serialVersionUID = 1L;
+    private final TransactionModel transactions;
+    private final GammaGammaModel spend;
+    private final ClvSettings settings;
+    private final int[] inputs; // frequency, recency, t, monetary_value[, margin_rate]
+
+    RowScorer(TransactionModel transactions, GammaGammaModel spend, ClvSettings settings,
+        int[] inputs) {
+      this.transactions = transactions;
+      this.spend = spend;
+      this.settings = settings;
+      this.inputs = inputs;
+    }
+
+    @Override
+    public Iterator<Row> call(Iterator<Row> rows) {
+      return new Iterator<>() {
+        @Override
+        public boolean hasNext() {
+          return rows.hasNext();
+        }
+
+        @Override
+        public Row next() {
+          return score(rows.next());
+        }
+      };
+    }
+
+    private Row score(Row row) {
+      int width = row.length();
+      Object[] values = new Object[width + 4];
+      for (int i = 0; i < width; i++) {
+        values[i] = row.get(i);
+      }
+      Double x = number(row, inputs[0]);
+      Double tx = number(row, inputs[1]);
+      Double age = number(row, inputs[2]);
+      if (x == null || tx == null || age == null) {
+        return RowFactory.create(values);
+      }
+      Double mx = number(row, inputs[3]);
+      double avgSpend = x > 0 && mx != null
+          ? spend.conditionalExpectedAverageSpend(x, Math.max(mx, 0))
+          : spend.populationMeanSpend();
+      double clv = Clv.clv(transactions, x, tx, age, avgSpend, settings);
+      if (settings.onMargin()) {
+        Double margin = number(row, inputs[4]);
+        clv = margin == null ? clv : clv * margin;
+      }
+      values[width] = transactions.probabilityAlive(x, tx, age);
+      values[width + 1] = Clv.expectedPurchases(transactions, x, tx, age, settings);
+      values[width + 2] = avgSpend;
+      values[width + 3] = clv;
+      return RowFactory.create(values);
+    }
+
+    private static Double number(Row row, int index) {
+      return row.isNullAt(index) ? null : ((Number) row.get(index)).doubleValue();
+    }
+  }
+}

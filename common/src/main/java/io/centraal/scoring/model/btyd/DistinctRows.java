@@ -1,0 +1,71 @@
+package io.centraal.scoring.model.btyd;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Grouping and sorting of parallel columns, for the distinct-row summaries. */
+final class DistinctRows {
+  private DistinctRows() {}
+
+  /**
+   * The distinct rows of the parallel {@code columns} followed by one more column with how often
+   * each occurs.
+   */
+  static double[][] count(double[]... columns) {
+    int n = columns[0].length;
+    Map<List<Double>, double[]> counts = new LinkedHashMap<>();
+    for (int i = 0; i < n; i++) {
+      List<Double> key = new ArrayList<>(columns.length);
+      for (double[] column : columns) {
+        key.add(column[i]);
+      }
+      counts.computeIfAbsent(key, k -> new double[1])[0] += 1;
+    }
+    double[][] out = new double[columns.length + 1][counts.size()];
+    int row = 0;
+    for (Map.Entry<List<Double>, double[]> e : counts.entrySet()) {
+      for (int c = 0; c < columns.length; c++) {
+        out[c][row] = e.getKey().get(c);
+      }
+      out[columns.length][row] = e.getValue()[0];
+      row++;
+    }
+    return out;
+  }
+
+  /** Copies of the parallel {@code columns}, rows sorted by the first column, then the second... */
+  static double[][] sorted(double[]... columns) {
+    int n = columns[0].length;
+    for (double[] column : columns) {
+      if (column.length != n) {
+        throw new IllegalArgumentException("summary columns differ in length: "
+            + Arrays.toString(Arrays.stream(columns).mapToInt(c -> c.length).toArray()));
+      }
+    }
+    Integer[] order = new Integer[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    Comparator<Integer> byColumns = (i, j) -> {
+      for (double[] column : columns) {
+        int c = Double.compare(column[i], column[j]);
+        if (c != 0) {
+          return c;
+        }
+      }
+      return 0;
+    };
+    Arrays.sort(order, byColumns);
+    double[][] out = new double[columns.length][n];
+    for (int c = 0; c < columns.length; c++) {
+      for (int i = 0; i < n; i++) {
+        out[c][i] = columns[c][order[i]];
+      }
+    }
+    return out;
+  }
+}
