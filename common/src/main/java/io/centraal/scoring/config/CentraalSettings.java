@@ -5,6 +5,9 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigObject;
 import io.centraal.scoring.features.FeatureSettings;
 import io.centraal.scoring.features.PurchaseRule;
+import io.centraal.scoring.model.btyd.ClvSettings;
+import io.centraal.scoring.model.btyd.FitOptions;
+import io.centraal.scoring.model.btyd.ClvSettings.Discounting;
 import io.centraal.scoring.schema.SourceContract;
 import io.centraal.scoring.schema.SourceContracts;
 import java.time.LocalDate;
@@ -72,16 +75,27 @@ public record CentraalSettings(
   /** Transaction model used for P(alive), expected purchases and CLV. */
   public enum TransactionModelKind { BG_NBD, PARETO_NBD, MBG_NBD }
 
-  /** Discounting convention of the CLV. */
-  public enum Discounting { DISCRETE, CONTINUOUS }
-
   /**
    * CLV settings ({@code centraal.score.clv}). The horizon is {@code horizonPeriods} periods of
    * {@code periodDays} days, discounted at {@code discountRatePerPeriod} per period.
    */
   public record Clv(TransactionModelKind model, String horizonLabel, int horizonPeriods, double periodDays,
                     double discountRatePerPeriod, Discounting discounting, boolean onMargin, double l2Penalty,
-                    long minRepeatBuyers) {}
+                    long minRepeatBuyers, int maxIterations, double gradientTolerance) {
+
+    /** How the BTYD models are fitted. */
+    public FitOptions fitOptions(TimeUnit unit) {
+      return new FitOptions(l2Penalty, minRepeatBuyers, maxIterations, gradientTolerance,
+          unit.name().toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /** The model library's settings, in the model time unit. */
+    public ClvSettings toClvSettings(TimeUnit unit) {
+      double period = periodDays / unit.days;
+      return new ClvSettings(horizonLabel, horizonPeriods * period, period, discountRatePerPeriod, discounting,
+          onMargin);
+    }
+  }
 
   public record Churn(int windowDays, int minClassExamples, int maxIter, double regParam,
                       double bandMedium, double bandHigh) {}
@@ -112,7 +126,8 @@ public record CentraalSettings(
               (int) positive(c, "score.clv.horizon-periods"), positive(c, "score.clv.period-days"),
               fraction(c, "score.clv.discount-rate"), enumValue(c, "score.clv.discounting", Discounting.class),
               c.getBoolean("score.clv.on-margin"), c.getDouble("score.clv.l2-penalty"),
-              c.getLong("score.clv.min-repeat-buyers")),
+              c.getLong("score.clv.min-repeat-buyers"), c.getInt("score.clv.max-iterations"),
+              positive(c, "score.clv.gradient-tolerance")),
           new Churn((int) positive(c, "score.churn.window-days"), c.getInt("score.churn.min-class-examples"),
               c.getInt("score.churn.max-iter"), c.getDouble("score.churn.reg-param"),
               fraction(c, "score.churn.band-medium"), fraction(c, "score.churn.band-high")),

@@ -59,6 +59,13 @@ public final class CustomerFeatures {
 
   private CustomerFeatures() {}
 
+  /** Customer-days of {@link TransactionFeatures#daily} up to the as-of date, for customers with a key. */
+  public static Dataset<Row> dailyPurchases(FeatureInputs in, LocalDate asOf) {
+    Dataset<Row> keyedTx = Keyed.withKey(in.transactions().where(col(Transactions.CUSTOMER_REF).isNotNull()),
+        Transactions.CUSTOMER_REF, in.identityMap(), FeatureColumns.CUSTOMER_KEY);
+    return TransactionFeatures.daily(keyedTx, asOf);
+  }
+
   /**
    * @param sentiment  text column -> sentiment in [-1, 1]
    * @param ratingMin  lowest rating of the review scale; {@code ratingMax} the highest
@@ -66,9 +73,7 @@ public final class CustomerFeatures {
   public static Dataset<Row> build(FeatureInputs in, LocalDate asOf, FeatureSettings settings,
                                    UnaryOperator<Column> sentiment, int ratingMin, int ratingMax) {
     Dataset<Row> map = in.identityMap();
-    Dataset<Row> keyedTx = Keyed.withKey(in.transactions().where(col(Transactions.CUSTOMER_REF).isNotNull()),
-        Transactions.CUSTOMER_REF, map, FeatureColumns.CUSTOMER_KEY);
-    Dataset<Row> daily = TransactionFeatures.daily(keyedTx, asOf).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> daily = dailyPurchases(in, asOf).persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> events = ClickstreamFeatures.keyed(in.clickstream(), map, asOf);
 
     List<Dataset<Row>> parts = new ArrayList<>();
