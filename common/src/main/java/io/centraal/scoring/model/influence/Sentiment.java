@@ -38,12 +38,15 @@ import org.apache.spark.sql.types.DataTypes;
  * term scores 0.0 (neutral). The language is detected from function words unless given.
  *
  * <p><b>How good.</b> Measured by {@code SentimentTest} on short review sentences written by the
- * same author as the lexicon: on the dev sample (which the lexicon was tuned against) above 0.9
- * on positive/negative for both languages; on a hold-out sample written after the lexicon was
- * frozen, lower (see the test output). Expect less on real reviews: lexicon methods miss sarcasm,
- * domain words ("runs small"), long-distance negation, misspellings and compounds the lexicon does
- * not list; published lexicon baselines reach roughly 0.7-0.8 on binary product-review polarity.
- * Use it as one weak signal (review extremity in the influence score), not as ground truth.
+ * same author as the lexicon. Dev samples (70 EN, 70 NL; the lexicon was tuned against them, so
+ * these numbers are optimistic): positive/negative accuracy 1.00 EN, 0.98 NL. Hold-out samples
+ * (50 EN, 50 NL, written after the lexicon was frozen, never used to tune it): positive/negative
+ * accuracy 0.70 EN and 0.70 NL, three-class 0.76 both. Every hold-out error was a sentence with no
+ * lexicon term scored neutral ("paint started peeling", "de la klemt"); no polarity was reversed.
+ * So: when it gives a polarity it is usually right, but it abstains on roughly a third of real
+ * opinions. Expect less on real reviews: it misses sarcasm, domain idioms, long-distance negation,
+ * misspellings and compounds the lexicon does not list. Use it as one weak signal (review
+ * extremity in the influence score), not as ground truth.
  *
  * <p><b>Spark.</b> {@link #score(Column)} and {@link #score(Column, Column)} wrap the scorer in a
  * deterministic UDF; lexicons load once per JVM (executor) from the classpath.
