@@ -67,4 +67,8 @@ public final class FeatureColumns {
   // Consent (latest state as of the date; absent consent record = not allowed).
   public static final String PROFILING_ALLOWED = "profiling_allowed";
   public static final String MARKETING_ALLOWED = "marketing_allowed";
+
+  // Silver follow edges after identity resolution (one row per edge: follower follows followed).
+  public static final String FOLLOWER_KEY = "follower_key";
+  public static final String FOLLOWED_KEY = "followed_key";
 }

@@ -53,4 +53,10 @@ public final class ScoreColumns {
   // Combined.
   public static final String VALUE_QUADRANT = "value_quadrant";
   public static final String RISK_FLAG = "risk_flag";
+
+  // RFM segment summary (RfmScoring.segmentSummary; a report table, not customer_scores).
+  public static final String SEGMENT_CUSTOMERS = "customers";
+  public static final String SEGMENT_CUSTOMER_SHARE = "customer_share";
+  public static final String SEGMENT_TOTAL_VALUE = "total_value";
+  public static final String SEGMENT_VALUE_SHARE = "value_share";
 }

@@ -1,0 +1,208 @@
+package io.centraal.scoring.model.influence;
+
+import static org.apache.spark.sql.functions.abs;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
+
+import io.centraal.scoring.model.PercentRanks;
+import io.centraal.scoring.model.StageSchema;
+import io.centraal.scoring.model.StageSchema.Kind;
+import io.centraal.scoring.schema.FeatureColumns;
+import io.centraal.scoring.schema.ScoreColumns;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Influence score: how much a customer sways other (potential) customers, independent of what
+ * they spend (DESIGN.md: "a reviewer or vlogger who buys little may sway thousands").
+ *
+ * <p><b>Input</b> (one row per customer; silver {@code customer_features} left-joined with
+ * {@link FollowGraph#pageRank}): {@code customer_key} (integral) and, for every signal whose
+ * sub-weight is positive, its numeric column(s):
+ * <ul>
+ *   <li>reviews — frequency {@code review_count_decayed}; helpfulness {@code helpful_votes} and
+ *       {@code total_votes} (Wilson lower bound, {@link Wilson}); substance
+ *       {@code avg_review_length}; extremity {@code avg_sentiment} and {@code rating_extremity}
+ *       (strength of opinion = the larger of |avg_sentiment| and rating_extremity, both expected
+ *       in [0, 1]; either may be null); verified {@code verified_share};</li>
+ *   <li>reach — {@code audience_size}; {@code followers}; {@code follower_pagerank} (also needs
+ *       {@code followers});</li>
+ *   <li>referrals — {@code referred_visitors}; {@code referred_customers};
+ *       {@code referred_revenue};</li>
+ *   <li>advocacy — {@code promoter_reviews} and {@code detractor_reviews}: net promoter reviews
+ *       (promoter minus detractor), i.e. the volume of positive word of mouth.</li>
+ * </ul>
+ * An optional {@code as_of_date} makes the ranking per date.
+ *
+ * <p><b>Output</b>: the input plus {@code influence_reviews}, {@code influence_reach},
+ * {@code influence_referrals}, {@code influence_advocacy} (double, [0, 1]), {@code influence_score}
+ * (double, [0, 100]) and {@code influence_tier} (string: {@value #TIER_HIGH}, {@value #TIER_MEDIUM},
+ * {@value #TIER_LOW}).
+ *
+ * <p><b>Normalisation.</b> Raw signals are counts and amounts with heavy tails (one vlogger with a
+ * million followers), so min-max scaling would squash everyone else to ~0. Each signal is instead
+ * replaced by its exact {@code percent_rank()} over <em>all</em> customers of the date (see
+ * {@link PercentRanks}; ties share the lower rank), after setting zero-activity customers to the
+ * bottom: a signal is <em>active</em> when its value is &gt; 0 (for {@code follower_pagerank}: when
+ * {@code followers} &gt; 0, because everyone in the follow graph has the teleport floor), and an
+ * inactive signal scores exactly 0. So a signal's value reads "share of all customers this one
+ * beats". Edge case: if every customer is active and tied, all get 0. A component is the weighted
+ * mean of its signals; the score is 100 x the weighted mean of the components; a component with
+ * weight 0 is still output but does not count.
+ *
+ * <p><b>Null semantics.</b> Null inputs mean "no activity" and score 0 — influence must be
+ * evidenced; the outputs are never null.
+ */
+public final class InfluenceScoring {
+  public static final String TIER_HIGH = "high";
+  public static final String TIER_MEDIUM = "medium";
+  public static final String TIER_LOW = "low";
+
+  private static final String STAGE = "InfluenceScoring";
+  private static final String TMP = StageSchema.TMP_PREFIX + "inf_";
+
+  private final InfluenceSettings settings;
+
+  public InfluenceScoring(InfluenceSettings settings) {
+    this.settings = Objects.requireNonNull(settings, "settings");
+  }
+
+  /** One raw signal: its value expression, the columns it reads, and when it counts as active. */
+  private record Signal(String name, double weight, Column value, Column active, List<String> columns) {}
+
+  private List<Signal> reviewSignals() {
+    InfluenceSettings.ReviewWeights w = settings.reviews();
+    Column lb = Wilson.lowerBound(col(FeatureColumns.HELPFUL_VOTES), col(FeatureColumns.TOTAL_VOTES),
+        settings.helpfulnessZ());
+    Column extremity = greatest(coalesce(abs(col(FeatureColumns.AVG_SENTIMENT).cast("double")), lit(0.0)),
+        coalesce(col(FeatureColumns.RATING_EXTREMITY).cast("double"), lit(0.0)));
+    return List.of(
+        simple("frequency", w.frequency(), FeatureColumns.REVIEW_COUNT_DECAYED),
+        derived("helpfulness", w.helpfulness(), lb,
+            List.of(FeatureColumns.HELPFUL_VOTES, FeatureColumns.TOTAL_VOTES)),
+        simple("substance", w.substance(), FeatureColumns.AVG_REVIEW_LENGTH),
+        derived("extremity", w.extremity(), extremity,
+            List.of(FeatureColumns.AVG_SENTIMENT, FeatureColumns.RATING_EXTREMITY)),
+        simple("verified", w.verified(), FeatureColumns.VERIFIED_SHARE));
+  }
+
+  private List<Signal> reachSignals() {
+    InfluenceSettings.ReachWeights w = settings.reach();
+    Column pr = col(ScoreColumns.FOLLOWER_PAGERANK).cast("double");
+    Column followed = coalesce(col(FeatureColumns.FOLLOWERS).cast("double"), lit(0.0)).gt(0.0);
+    return List.of(
+        simple("audience", w.audience(), FeatureColumns.AUDIENCE_SIZE),
+        simple("followers", w.followers(), FeatureColumns.FOLLOWERS),
+        new Signal("pagerank", w.pagerank(), pr, followed.and(coalesce(pr, lit(0.0)).gt(0.0)),
+            List.of(ScoreColumns.FOLLOWER_PAGERANK, FeatureColumns.FOLLOWERS)));
+  }
+
+  private List<Signal> referralSignals() {
+    InfluenceSettings.ReferralWeights w = settings.referrals();
+    return List.of(
+        simple("visitors", w.visitors(), FeatureColumns.REFERRED_VISITORS),
+        simple("customers", w.customers(), FeatureColumns.REFERRED_CUSTOMERS),
+        simple("revenue", w.revenue(), FeatureColumns.REFERRED_REVENUE));
+  }
+
+  private List<Signal> advocacySignals() {
+    Column net = coalesce(col(FeatureColumns.PROMOTER_REVIEWS).cast("double"), lit(0.0))
+        .minus(coalesce(col(FeatureColumns.DETRACTOR_REVIEWS).cast("double"), lit(0.0)));
+    return List.of(derived("net_promoter_reviews", 1.0, net,
+        List.of(FeatureColumns.PROMOTER_REVIEWS, FeatureColumns.DETRACTOR_REVIEWS)));
+  }
+
+  private static Signal simple(String name, double weight, String column) {
+    Column v = col(column).cast("double");
+    return new Signal(name, weight, v, coalesce(v, lit(0.0)).gt(0.0), List.of(column));
+  }
+
+  private static Signal derived(String name, double weight, Column value, List<String> columns) {
+    return new Signal(name, weight, value, coalesce(value, lit(0.0)).gt(0.0), columns);
+  }
+
+  /** Adds the influence components, score and tier; see the class doc. */
+  public Dataset<Row> apply(Dataset<Row> features) {
+    List<List<Signal>> groups = List.of(reviewSignals(), reachSignals(), referralSignals(), advocacySignals());
+    String[] componentColumns = {
+        ScoreColumns.INF_REVIEWS, ScoreColumns.INF_REACH, ScoreColumns.INF_REFERRALS, ScoreColumns.INF_ADVOCACY};
+    InfluenceSettings.ComponentWeights cw = settings.components();
+    double[] componentWeights = {cw.reviews(), cw.reach(), cw.referrals(), cw.advocacy()};
+
+    StructType schema = features.schema();
+    StageSchema.require(schema, STAGE, FeatureColumns.CUSTOMER_KEY, Kind.INTEGRAL);
+    Set<String> required = new LinkedHashSet<>();
+    for (List<Signal> g : groups) {
+      for (Signal s : g) {
+        if (s.weight() > 0) {
+          required.addAll(s.columns());
+        }
+      }
+    }
+    for (String c : required) {
+      StageSchema.require(schema, STAGE, c, Kind.NUMERIC);
+    }
+    StageSchema.requireAbsent(schema, STAGE, ScoreColumns.INF_REVIEWS, ScoreColumns.INF_REACH,
+        ScoreColumns.INF_REFERRALS, ScoreColumns.INF_ADVOCACY, ScoreColumns.INFLUENCE_SCORE,
+        ScoreColumns.INFLUENCE_TIER);
+    StageSchema.rejectReservedPrefix(schema, STAGE);
+
+    // One select per phase: chained withColumn calls re-analyse the growing plan each time.
+    // 1. Raw signal with inactive customers at 0 (the bottom); 2. percent rank, inactive -> 0.
+    List<Signal> used = new ArrayList<>();
+    groups.forEach(g -> g.stream().filter(s -> s.weight() > 0).forEach(used::add));
+    List<Column> phase1 = new ArrayList<>();
+    phase1.add(col("*"));
+    for (Signal s : used) {
+      phase1.add(when(s.active(), s.value()).otherwise(lit(0.0)).as(TMP + "raw_" + s.name()));
+    }
+    Dataset<Row> withRaw = features.select(phase1.toArray(new Column[0]));
+    StructType rawSchema = withRaw.schema();
+    List<Column> phase2 = new ArrayList<>();
+    phase2.add(col("*"));
+    for (Signal s : used) {
+      Column raw = col(TMP + "raw_" + s.name());
+      phase2.add(when(raw.gt(0.0), PercentRanks.of(rawSchema, raw.asc())).otherwise(lit(0.0))
+          .as(TMP + s.name()));
+    }
+    Dataset<Row> ranked = withRaw.select(phase2.toArray(new Column[0]));
+
+    // 3. Components (weighted means of signals) and the score (weighted mean of components).
+    List<Column> out = new ArrayList<>();
+    for (String c : schema.fieldNames()) {
+      out.add(col(c));
+    }
+    Column scoreSum = lit(0.0);
+    double componentWeightSum = 0;
+    for (int i = 0; i < groups.size(); i++) {
+      Column sum = lit(0.0);
+      double weightSum = 0;
+      for (Signal s : groups.get(i)) {
+        if (s.weight() > 0) {
+          sum = sum.plus(col(TMP + s.name()).multiply(s.weight()));
+          weightSum += s.weight();
+        }
+      }
+      Column component = sum.divide(weightSum);
+      out.add(component.as(componentColumns[i]));
+      scoreSum = scoreSum.plus(component.multiply(componentWeights[i]));
+      componentWeightSum += componentWeights[i];
+    }
+    Column score = scoreSum.multiply(100.0 / componentWeightSum);
+    out.add(score.as(ScoreColumns.INFLUENCE_SCORE));
+    out.add(when(score.geq(settings.highTierMin()), lit(TIER_HIGH))
+        .when(score.geq(settings.mediumTierMin()), lit(TIER_MEDIUM))
+        .otherwise(lit(TIER_LOW)).as(ScoreColumns.INFLUENCE_TIER));
+    return ranked.select(out.toArray(new Column[0]));
+  }
+}
