@@ -5,6 +5,7 @@ import io.centraal.scoring.features.CustomerFeatures;
 import io.centraal.scoring.features.FeatureInputs;
 import io.centraal.scoring.io.DeltaTables;
 import io.centraal.scoring.io.Tables;
+import io.centraal.scoring.model.influence.Sentiment;
 import io.centraal.scoring.run.RunContext;
 import io.centraal.scoring.schema.FeatureColumns;
 import io.centraal.scoring.schema.SourceContracts;
@@ -41,7 +42,7 @@ public final class FeaturesJob extends StageCommand {
   /** The features of every customer as of a date (also used at the churn model's cut-off). */
   static Dataset<Row> features(SparkSession spark, CentraalSettings settings, LocalDate asOf) {
     return CustomerFeatures.build(inputs(spark, settings), asOf, settings.features(),
-        text -> org.apache.spark.sql.functions.lit(null).cast("double"),
+        Sentiment::score,
         settings.ingest().ratingMin(), settings.ingest().ratingMax());
   }
 

@@ -17,7 +17,7 @@ public final class RunCommand implements Callable<Integer> {
 
   /** The pipeline, in order. */
   static List<StageCommand> pipeline() {
-    return List.of(new IngestJob(), new IdentityJob(), new FeaturesJob());
+    return List.of(new IngestJob(), new IdentityJob(), new FeaturesJob(), new ScoreJob(), new ExportJob());
   }
 
   @Override

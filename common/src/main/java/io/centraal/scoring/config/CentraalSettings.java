@@ -8,6 +8,12 @@ import io.centraal.scoring.features.PurchaseRule;
 import io.centraal.scoring.model.btyd.ClvSettings;
 import io.centraal.scoring.model.btyd.FitOptions;
 import io.centraal.scoring.model.btyd.ClvSettings.Discounting;
+import io.centraal.scoring.model.influence.AdvocacySettings;
+import io.centraal.scoring.model.influence.InfluenceSettings;
+import io.centraal.scoring.model.influence.ValueQuadrantSettings;
+import io.centraal.scoring.model.rfm.RfmSegmentRule;
+import io.centraal.scoring.model.rfm.RfmSettings;
+import io.centraal.scoring.schema.ScoreColumns;
 import io.centraal.scoring.schema.SourceContract;
 import io.centraal.scoring.schema.SourceContracts;
 import java.time.LocalDate;
@@ -29,6 +35,11 @@ public record CentraalSettings(
     FeatureSettings features,
     Clv clv,
     Churn churn,
+    RfmSettings rfm,
+    AdvocacySettings advocacy,
+    InfluenceSettings influence,
+    PageRank pageRank,
+    ValueQuadrantSettings value,
     Export export,
     Config raw) {
 
@@ -100,6 +111,9 @@ public record CentraalSettings(
   public record Churn(int windowDays, int minClassExamples, int maxIter, double regParam,
                       double bandMedium, double bandHigh) {}
 
+  /** PageRank on the follow graph. */
+  public record PageRank(double resetProbability, int iterations) {}
+
   public record Export(List<String> marketingFormats) {}
 
   /** Builds the typed settings from a config loaded by {@link ConfigLoader}. */
@@ -120,7 +134,7 @@ public record CentraalSettings(
           new FeatureSettings(enumValue(c, "time-unit", TimeUnit.class),
               enumValue(c, "features.purchase-rule", PurchaseRule.class),
               positive(c, "features.review-half-life-days"), (int) positive(c, "features.referral-window-days"),
-              c.getInt("features.promoter-min-rating"), c.getInt("features.detractor-max-rating"),
+              c.getInt("score.advocacy.promoter-min"), c.getInt("score.advocacy.passive-min") - 1,
               c.getBoolean("consent.default-profiling-allowed"), c.getBoolean("consent.default-marketing-allowed")),
           new Clv(enumValue(c, "score.clv.model", TransactionModelKind.class), c.getString("score.clv.horizon-label"),
               (int) positive(c, "score.clv.horizon-periods"), positive(c, "score.clv.period-days"),
@@ -131,11 +145,58 @@ public record CentraalSettings(
           new Churn((int) positive(c, "score.churn.window-days"), c.getInt("score.churn.min-class-examples"),
               c.getInt("score.churn.max-iter"), c.getDouble("score.churn.reg-param"),
               fraction(c, "score.churn.band-medium"), fraction(c, "score.churn.band-high")),
+          rfm(c),
+          advocacy(c),
+          new InfluenceSettings(
+              new InfluenceSettings.ComponentWeights(c.getDouble("score.influence.weights.reviews"),
+                  c.getDouble("score.influence.weights.reach"), c.getDouble("score.influence.weights.referrals"),
+                  c.getDouble("score.influence.weights.advocacy")),
+              new InfluenceSettings.ReviewWeights(c.getDouble("score.influence.review-weights.frequency"),
+                  c.getDouble("score.influence.review-weights.helpfulness"),
+                  c.getDouble("score.influence.review-weights.substance"),
+                  c.getDouble("score.influence.review-weights.extremity"),
+                  c.getDouble("score.influence.review-weights.verified")),
+              new InfluenceSettings.ReachWeights(c.getDouble("score.influence.reach-weights.audience"),
+                  c.getDouble("score.influence.reach-weights.followers"),
+                  c.getDouble("score.influence.reach-weights.pagerank")),
+              new InfluenceSettings.ReferralWeights(c.getDouble("score.influence.referral-weights.visitors"),
+                  c.getDouble("score.influence.referral-weights.customers"),
+                  c.getDouble("score.influence.referral-weights.revenue")),
+              c.getDouble("score.influence.helpfulness-z"), c.getDouble("score.influence.tier-high"),
+              c.getDouble("score.influence.tier-medium")),
+          new PageRank(fraction(c, "score.influence.pagerank-reset-probability"),
+              (int) positive(c, "score.influence.pagerank-iterations")),
+          new ValueQuadrantSettings(
+              ScoreColumns.clv(c.getString("score.clv.horizon-label")), fraction(c, "score.value.clv-tier-high"),
+              fraction(c, "score.value.clv-tier-medium"), c.getDouble("score.value.high-influence-min"),
+              fraction(c, "score.value.churn-risk-flag")),
           new Export(List.copyOf(c.getStringList("export.marketing-formats"))),
           root);
     } catch (ConfigException e) {
       throw new InvalidConfigException("invalid config: " + e.getMessage(), e);
+    } catch (IllegalArgumentException e) {
+      // A stage's settings record rejected a combination of values (its message names them).
+      throw new InvalidConfigException("invalid config: " + e.getMessage(), e);
     }
+  }
+
+  private static RfmSettings rfm(Config c) {
+    List<RfmSegmentRule> rules = new java.util.ArrayList<>();
+    for (Config rule : c.getConfigList("score.rfm.segments")) {
+      List<Integer> r = rule.getIntList("r");
+      List<Double> fm = rule.getDoubleList("fm");
+      if (r.size() != 2 || fm.size() != 2) {
+        throw new InvalidConfigException("centraal.score.rfm.segments (" + rule.origin().description()
+            + "): r and fm must be [min, max]");
+      }
+      rules.add(new RfmSegmentRule(rule.getString("segment"), r.get(0), r.get(1), fm.get(0), fm.get(1)));
+    }
+    return new RfmSettings(c.getInt("score.rfm.bins"), List.copyOf(rules), c.getString("score.rfm.no-purchase-segment"));
+  }
+
+  private static AdvocacySettings advocacy(Config c) {
+    return new AdvocacySettings(c.getInt("ingest.rating-min"), c.getInt("ingest.rating-max"),
+        c.getInt("score.advocacy.promoter-min"), c.getInt("score.advocacy.passive-min"));
   }
 
   private static SourceSettings source(Config s, SourceContract contract) {

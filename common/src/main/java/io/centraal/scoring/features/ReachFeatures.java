@@ -20,8 +20,8 @@ import org.apache.spark.sql.Row;
  * visitors, customers and revenue that a customer's shared links brought.
  */
 public final class ReachFeatures {
-  public static final String FOLLOWER_KEY = "follower_key";
-  public static final String FOLLOWED_KEY = "followed_key";
+  private static final String FOLLOWER_KEY = FeatureColumns.FOLLOWER_KEY;
+  private static final String FOLLOWED_KEY = FeatureColumns.FOLLOWED_KEY;
 
   private ReachFeatures() {}
 
