@@ -50,11 +50,27 @@ final class DemoClickstream implements FlatMapFunction<Long, Row> {
 
   @Override
   public Iterator<Row> call(Long index) {
-    DemoPerson person = DemoPerson.simulate(pop, index);
+    return rows(DemoPerson.simulate(pop, index)).iterator();
+  }
+
+  /** The events of a simulated person. */
+  List<Row> rows(DemoPerson person) {
     if (!person.hasAccount) {
-      return Collections.emptyIterator();
+      return Collections.emptyList();
     }
-    return new PersonEvents(pop, person).generate().iterator();
+    PersonEvents events = new PersonEvents(pop, person, false);
+    events.generate();
+    return events.out;
+  }
+
+  /** The number of events of a simulated person, without building them (same random draws). */
+  long count(DemoPerson person) {
+    if (!person.hasAccount) {
+      return 0L;
+    }
+    PersonEvents events = new PersonEvents(pop, person, true);
+    events.generate();
+    return events.count;
   }
 
   private static final class PersonEvents {
@@ -62,14 +78,17 @@ final class DemoClickstream implements FlatMapFunction<Long, Row> {
     private final DemoPerson person;
     private final DemoRandom rnd;
     private final String[] cookies;
+    private final boolean countOnly;
     private final List<Row> out = new ArrayList<>();
+    private long count;
     private long eventSequence;
     private long sessionSequence;
     private long visitorSequence;
     private int sessions;
 
-    PersonEvents(DemoPopulation pop, DemoPerson person) {
+    PersonEvents(DemoPopulation pop, DemoPerson person, boolean countOnly) {
       this.pop = pop;
+      this.countOnly = countOnly;
       this.person = person;
       this.rnd = pop.stream(person.index, DemoPopulation.STREAM_CLICKSTREAM);
       this.cookies = new String[person.devices];
@@ -78,7 +97,7 @@ final class DemoClickstream implements FlatMapFunction<Long, Row> {
       }
     }
 
-    List<Row> generate() {
+    void generate() {
       referralLanding();
       double rate = person.sessionRate(pop.spec);
       if (rate > 0.0) {
@@ -105,7 +124,6 @@ final class DemoClickstream implements FlatMapFunction<Long, Row> {
           purchaseSession(k);
         }
       }
-      return out;
     }
 
     private void referralLanding() {
@@ -222,6 +240,11 @@ final class DemoClickstream implements FlatMapFunction<Long, Row> {
         String referrer) {
       if (ts > pop.endEpochSecond) {
         return false;
+      }
+      count++;
+      if (countOnly) {
+        eventSequence++;
+        return true;
       }
       String id = DemoFormats.opaqueId(EVENT_PREFIX, pop.idKey, DemoFormats.TAG_EVENT, person.index,
           eventSequence++);

@@ -31,13 +31,18 @@ final class DemoConsent implements FlatMapFunction<Long, Row> {
 
   @Override
   public Iterator<Row> call(Long index) {
-    Decision d = decide(pop, DemoPerson.simulate(pop, index));
+    return rows(DemoPerson.simulate(pop, index)).iterator();
+  }
+
+  /** The rows of a simulated person. */
+  List<Row> rows(DemoPerson person) {
+    Decision d = decide(pop, person);
     List<Row> rows = new ArrayList<>(2);
     if (d.twice) {
       rows.add(RowFactory.create(d.ref, d.firstProfiling, d.firstMarketing, DemoFormats.csvTimestamp(d.firstUpdated)));
     }
     rows.add(RowFactory.create(d.ref, d.profiling, d.marketing, DemoFormats.csvTimestamp(d.updated)));
-    return rows.iterator();
+    return rows;
   }
 
   /** The consent history of a person; also read by the ground truth. */

@@ -20,7 +20,6 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -108,10 +107,10 @@ public final class DemoDataGenerator {
       paths.put(table, path(outDir, table));
     }
 
-    writeWithBadRows(ids, new DemoTransactions(pop), DemoSchemas.TRANSACTIONS, paths.get(DemoTables.TRANSACTIONS),
-        true, DemoTables.TRANSACTIONS, rowCounts, badRows);
-    writeWithBadRows(ids, new DemoReviews(pop), DemoSchemas.REVIEWS, paths.get(DemoTables.REVIEWS),
-        false, DemoTables.REVIEWS, rowCounts, badRows);
+    writeCsv(withoutBadKind(rows(ids, new DemoTransactions(pop), DemoSchemas.withBadKind(DemoSchemas.TRANSACTIONS))),
+        paths.get(DemoTables.TRANSACTIONS));
+    writeJson(withoutBadKind(rows(ids, new DemoReviews(pop), DemoSchemas.withBadKind(DemoSchemas.REVIEWS))),
+        paths.get(DemoTables.REVIEWS));
     writeJson(rows(ids, new DemoClickstream(pop), DemoSchemas.CLICKSTREAM), paths.get(DemoTables.CLICKSTREAM));
     writeCsv(rows(ids, new DemoSocial.IdentityLinks(pop), DemoSchemas.IDENTITY_LINKS), paths.get(DemoTables.IDENTITY_LINKS));
     writeCsv(rows(ids, new DemoSocial.Follows(pop), DemoSchemas.FOLLOWS), paths.get(DemoTables.FOLLOWS));
@@ -119,11 +118,19 @@ public final class DemoDataGenerator {
     writeCsv(rows(ids, new DemoConsent(pop), DemoSchemas.CONSENT), paths.get(DemoTables.CONSENT));
     truth(ids, pop).write().mode(SaveMode.Overwrite).parquet(paths.get(DemoTables.TRUTH));
 
-    rowCounts.put(DemoTables.CLICKSTREAM, countJson(spark, DemoSchemas.CLICKSTREAM, paths.get(DemoTables.CLICKSTREAM)));
-    for (String table : new String[] {DemoTables.IDENTITY_LINKS, DemoTables.FOLLOWS, DemoTables.AUDIENCE, DemoTables.CONSENT}) {
-      rowCounts.put(table, countCsv(spark, paths.get(table)));
+    // One more pass over the persons counts every table exactly (an action; no accumulators).
+    long[] counts = ids.javaRDD().mapPartitions(new DemoCounts(pop)).fold(new long[DemoCounts.SIZE], DemoCounts::sum);
+    for (String table : DemoTables.ALL) {
+      rowCounts.put(table, counts[DemoCounts.table(table)]);
     }
-    rowCounts.put(DemoTables.TRUTH, spark.read().parquet(paths.get(DemoTables.TRUTH)).count());
+    for (String table : DemoTables.WITH_BAD_ROWS) {
+      Map<BadRowKind, Long> perKind = new EnumMap<>(BadRowKind.class);
+      BadRowKind[] kinds = table.equals(DemoTables.TRANSACTIONS) ? DemoTransactions.BAD_KINDS : DemoReviews.BAD_KINDS;
+      for (BadRowKind kind : kinds) {
+        perKind.put(kind, counts[DemoCounts.bad(table, kind)]);
+      }
+      badRows.put(table, perKind);
+    }
 
     GeneratedData result = new GeneratedData(outDir, paths, rowCounts, badRows, spec.customers(),
         pop.influencers, pop.bigSpenders);
@@ -140,35 +147,8 @@ public final class DemoDataGenerator {
     return ids.flatMap(generator, Encoders.row(schema));
   }
 
-  /** Writes a table with bad rows, counting rows and bad rows per kind from one cached generation. */
-  private static void writeWithBadRows(Dataset<Long> ids, FlatMapFunction<Long, Row> generator, StructType schema,
-      String path, boolean csv, String table, Map<String, Long> rowCounts, Map<String, Map<BadRowKind, Long>> badRows) {
-    Dataset<Row> generated = rows(ids, generator, DemoSchemas.withBadKind(schema))
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    try {
-      Dataset<Row> exported = generated.drop(DemoColumns.TMP_BAD_KIND);
-      if (csv) {
-        writeCsv(exported, path);
-      } else {
-        writeJson(exported, path);
-      }
-      Map<BadRowKind, Long> perKind = new EnumMap<>(BadRowKind.class);
-      long total = 0;
-      for (Row r : generated.groupBy(col(DemoColumns.TMP_BAD_KIND)).count().collectAsList()) {
-        long n = r.getLong(1);
-        total += n;
-        if (!r.isNullAt(0)) {
-          perKind.put(BadRowKind.valueOf(r.getString(0).toUpperCase(java.util.Locale.ROOT)), n);
-        }
-      }
-      for (BadRowKind kind : BadRowKind.values()) {
-        perKind.putIfAbsent(kind, 0L);
-      }
-      rowCounts.put(table, total);
-      badRows.put(table, perKind);
-    } finally {
-      generated.unpersist();
-    }
+  private static Dataset<Row> withoutBadKind(Dataset<Row> generated) {
+    return generated.drop(DemoColumns.TMP_BAD_KIND);
   }
 
   private static void writeCsv(Dataset<Row> df, String path) {
@@ -182,14 +162,6 @@ public final class DemoDataGenerator {
   private static void writeJson(Dataset<Row> df, String path) {
     // Absent optional values are written as explicit nulls, as the contract documents them.
     df.write().mode(SaveMode.Overwrite).option("ignoreNullFields", "false").json(path);
-  }
-
-  private static long countCsv(SparkSession spark, String path) {
-    return spark.read().option("header", "true").csv(path).count();
-  }
-
-  private static long countJson(SparkSession spark, StructType schema, String path) {
-    return spark.read().schema(schema).json(path).count();
   }
 
   /** Truth rows with dates as dates and the referral count per referrer joined on. */

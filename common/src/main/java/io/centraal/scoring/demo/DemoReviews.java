@@ -23,7 +23,7 @@ import org.apache.spark.sql.RowFactory;
 final class DemoReviews implements FlatMapFunction<Long, Row> {
   private static final long serialVersionUID = 1L;
   private static final double[] RATINGS = DemoRandom.cumulative(0.07, 0.06, 0.12, 0.30, 0.45);
-  private static final BadRowKind[] BAD_KINDS = {
+  static final BadRowKind[] BAD_KINDS = {
       BadRowKind.RATING_OUT_OF_RANGE, BadRowKind.TS_AFTER_END, BadRowKind.DUPLICATE_ID, BadRowKind.MISSING_FIELD};
   static final String REVIEW_PREFIX = "rv-";
 
@@ -35,9 +35,13 @@ final class DemoReviews implements FlatMapFunction<Long, Row> {
 
   @Override
   public Iterator<Row> call(Long index) {
-    DemoPerson person = DemoPerson.simulate(pop, index);
+    return rows(DemoPerson.simulate(pop, index)).iterator();
+  }
+
+  /** The rows of a simulated person. */
+  List<Row> rows(DemoPerson person) {
     if (!person.hasAccount) {
-      return Collections.emptyIterator();
+      return Collections.emptyList();
     }
     DemoRandom rnd = pop.stream(person.index, DemoPopulation.STREAM_REVIEWS);
     List<Row> out = new ArrayList<>();
@@ -61,7 +65,7 @@ final class DemoReviews implements FlatMapFunction<Long, Row> {
         review(person, rnd, ts, rnd.chance(0.2), out, sequence);
       }
     }
-    return out.iterator();
+    return out;
   }
 
   private void review(DemoPerson person, DemoRandom rnd, long ts, boolean verified, List<Row> out, long[] sequence) {

@@ -35,9 +35,14 @@ final class DemoSocial {
 
     @Override
     public Iterator<Row> call(Long index) {
-      DemoPerson p = DemoPerson.simulate(pop, index);
+      return rows(DemoPerson.simulate(pop, index)).iterator();
+    }
+
+    /** The rows of a simulated person (uses the referral flag, so not just the identity). */
+    List<Row> rows(DemoPerson p) {
+      long index = p.index;
       if (!p.hasAccount) {
-        return Collections.emptyIterator();
+        return Collections.emptyList();
       }
       List<Row> rows = new ArrayList<>(2 + p.devices);
       if (p.hasCard) {
@@ -49,7 +54,7 @@ final class DemoSocial {
           rows.add(RowFactory.create(pop.cookie(index, k), p.accountRef, COOKIE_ACCOUNT));
         }
       }
-      return rows.iterator();
+      return rows;
     }
   }
 
@@ -71,9 +76,14 @@ final class DemoSocial {
 
     @Override
     public Iterator<Row> call(Long index) {
-      DemoPerson p = DemoPerson.identity(pop, index);
+      return rows(DemoPerson.identity(pop, index)).iterator();
+    }
+
+    /** The rows of a person (identity suffices). */
+    List<Row> rows(DemoPerson p) {
+      long index = p.index;
       if (!p.hasAccount) {
-        return Collections.emptyIterator();
+        return Collections.emptyList();
       }
       DemoRandom rnd = pop.stream(index, DemoPopulation.STREAM_FOLLOWS);
       int n = DemoInfluence.follows(p.segment, pop.spec.followsPerAccount(), rnd);
@@ -97,7 +107,7 @@ final class DemoSocial {
           break;
         }
       }
-      return rows.iterator();
+      return rows;
     }
   }
 
@@ -116,13 +126,17 @@ final class DemoSocial {
 
     @Override
     public Iterator<Row> call(Long index) {
-      DemoPerson p = DemoPerson.identity(pop, index);
+      return rows(DemoPerson.identity(pop, index)).iterator();
+    }
+
+    /** The rows of a person (identity suffices). */
+    List<Row> rows(DemoPerson p) {
       if (!p.hasAccount) {
-        return Collections.emptyIterator();
+        return Collections.emptyList();
       }
       Segment segment = p.segment;
-      long size = DemoInfluence.audience(segment, pop.stream(index, DemoPopulation.STREAM_AUDIENCE));
-      return Collections.singletonList(RowFactory.create(p.accountRef, size)).iterator();
+      long size = DemoInfluence.audience(segment, pop.stream(p.index, DemoPopulation.STREAM_AUDIENCE));
+      return Collections.singletonList(RowFactory.create(p.accountRef, size));
     }
   }
 }

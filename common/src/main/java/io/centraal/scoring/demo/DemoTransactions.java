@@ -25,7 +25,7 @@ import org.apache.spark.sql.RowFactory;
 final class DemoTransactions implements FlatMapFunction<Long, Row> {
   private static final long serialVersionUID = 1L;
   private static final double[] LINES_PER_PURCHASE = DemoRandom.cumulative(0.5, 0.35, 0.15);
-  private static final BadRowKind[] BAD_KINDS = {
+  static final BadRowKind[] BAD_KINDS = {
       BadRowKind.UNPARSABLE_AMOUNT, BadRowKind.TS_AFTER_END, BadRowKind.DUPLICATE_ID, BadRowKind.MISSING_FIELD};
   static final String CURRENCY = "EUR";
   static final String TX_PREFIX = "tx-";
@@ -38,7 +38,12 @@ final class DemoTransactions implements FlatMapFunction<Long, Row> {
 
   @Override
   public Iterator<Row> call(Long person) {
-    return new PersonRows(pop, DemoPerson.simulate(pop, person)).generate().iterator();
+    return rows(DemoPerson.simulate(pop, person)).iterator();
+  }
+
+  /** The rows of a simulated person. */
+  List<Row> rows(DemoPerson person) {
+    return new PersonRows(pop, person).generate();
   }
 
   /** The mutable state of generating one person's rows. */

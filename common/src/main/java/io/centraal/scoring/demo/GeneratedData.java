@@ -8,8 +8,8 @@ import java.util.Map;
  * @param outDir the output directory
  * @param paths table folder name ({@link DemoTables}) to its path
  * @param rowCounts table to the number of rows written (bad rows included)
- * @param badRows for transactions and reviews: the exact number of bad rows of each kind written
- *     (every kind present, 0 if none)
+ * @param badRows for transactions and reviews: the exact number of bad rows of each kind written,
+ *     for every kind that table can receive (0 if none was drawn)
  * @param customers generated persons
  * @param plantedInfluencers planted influencers among them
  * @param bigSpenders big spenders among them
