@@ -1,0 +1,20 @@
+package io.centraal.scoring.demo;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.util.Map;
+
+/** Demo specs for tests: the recommended defaults with named overrides. */
+final class DemoFixtures {
+  private DemoFixtures() {}
+
+  /** The recommended defaults block ({@code demo/demo-defaults.conf}, path centraal.demo). */
+  static Config defaults() {
+    return ConfigFactory.parseResources("demo/demo-defaults.conf").resolve().getConfig("centraal.demo");
+  }
+
+  /** The defaults with overrides (HOCON paths relative to centraal.demo). */
+  static DemoSpec spec(Map<String, Object> overrides) {
+    return DemoSpec.fromConfig(ConfigFactory.parseMap(overrides).withFallback(defaults()));
+  }
+}
