@@ -3,6 +3,7 @@ package io.centraal.scoring.config;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigObject;
+import io.centraal.scoring.demo.DemoSpec;
 import io.centraal.scoring.features.FeatureSettings;
 import io.centraal.scoring.features.PurchaseRule;
 import io.centraal.scoring.model.btyd.ClvSettings;
@@ -41,6 +42,7 @@ public record CentraalSettings(
     PageRank pageRank,
     ValueQuadrantSettings value,
     Export export,
+    DemoSpec demo,
     Config raw) {
 
   /** Model time unit of the BTYD summary. */
@@ -171,6 +173,7 @@ public record CentraalSettings(
               fraction(c, "score.value.clv-tier-medium"), c.getDouble("score.value.high-influence-min"),
               fraction(c, "score.value.churn-risk-flag")),
           new Export(List.copyOf(c.getStringList("export.marketing-formats"))),
+          DemoSpec.fromConfig(c.getConfig("demo")),
           root);
     } catch (ConfigException e) {
       throw new InvalidConfigException("invalid config: " + e.getMessage(), e);
