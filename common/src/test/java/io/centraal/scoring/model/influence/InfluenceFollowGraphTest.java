@@ -31,7 +31,7 @@ class InfluenceFollowGraphTest {
     Dataset<Row> follows = spark.createDataFrame(List.of(
         edge(1, 4), edge(2, 4), edge(3, 4), edge(4, 5), edge(8, 7), edge(9, 7),
         edge(1, 4), edge(6, 6)), InfluenceFixtures.FOLLOWS);
-    Dataset<Row> ranks = FollowGraph.pageRank(follows, 0.15, 20);
+    Dataset<Row> ranks = FollowGraph.pageRank(follows, 0.15, 10);
 
     assertEquals(FollowGraph.PAGERANK_SCHEMA.fieldNames().length, ranks.schema().size());
     Map<Long, Double> pr = new HashMap<>();

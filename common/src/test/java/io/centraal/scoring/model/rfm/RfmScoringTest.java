@@ -35,7 +35,7 @@ class RfmScoringTest {
   }
 
   @Test
-  void scoresExactQuantilesAndNamesSegments(SparkSession spark) {
+  void scoresExactQuantilesNamesSegmentsAndSkipsNonBuyers(SparkSession spark) {
     Dataset<Row> scored = scoring.apply(RfmFixtures.tenPurchasersOneNever(spark));
 
     StructType schema = scored.schema();
@@ -59,11 +59,9 @@ class RfmScoringTest {
     assertEquals("Loyal", segment(rows.get(5L)));            // R3 FM3
     assertEquals("At risk", segment(rows.get(7L)));          // R2 FM4
     assertEquals("Cannot lose them", segment(rows.get(10L))); // R1 FM5
-  }
 
-  @Test
-  void neverPurchasedGetsNullScoresAndNoPurchaseSegment(SparkSession spark) {
-    Row never = byKey(scoring.apply(RfmFixtures.tenPurchasersOneNever(spark))).get(99L);
+    // Never purchased: null scores, the "No purchase" segment, and left out of the quantiles.
+    Row never = rows.get(99L);
     assertNull(never.get(never.fieldIndex(ScoreColumns.RFM_R)));
     assertNull(never.get(never.fieldIndex(ScoreColumns.RFM_F)));
     assertNull(never.get(never.fieldIndex(ScoreColumns.RFM_M)));
