@@ -1,0 +1,48 @@
+package io.centraal.jobs;
+
+import io.centraal.scoring.config.CentraalSettings;
+import io.centraal.scoring.demo.DemoSpec;
+import io.centraal.scoring.run.RunContext;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Generate demo data and run the whole pipeline on it, locally. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = "Generate demo data (default ~20,000 customers) and run the whole pipeline on it into --out.")
+public final class DemoCommand implements Callable<Integer> {
+  @Mixin CommonOptions common;
+
+  @Option(names = "--customers", paramLabel = "N", description = "Number of customers (default: centraal.demo.customers).")
+  Long customers;
+
+  @Option(names = "--seed", paramLabel = "S", description = "Random seed (default: centraal.demo.seed).")
+  Long seed;
+
+  @Option(names = "--out", paramLabel = "DIR", defaultValue = "data",
+      description = "Data directory for the raw files and every table (default: ${DEFAULT-VALUE}).")
+  String out;
+
+  @Option(names = "--run-id", paramLabel = "ID", description = "Run id (default: a new unique id).")
+  String runId;
+
+  @Override
+  public Integer call() {
+    common.overrides.putIfAbsent("paths.data-dir", Path.of(out).toAbsolutePath().toString());
+    CentraalSettings settings = common.settings();
+    SparkSession spark = Sessions.create("demo");
+    Progress progress = new Progress(System.out);
+    DemoSpec spec = GenerateCommand.spec(settings.demo(), customers, seed);
+    GenerateCommand.generate(spark, spec, settings.paths().raw(), progress);
+    DateOptions date = new DateOptions();
+    date.asOf = spec.endDate();
+    date.runId = runId;
+    RunContext ctx = new RunContext(spec.endDate(), date.runIdOrNew(), Versions.code());
+    RunCommand.runPipeline(spark, settings, ctx, progress);
+    RunSummary.print(spark, settings, ctx, System.out);
+    return 0;
+  }
+}

@@ -1,0 +1,70 @@
+package io.centraal.jobs;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.explode;
+
+import io.centraal.scoring.config.CentraalSettings;
+import io.centraal.scoring.io.DeltaTables;
+import io.centraal.scoring.model.influence.Advocacy;
+import io.centraal.scoring.model.influence.ValueQuadrant;
+import io.centraal.scoring.model.rfm.RfmScoring;
+import io.centraal.scoring.run.RunContext;
+import io.centraal.scoring.schema.FeatureColumns;
+import io.centraal.scoring.schema.LogColumns;
+import io.centraal.scoring.schema.ScoreColumns;
+import io.centraal.scoring.schema.TableNames;
+import java.io.PrintStream;
+import java.sql.Date;
+import java.util.Locale;
+import java.util.OptionalDouble;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/** The human summary of a run, read back from the tables it wrote. */
+final class RunSummary {
+  private RunSummary() {}
+
+  static void print(SparkSession spark, CentraalSettings settings, RunContext ctx, PrintStream out) {
+    CentraalSettings.Paths p = settings.paths();
+    String clv = ScoreColumns.clv(settings.clv().horizonLabel());
+    Date asOf = Date.valueOf(ctx.asOfDate());
+    Dataset<Row> scores = DeltaTables.read(spark, p.gold(TableNames.CUSTOMER_SCORES))
+        .where(col(ScoreColumns.AS_OF_DATE).equalTo(asOf)).cache();
+    Dataset<Row> quarantine = DeltaTables.read(spark, p.bronze(TableNames.QUARANTINE))
+        .where(col(LogColumns.AS_OF_DATE).equalTo(asOf));
+
+    out.println();
+    out.println("== centraal run " + ctx.runId() + " as of " + ctx.asOfDate());
+    out.println("outputs:");
+    out.println("  gold customer_scores  " + p.gold(TableNames.CUSTOMER_SCORES));
+    out.println("  gold model_runs       " + p.gold(TableNames.MODEL_RUNS));
+    out.println("  gold run_log          " + p.gold(TableNames.RUN_LOG));
+    out.println("  quarantine            " + p.bronze(TableNames.QUARANTINE));
+    out.println("  marketing drop        " + p.exports(TableNames.MARKETING_DROP) + "/as_of_date=" + ctx.asOfDate());
+    out.println(String.format(Locale.ROOT, "customers scored: %,d", scores.count()));
+    out.println(String.format(Locale.ROOT, "quarantined rows: %,d", quarantine.count()));
+    quarantine.select(col(LogColumns.SOURCE), explode(col(LogColumns.REASON_CODES)).as("reason"))
+        .groupBy(LogColumns.SOURCE, "reason").agg(count("*").as("rows")).orderBy(LogColumns.SOURCE, "reason")
+        .show(50, false);
+    out.println("RFM segments (value = " + clv + "):");
+    RfmScoring.segmentSummary(scores, clv).drop(FeatureColumns.AS_OF_DATE)
+        .orderBy(col("customers").desc()).show(20, false);
+    out.println("top 10 by " + clv + ":");
+    scores.orderBy(col(clv).desc_nulls_last()).select(ScoreColumns.CUSTOMER_KEY, clv, ScoreColumns.P_ALIVE,
+        FeatureColumns.FREQUENCY, ScoreColumns.RFM_SEGMENT, ScoreColumns.INFLUENCE_SCORE,
+        ScoreColumns.VALUE_QUADRANT).show(10, false);
+    out.println("top 10 by influence_score:");
+    scores.orderBy(col(ScoreColumns.INFLUENCE_SCORE).desc()).select(ScoreColumns.CUSTOMER_KEY,
+        ScoreColumns.INFLUENCE_SCORE, ScoreColumns.INF_REVIEWS, ScoreColumns.INF_REACH, ScoreColumns.INF_REFERRALS,
+        ScoreColumns.INF_ADVOCACY, clv, ScoreColumns.VALUE_QUADRANT).show(10, false);
+    out.println("top 10 hidden influencers (high influence, not high CLV):");
+    ValueQuadrant.topHiddenInfluencers(scores, 10).select(ScoreColumns.CUSTOMER_KEY, ScoreColumns.INFLUENCE_SCORE,
+        clv, ScoreColumns.CLV_TIER, ScoreColumns.ADVOCACY).show(10, false);
+    OptionalDouble nps = Advocacy.nps(scores);
+    out.println("NPS (customers with ratings): " + (nps.isPresent()
+        ? String.format(Locale.ROOT, "%.1f", nps.getAsDouble()) : "n/a"));
+    scores.unpersist();
+  }
+}
