@@ -1,0 +1,127 @@
+package io.centraal.jobs;
+
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.centraal.scoring.config.CentraalSettings;
+import io.centraal.scoring.demo.DemoSpec;
+import io.centraal.scoring.demo.GeneratedData;
+import io.centraal.scoring.io.DeltaTables;
+import io.centraal.scoring.run.RunContext;
+import io.centraal.scoring.schema.CustomerScoresTable;
+import io.centraal.scoring.schema.FeatureColumns;
+import io.centraal.scoring.schema.LogColumns;
+import io.centraal.scoring.schema.ScoreColumns;
+import io.centraal.scoring.schema.TableNames;
+import io.centraal.scoring.testing.SparkExtension;
+import io.centraal.scoring.testing.TestSettings;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Generates demo data, runs every stage, and checks the gold table against what was generated. */
+@ExtendWith(SparkExtension.class)
+class PipelineEndToEndTest {
+  private static final long CUSTOMERS = 1200;
+
+  @Test
+  void generatedCustomersAreAllScoredOncePerDateAndRerunsReplaceOnlyTheirDate(SparkSession spark, @TempDir Path dir)
+      throws Exception {
+    CentraalSettings settings = TestSettings.withDataDir(dir, Map.of());
+    DemoSpec spec = GenerateCommand.spec(settings.demo(), CUSTOMERS, 7L);
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    Progress progress = new Progress(new PrintStream(log, true, StandardCharsets.UTF_8));
+    GeneratedData generated = GenerateCommand.generate(spark, spec, settings.paths().raw(), progress);
+    assertEquals(CUSTOMERS, generated.customers());
+
+    LocalDate asOf = spec.endDate();
+    RunCommand.runPipeline(spark, settings, new RunContext(asOf, "e2e-1", "test"), progress);
+    String printed = log.toString(StandardCharsets.UTF_8);
+    assertTrue(printed.contains("[ingest  ] transactions") && printed.contains("[export  ] customer_scores"), printed);
+
+    // Every generated person is one customer; all but those objecting to profiling are scored.
+    long customers = DeltaTables.read(spark, settings.paths().silver(TableNames.IDENTITY_MAP))
+        .select(FeatureColumns.CUSTOMER_KEY).distinct().count();
+    assertEquals(CUSTOMERS, customers, "identity resolution finds exactly the generated persons");
+    Dataset<Row> features = slice(spark, settings.paths().silver(TableNames.CUSTOMER_FEATURES), asOf);
+    long objectors = features.where(col(FeatureColumns.PROFILING_ALLOWED).equalTo(false)).count();
+    assertTrue(objectors > 0, "the demo has customers who object to profiling");
+    Dataset<Row> gold = slice(spark, settings.paths().gold(TableNames.CUSTOMER_SCORES), asOf).cache();
+    assertEquals(CUSTOMERS - objectors, gold.count());
+    assertEquals(gold.count(), gold.select(ScoreColumns.CUSTOMER_KEY).distinct().count(), "one row per customer");
+    assertEquals(CustomerScoresTable.columns(settings.clv().horizonLabel()), Arrays.asList(gold.columns()),
+        "the gold table has the contract's columns in order");
+    String clv = ScoreColumns.clv(settings.clv().horizonLabel());
+    assertEquals(0, gold.where(col(FeatureColumns.FREQUENCY).isNotNull().and(
+        col(clv).isNull().or(col(ScoreColumns.P_ALIVE).isNull()).or(col(ScoreColumns.CHURN_RISK).isNull()))).count(),
+        "every purchaser has a CLV, P(alive) and churn risk");
+    assertEquals(0, gold.where(col(ScoreColumns.INFLUENCE_SCORE).isNull()
+        .or(col(ScoreColumns.VALUE_QUADRANT).isNull())).count());
+
+    // The quarantine holds the planted bad rows; nothing is lost.
+    long quarantined = slice(spark, settings.paths().bronze(TableNames.QUARANTINE), asOf).count();
+    assertEquals(generated.badRows("transactions") + generated.badRows("reviews"), quarantined,
+        "exactly the planted bad rows are quarantined");
+
+    // The marketing drop holds only consented customers, with a header.
+    Path drop = dir.resolve("exports/marketing/as_of_date=" + asOf + "/csv");
+    long consented = gold.where(col(FeatureColumns.MARKETING_ALLOWED)).count();
+    long csvRows;
+    try (Stream<Path> files = Files.list(drop)) {
+      csvRows = files.filter(f -> f.toString().endsWith(".csv"))
+          .mapToLong(f -> lines(f) - 1).sum();
+    }
+    assertEquals(consented, csvRows);
+    assertTrue(consented < gold.count(), "customers without marketing consent are left out");
+
+    // model_runs has the fitted models; run_log has one succeeded row per job.
+    List<Row> models = slice(spark, settings.paths().gold(TableNames.MODEL_RUNS), asOf)
+        .select(LogColumns.MODEL).collectAsList();
+    assertEquals(3, models.size(), models.toString());
+    assertEquals(5, DeltaTables.read(spark, settings.paths().gold(TableNames.RUN_LOG))
+        .where(col(LogColumns.STATUS).equalTo("succeeded")).count());
+
+    // A second, earlier date, then a re-run of the first: each date's slice is replaced, never added to.
+    LocalDate earlier = asOf.minusDays(60);
+    RunContext second = new RunContext(earlier, "e2e-2", "test");
+    for (StageCommand job : List.of(new FeaturesJob(), new ScoreJob(), new ExportJob())) {
+      StageCommand.runLogged(job, spark, settings, second, progress);
+    }
+    long goldEarlier = slice(spark, settings.paths().gold(TableNames.CUSTOMER_SCORES), earlier).count();
+    assertTrue(goldEarlier > 0 && goldEarlier <= gold.count());
+    String goldPath = settings.paths().gold(TableNames.CUSTOMER_SCORES);
+    long versionBefore = DeltaTables.latestVersion(spark, goldPath);
+    StageCommand.runLogged(new ExportJob(), spark, settings, new RunContext(asOf, "e2e-3", "test"), progress);
+    assertEquals(versionBefore + 1, DeltaTables.latestVersion(spark, goldPath), "the re-run committed one new version");
+    assertEquals(gold.count(), slice(spark, goldPath, asOf).count(), "the date's rows were replaced, not added to");
+    assertEquals(goldEarlier, slice(spark, goldPath, earlier).count(), "the other date is untouched");
+    gold.unpersist();
+  }
+
+  private static Dataset<Row> slice(SparkSession spark, String path, LocalDate asOf) {
+    return DeltaTables.read(spark, path).where(col(FeatureColumns.AS_OF_DATE).equalTo(Date.valueOf(asOf)));
+  }
+
+  private static long lines(Path f) {
+    try (Stream<String> l = Files.lines(f)) {
+      return l.count();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
