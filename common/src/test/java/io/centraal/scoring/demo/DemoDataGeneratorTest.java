@@ -388,7 +388,7 @@ class DemoDataGeneratorTest {
     for (Row t : truth) {
       if (t.getAs(Truth.ACCOUNT_REF) != null && t.getAs(Truth.DROPOUT_DATE) != null
           && !t.getAs(Truth.SEGMENT).equals(Segments.PLANTED_INFLUENCER)) {
-        dropout.put(t.getAs(Truth.ACCOUNT_REF), t.<java.sql.Date>getAs(Truth.DROPOUT_DATE).toLocalDate().plusDays(90).toString());
+        dropout.put(t.getAs(Truth.ACCOUNT_REF), java.time.LocalDate.parse(t.getAs(Truth.DROPOUT_DATE).toString()).plusDays(90).toString());
       }
     }
     long ofDropped = 0;
