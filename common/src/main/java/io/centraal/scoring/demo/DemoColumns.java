@@ -14,6 +14,9 @@ public final class DemoColumns {
    */
   static final String TMP_BAD_KIND = "_tmp_bad_kind";
 
+  /** Internal, never written: the referrer account while counting referred customers. */
+  static final String TMP_REFERRER = "_tmp_referrer";
+
   /** The ground truth per generated person ({@code truth/}, Parquet). */
   public static final class Truth {
     private Truth() {}

@@ -171,7 +171,7 @@ public final class DemoDataGenerator {
     generated = generated
         .withColumn(DemoColumns.Truth.FIRST_PURCHASE_DATE, date_add(epoch, col(DemoColumns.Truth.FIRST_PURCHASE_DATE)))
         .withColumn(DemoColumns.Truth.DROPOUT_DATE, date_add(epoch, col(DemoColumns.Truth.DROPOUT_DATE)));
-    String referrer = "_tmp_referrer";
+    String referrer = DemoColumns.TMP_REFERRER;
     Dataset<Row> referrals = generated
         .filter(col(DemoColumns.Truth.REFERRED_BY).isNotNull())
         .groupBy(col(DemoColumns.Truth.REFERRED_BY).as(referrer))

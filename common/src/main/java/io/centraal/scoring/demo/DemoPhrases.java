@@ -76,7 +76,8 @@ final class DemoPhrases {
 
   /**
    * A review text of {@code sentences} sentences (null for 0): the first carries the rating's
-   * sentiment; in long texts (4+) every other following sentence is a detail sentence.
+   * sentiment; in long texts (4+) every other following sentence is a detail sentence. Sentences
+   * are drawn without repetition.
    */
   static String text(boolean english, int rating, int sentences, DemoRandom rnd) {
     if (sentences <= 0) {
@@ -86,14 +87,39 @@ final class DemoPhrases {
         : rating == 3 ? (english ? EN_NEUTRAL : NL_NEUTRAL)
         : (english ? EN_NEGATIVE : NL_NEGATIVE);
     String[] detail = english ? EN_DETAIL : NL_DETAIL;
+    int[] sentimentOrder = order(sentiment.length);
+    int[] detailOrder = order(detail.length);
+    int usedSentiment = 0;
+    int usedDetail = 0;
     StringBuilder sb = new StringBuilder();
     for (int s = 0; s < sentences; s++) {
-      String[] bank = sentences >= 4 && s % 2 == 1 ? detail : sentiment;
+      boolean isDetail = sentences >= 4 && s % 2 == 1;
+      String sentence = isDetail
+          ? draw(detail, detailOrder, usedDetail++, rnd)
+          : draw(sentiment, sentimentOrder, usedSentiment++, rnd);
       if (s > 0) {
         sb.append(' ');
       }
-      sb.append(bank[rnd.nextInt(bank.length)]);
+      sb.append(sentence);
     }
     return sb.toString();
+  }
+
+  private static int[] order(int n) {
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    return order;
+  }
+
+  /** Step {@code used} of a partial Fisher-Yates shuffle: the next unused sentence of the bank. */
+  private static String draw(String[] bank, int[] order, int used, DemoRandom rnd) {
+    int k = used % bank.length;
+    int j = k + rnd.nextInt(bank.length - k);
+    int tmp = order[k];
+    order[k] = order[j];
+    order[j] = tmp;
+    return bank[order[k]];
   }
 }

@@ -1,5 +1,8 @@
 package io.centraal.scoring.demo;
 
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -24,9 +27,12 @@ public record GeneratedData(
     long bigSpenders) {
 
   public GeneratedData {
-    paths = Map.copyOf(paths);
-    rowCounts = Map.copyOf(rowCounts);
-    badRows = Map.copyOf(badRows);
+    paths = Collections.unmodifiableMap(new LinkedHashMap<>(paths));
+    rowCounts = Collections.unmodifiableMap(new LinkedHashMap<>(rowCounts));
+    Map<String, Map<BadRowKind, Long>> copy = new LinkedHashMap<>();
+    badRows.forEach((table, kinds) -> copy.put(table,
+        kinds.isEmpty() ? Map.of() : Collections.unmodifiableMap(new EnumMap<>(kinds))));
+    badRows = Collections.unmodifiableMap(copy);
   }
 
   /** Bad rows of one kind in one table (0 for tables without bad rows). */

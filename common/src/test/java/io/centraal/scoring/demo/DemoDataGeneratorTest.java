@@ -40,7 +40,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * One generation of 3,000 customers, read back with the documented formats and checked against
+ * One generation of 2,000 customers, read back with the documented formats and checked against
  * the documented processes and the ground truth.
  */
 @ExtendWith(SparkExtension.class)
@@ -71,8 +71,8 @@ class DemoDataGeneratorTest {
 
   @BeforeAll
   static void generate(SparkSession spark) {
-    spec = DemoFixtures.spec(Map.of("customers", 3000, "seed", 11, "partitions", 2, "bad-row-rate", 0.01,
-        "sessions-per-purchase", 1.0, "influencers.share", 0.02, "big-spenders.share", 0.02));
+    spec = DemoFixtures.spec(Map.of("customers", 2000, "seed", 11, "partitions", 2, "bad-row-rate", 0.015,
+        "sessions-per-purchase", 0.5, "influencers.share", 0.015, "big-spenders.share", 0.015));
     data = new DemoDataGenerator().generate(spark, spec, dir.resolve("demo").toString());
     transactions = csv(spark, DemoTables.TRANSACTIONS, DemoSchemas.TRANSACTIONS);
     clickstream = json(spark, DemoTables.CLICKSTREAM, DemoSchemas.CLICKSTREAM);
@@ -202,7 +202,9 @@ class DemoDataGeneratorTest {
 
   @Test
   void reviewsFollowTheFormat() {
-    List<Row> good = goodReviews();
+    Set<String> duplicated = duplicatedIds(reviews, Reviews.REVIEW_ID);
+    List<Row> good = goodReviews().stream()
+        .filter(r -> !duplicated.contains(r.<String>getAs(Reviews.REVIEW_ID))).collect(Collectors.toList());
     long dutch = 0;
     long english = 0;
     for (Row r : good) {
@@ -386,7 +388,7 @@ class DemoDataGeneratorTest {
     for (Row t : truth) {
       if (t.getAs(Truth.ACCOUNT_REF) != null && t.getAs(Truth.DROPOUT_DATE) != null
           && !t.getAs(Truth.SEGMENT).equals(Segments.PLANTED_INFLUENCER)) {
-        dropout.put(t.getAs(Truth.ACCOUNT_REF), t.<java.sql.Date>getAs(Truth.DROPOUT_DATE).toLocalDate().plusDays(90).toString());
+        dropout.put(t.getAs(Truth.ACCOUNT_REF), java.time.LocalDate.parse(t.getAs(Truth.DROPOUT_DATE).toString()).plusDays(90).toString());
       }
     }
     long ofDropped = 0;
@@ -417,16 +419,29 @@ class DemoDataGeneratorTest {
       h[1] += r.<Integer>getAs(Reviews.TOTAL_VOTES);
     }
 
+    Map<String, double[]> textLength = new HashMap<>();
+    for (Row r : goodReviews()) {
+      String text = r.getAs(Reviews.TEXT);
+      double[] l = textLength.computeIfAbsent(r.getAs(Reviews.AUTHOR_REF), k -> new double[2]);
+      l[0] += text == null ? 0 : text.length();
+      l[1] += 1;
+    }
+
     Map<String, double[]> stats = new HashMap<>();
     for (String segment : List.of(Segments.REGULAR, Segments.PLANTED_INFLUENCER, Segments.BIG_SPENDER)) {
       List<Row> online = segment(segment).stream().filter(t -> t.getAs(Truth.ACCOUNT_REF) != null)
           .collect(Collectors.toList());
       double helpfulVotes = 0;
       double totalVotes = 0;
+      double characters = 0;
+      double texts = 0;
       for (Row t : online) {
         double[] h = helpful.getOrDefault(t.<String>getAs(Truth.ACCOUNT_REF), new double[2]);
         helpfulVotes += h[0];
         totalVotes += h[1];
+        double[] l = textLength.getOrDefault(t.<String>getAs(Truth.ACCOUNT_REF), new double[2]);
+        characters += l[0];
+        texts += l[1];
       }
       stats.put(segment, new double[] {
           mean(online, t -> reviewsBy.getOrDefault(t.<String>getAs(Truth.ACCOUNT_REF), 0)),
@@ -435,24 +450,26 @@ class DemoDataGeneratorTest {
           mean(online, t -> t.<Long>getAs(Truth.N_REFERRED_CUSTOMERS)),
           mean(online, t -> audienceOf.getOrDefault(t.<String>getAs(Truth.ACCOUNT_REF), 0L)),
           totalVotes == 0 ? 0 : helpfulVotes / totalVotes,
+          texts == 0 ? 0 : characters / texts,
           mean(segment(segment), t -> t.<BigDecimal>getAs(Truth.TOTAL_SPEND).doubleValue())});
     }
-    String[] names = {"reviews", "followers", "referred visits", "referred customers", "audience", "helpful ratio"};
+    String[] names = {"reviews", "followers", "referred visits", "referred customers", "audience", "helpful ratio",
+        "review length"};
     double[] influencer = stats.get(Segments.PLANTED_INFLUENCER);
     for (int i = 0; i < names.length; i++) {
       for (String other : List.of(Segments.REGULAR, Segments.BIG_SPENDER)) {
-        double factor = i == 5 ? 1.3 : 3.0;
+        double factor = i >= 5 ? 1.3 : 3.0;
         assertTrue(influencer[i] > factor * stats.get(other)[i],
             names[i] + ": influencers " + influencer[i] + " vs " + other + " " + stats.get(other)[i]);
       }
     }
     double[] big = stats.get(Segments.BIG_SPENDER);
     double[] regular = stats.get(Segments.REGULAR);
-    assertTrue(influencer[6] < regular[6] && regular[6] * 5 < big[6],
-        "total spend: influencers " + influencer[6] + ", regular " + regular[6] + ", big spenders " + big[6]);
-    assertEquals(60L, data.plantedInfluencers());
-    assertEquals(60L, segment(Segments.PLANTED_INFLUENCER).size());
-    assertEquals(60L, segment(Segments.BIG_SPENDER).size());
+    assertTrue(influencer[7] < regular[7] && regular[7] * 5 < big[7],
+        "total spend: influencers " + influencer[7] + ", regular " + regular[7] + ", big spenders " + big[7]);
+    assertEquals(30L, data.plantedInfluencers());
+    assertEquals(30L, segment(Segments.PLANTED_INFLUENCER).size());
+    assertEquals(30L, segment(Segments.BIG_SPENDER).size());
     long referredPersons = truth.stream().filter(t -> t.getAs(Truth.REFERRED_BY) != null).count();
     assertEquals(referredPersons, truth.stream().mapToLong(t -> t.<Long>getAs(Truth.N_REFERRED_CUSTOMERS)).sum());
   }
