@@ -8,9 +8,9 @@ import java.util.Map;
 final class DemoFixtures {
   private DemoFixtures() {}
 
-  /** The recommended defaults block ({@code demo/demo-defaults.conf}, path centraal.demo). */
+  /** The shipped defaults: the centraal.demo block of reference.conf. */
   static Config defaults() {
-    return ConfigFactory.parseResources("demo/demo-defaults.conf").resolve().getConfig("centraal.demo");
+    return ConfigFactory.defaultReference().getConfig("centraal.demo");
   }
 
   /** The defaults with overrides (HOCON paths relative to centraal.demo). */
