@@ -28,11 +28,18 @@ public final class DeltaTables {
   public static void ensureTable(SparkSession spark, String path, StructType schema,
                                  List<String> partitionColumns, Map<String, String> properties) {
     if (DeltaTable.isDeltaTable(spark, path)) {
-      if (!properties.isEmpty()) {
-        StringBuilder props = new StringBuilder();
-        properties.forEach((k, v) -> props.append(props.length() == 0 ? "" : ", ")
-            .append("'").append(k).append("' = '").append(v.replace("'", "\\'")).append("'"));
-        spark.sql("ALTER TABLE delta.`" + path + "` SET TBLPROPERTIES (" + props + ")");
+      Map<String, String> current = DeltaTable.forPath(spark, path).detail().first().getJavaMap(
+          DeltaTable.forPath(spark, path).detail().schema().fieldIndex("properties"));
+      StringBuilder changed = new StringBuilder();
+      properties.forEach((k, v) -> {
+        if (!v.equals(current.get(k))) {
+          changed.append(changed.length() == 0 ? "" : ", ")
+              .append("'").append(k).append("' = '").append(v.replace("'", "\\'")).append("'");
+        }
+      });
+      if (changed.length() > 0) {
+        // Only a real change commits a new version.
+        spark.sql("ALTER TABLE delta.`" + path + "` SET TBLPROPERTIES (" + changed + ")");
       }
       return;
     }
