@@ -16,11 +16,7 @@ import picocli.CommandLine.Option;
 public final class DemoCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
-  @Option(names = "--customers", paramLabel = "N", description = "Number of customers (default: centraal.demo.customers).")
-  Long customers;
-
-  @Option(names = "--seed", paramLabel = "S", description = "Random seed (default: centraal.demo.seed).")
-  Long seed;
+  @Mixin DemoOptions demo;
 
   @Option(names = "--out", paramLabel = "DIR", defaultValue = "data",
       description = "Data directory for the raw files and every table (default: ${DEFAULT-VALUE}).")
@@ -35,7 +31,7 @@ public final class DemoCommand implements Callable<Integer> {
     CentraalSettings settings = common.settings();
     SparkSession spark = Sessions.create("demo");
     Progress progress = new Progress(System.out);
-    DemoSpec spec = GenerateCommand.spec(settings.demo(), customers, seed);
+    DemoSpec spec = demo.apply(settings.demo());
     GenerateCommand.generate(spark, spec, settings.paths().raw(), progress);
     DateOptions date = new DateOptions();
     date.asOf = spec.endDate();

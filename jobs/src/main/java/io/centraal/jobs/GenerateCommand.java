@@ -17,11 +17,7 @@ import picocli.CommandLine.Option;
 public final class GenerateCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
-  @Option(names = "--customers", paramLabel = "N", description = "Number of customers (default: centraal.demo.customers).")
-  Long customers;
-
-  @Option(names = "--seed", paramLabel = "S", description = "Random seed (default: centraal.demo.seed).")
-  Long seed;
+  @Mixin DemoOptions demo;
 
   @Option(names = "--out", paramLabel = "DIR", required = true, description = "Directory to write the raw files to.")
   String out;
@@ -30,7 +26,7 @@ public final class GenerateCommand implements Callable<Integer> {
   public Integer call() {
     CentraalSettings settings = common.settings();
     SparkSession spark = Sessions.create("generate");
-    generate(spark, spec(settings.demo(), customers, seed), out, new Progress(System.out));
+    generate(spark, demo.apply(settings.demo()), out, new Progress(System.out));
     return 0;
   }
 
