@@ -8,10 +8,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 
 /** Config options shared by every command. */
 final class CommonOptions {
+  private static final Logger LOG = LoggerFactory.getLogger(CommonOptions.class);
+
   @Option(names = "--conf", paramLabel = "FILE",
       description = "HOCON config file; repeatable, later files win. Default: $CENTRAAL_CONF if set (bin/centraal sets conf/local.conf).")
   List<Path> confFiles = new ArrayList<>();
@@ -29,6 +33,9 @@ final class CommonOptions {
         files.add(Path.of(f));
       }
     }
-    return CentraalSettings.from(ConfigLoader.load(files, overrides));
+    CentraalSettings settings = CentraalSettings.from(ConfigLoader.load(files, overrides));
+    LOG.info("config files {}, overrides {}; resolved config (secrets redacted):\n{}", files, overrides.keySet(),
+        ConfigLoader.renderRedacted(settings.raw()));
+    return settings;
   }
 }

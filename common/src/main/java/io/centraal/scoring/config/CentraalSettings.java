@@ -26,7 +26,8 @@ import java.util.TreeMap;
 
 /**
  * Every setting a job needs, typed and validated eagerly from the resolved config: a job never
- * reads a raw {@link Config}. Built once in {@code main}; a bad value fails before Spark starts.
+ * reads a raw {@link Config} ({@code raw} is kept only to log the resolved config, secrets redacted).
+ * Built once in {@code main}; a bad value fails before Spark starts.
  */
 public record CentraalSettings(
     Paths paths,
