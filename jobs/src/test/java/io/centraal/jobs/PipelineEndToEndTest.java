@@ -1,13 +1,18 @@
 package io.centraal.jobs;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.row_number;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.centraal.scoring.config.CentraalSettings;
+import io.centraal.scoring.demo.DemoColumns;
 import io.centraal.scoring.demo.DemoSpec;
+import io.centraal.scoring.demo.DemoTables;
 import io.centraal.scoring.demo.GeneratedData;
 import io.centraal.scoring.io.DeltaTables;
+import io.centraal.scoring.model.influence.ValueQuadrant;
 import io.centraal.scoring.run.RunContext;
 import io.centraal.scoring.schema.CustomerScoresTable;
 import io.centraal.scoring.schema.FeatureColumns;
@@ -30,6 +35,7 @@ import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -95,6 +101,33 @@ class PipelineEndToEndTest {
     assertEquals(3, models.size(), models.toString());
     assertEquals(5, DeltaTables.read(spark, settings.paths().gold(TableNames.RUN_LOG))
         .where(col(LogColumns.STATUS).equalTo("succeeded")).count());
+
+    // Against the generator's truth: planted influencers rank in the top decile of influence and
+    // mostly land in "Hidden influencer"; big spenders without influence do not rank there.
+    Dataset<Row> truth = spark.read().parquet(settings.paths().raw() + "/" + DemoTables.TRUTH);
+    Dataset<Row> identity = DeltaTables.read(spark, settings.paths().silver(TableNames.IDENTITY_MAP));
+    Dataset<Row> segments = truth.join(identity, coalesce(truth.col(DemoColumns.Truth.CARD_REF),
+            truth.col(DemoColumns.Truth.ACCOUNT_REF)).equalTo(identity.col(LogColumns.REF)))
+        .select(col(FeatureColumns.CUSTOMER_KEY), col(DemoColumns.Truth.SEGMENT));
+    long topK = (long) Math.ceil(gold.count() * 0.1);
+    Dataset<Row> ranked = gold.join(segments, FeatureColumns.CUSTOMER_KEY)
+        .withColumn("rank", row_number().over(Window.orderBy(col(ScoreColumns.INFLUENCE_SCORE).desc(),
+            col(ScoreColumns.CUSTOMER_KEY))));
+    for (String segment : List.of(DemoColumns.Segments.PLANTED_INFLUENCER, DemoColumns.Segments.BIG_SPENDER)) {
+      Dataset<Row> members = ranked.where(col(DemoColumns.Truth.SEGMENT).equalTo(segment));
+      long total = members.count();
+      long inTop = members.where(col("rank").leq(topK)).count();
+      long hidden = members.where(col(ScoreColumns.VALUE_QUADRANT).equalTo(ValueQuadrant.HIDDEN_INFLUENCER)).count();
+      System.out.printf("ground truth: %s: %d of %d in the top influence decile (top %d), %d hidden influencers%n",
+          segment, inTop, total, topK, hidden);
+      assertTrue(total >= 5, segment + " present in the scores: " + total);
+      if (segment.equals(DemoColumns.Segments.PLANTED_INFLUENCER)) {
+        assertTrue(inTop >= 0.9 * total, "planted influencers in the top decile: " + inTop + " of " + total);
+        assertTrue(hidden >= 0.8 * total, "planted influencers found as hidden influencers: " + hidden + " of " + total);
+      } else {
+        assertTrue(inTop <= 0.1 * total, "big spenders in the top influence decile: " + inTop + " of " + total);
+      }
+    }
 
     // A second, earlier date, then a re-run of the first: each date's slice is replaced, never added to.
     LocalDate earlier = asOf.minusDays(60);
