@@ -18,9 +18,14 @@ final class DateOptions {
 
   String runIdOrNew() {
     if (runId == null) {
-      runId = "run-" + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC)
-          .format(java.time.Instant.now()) + "-" + UUID.randomUUID().toString().substring(0, 8);
+      runId = newRunId();
     }
     return runId;
+  }
+
+  /** A unique run id: UTC start time plus a random suffix. */
+  static String newRunId() {
+    return "run-" + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC)
+        .format(java.time.Instant.now()) + "-" + UUID.randomUUID().toString().substring(0, 8);
   }
 }

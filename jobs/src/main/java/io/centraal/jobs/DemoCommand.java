@@ -33,10 +33,7 @@ public final class DemoCommand implements Callable<Integer> {
     Progress progress = new Progress(System.out);
     DemoSpec spec = demo.apply(settings.demo());
     GenerateCommand.generate(spark, spec, settings.paths().raw(), progress);
-    DateOptions date = new DateOptions();
-    date.asOf = spec.endDate();
-    date.runId = runId;
-    RunContext ctx = new RunContext(spec.endDate(), date.runIdOrNew(), Versions.code());
+    RunContext ctx = new RunContext(spec.endDate(), runId == null ? DateOptions.newRunId() : runId, Versions.code());
     RunCommand.runPipeline(spark, settings, ctx, progress);
     RunSummary.print(spark, settings, ctx, System.out);
     return 0;

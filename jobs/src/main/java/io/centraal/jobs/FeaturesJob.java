@@ -40,8 +40,8 @@ public final class FeaturesJob extends StageCommand {
   }
 
   /** The features of every customer as of a date (also used at the churn model's cut-off). */
-  static Dataset<Row> features(SparkSession spark, CentraalSettings settings, LocalDate asOf) {
-    return CustomerFeatures.build(inputs(spark, settings), asOf, settings.features(),
+  static Dataset<Row> features(FeatureInputs inputs, CentraalSettings settings, LocalDate asOf) {
+    return CustomerFeatures.build(inputs, asOf, settings.features(),
         Sentiment::score,
         settings.ingest().ratingMin(), settings.ingest().ratingMax());
   }
@@ -49,7 +49,7 @@ public final class FeaturesJob extends StageCommand {
   @Override
   JobResult execute(SparkSession spark, CentraalSettings settings, RunContext ctx, Progress progress) {
     long t0 = System.nanoTime();
-    Dataset<Row> features = features(spark, settings, ctx.asOfDate());
+    Dataset<Row> features = features(inputs(spark, settings), settings, ctx.asOfDate());
     String path = settings.paths().silver(TableNames.CUSTOMER_FEATURES);
     DeltaTables.ensureTable(spark, path, features.schema(), List.of(FeatureColumns.AS_OF_DATE), Map.of());
     DeltaTables.replaceSlice(features, path, FeatureColumns.AS_OF_DATE + " = " + ctx.asOfLiteral());

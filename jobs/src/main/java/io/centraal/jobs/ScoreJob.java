@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.when;
 import io.centraal.scoring.config.CentraalSettings;
 import io.centraal.scoring.config.CentraalSettings.TransactionModelKind;
 import io.centraal.scoring.features.CustomerFeatures;
+import io.centraal.scoring.features.FeatureInputs;
 import io.centraal.scoring.features.ReachFeatures;
 import io.centraal.scoring.features.TransactionFeatures;
 import io.centraal.scoring.io.DeltaTables;
@@ -171,13 +172,14 @@ public final class ScoreJob extends StageCommand {
   static ChurnTraining.Outcome trainChurn(SparkSession spark, CentraalSettings settings, LocalDate asOf,
                                           ChurnTraining.Settings s, String version) {
     LocalDate cutoff = asOf.minusDays(s.windowDays());
-    Dataset<Row> atCutoff = FeaturesJob.features(spark, settings, cutoff)
+    FeatureInputs inputs = FeaturesJob.inputs(spark, settings);
+    Dataset<Row> atCutoff = FeaturesJob.features(inputs, settings, cutoff)
         .where(col(FeatureColumns.PROFILING_ALLOWED)).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       ClvFit fitAtCutoff = fitClv(atCutoff, settings);
       Dataset<Row> withPAlive = atCutoff.join(clv(atCutoff, fitAtCutoff, settings)
           .select(FeatureColumns.CUSTOMER_KEY, ScoreColumns.P_ALIVE), FeatureColumns.CUSTOMER_KEY);
-      Dataset<Row> daily = CustomerFeatures.dailyPurchases(FeaturesJob.inputs(spark, settings), asOf);
+      Dataset<Row> daily = CustomerFeatures.dailyPurchases(inputs, asOf);
       Dataset<Row> labelled = ChurnModel.label(withPAlive, daily,
           TransactionFeatures.isPurchase(settings.features().purchaseRule()), cutoff, s.windowDays());
       List<String> features = new ArrayList<>(ChurnModel.BASE_FEATURES);
