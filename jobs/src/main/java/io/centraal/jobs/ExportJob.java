@@ -3,6 +3,7 @@ package io.centraal.jobs;
 import static org.apache.spark.sql.functions.col;
 
 import io.centraal.scoring.config.CentraalSettings;
+import io.centraal.scoring.export.JdbcScoresExport;
 import io.centraal.scoring.export.MarketingDrop;
 import io.centraal.scoring.io.DeltaTables;
 import io.centraal.scoring.io.Tables;
@@ -54,9 +55,20 @@ public final class ExportJob extends StageCommand {
     long dropped = MarketingDrop.write(spark, MarketingDrop.rows(gold, CustomerScoresTable.marketingColumns(horizon)),
         dropDir, settings.export().marketingFormats(), ctx.runId());
     progress.step("export", "marketing drop", rows, dropped, 0, seconds(t1));
+
+    String jdbcDetail = "";
+    if (settings.export().jdbc().enabled()) {
+      long t2 = System.nanoTime();
+      JdbcScoresExport jdbc = JdbcScoresExport.fromSettings(settings.export().jdbc());
+      JdbcScoresExport.Result exported = jdbc.export(gold, ctx.asOfDate());
+      progress.step("export", "jdbc " + jdbc.table(), rows, exported.upserted(), 0, seconds(t2));
+      progress.info("jdbc export: " + exported.message());
+      jdbcDetail = String.format(", \"jdbc_upserted\": %d, \"jdbc_deleted\": %d, \"jdbc_skipped\": %b",
+          exported.upserted(), exported.deleted(), exported.skipped());
+    }
     gold.unpersist();
-    return new JobResult(rows, rows, 0, String.format("{\"customer_scores\": %d, \"marketing_drop\": %d, \"drop_dir\": \"%s\"}",
-        rows, dropped, dropDir));
+    return new JobResult(rows, rows, 0, String.format("{\"customer_scores\": %d, \"marketing_drop\": %d, \"drop_dir\": \"%s\"%s}",
+        rows, dropped, dropDir, jdbcDetail));
   }
 
   /** What a reader of the table must know to interpret the CLV columns. */

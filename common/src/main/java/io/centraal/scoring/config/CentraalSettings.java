@@ -117,7 +117,32 @@ public record CentraalSettings(
   /** PageRank on the follow graph. */
   public record PageRank(double resetProbability, int iterations) {}
 
-  public record Export(List<String> marketingFormats) {}
+  /**
+   * Export settings ({@code centraal.export}): marketing drop formats and key, and the JDBC export.
+   *
+   * @param marketingKey which customer identifier the marketing drop carries
+   */
+  public record Export(List<String> marketingFormats, MarketingKey marketingKey, Jdbc jdbc) {}
+
+  /** Customer identifier in the marketing drop: a keyed-hash pseudonym (default) or the raw customer_key. */
+  public enum MarketingKey { PSEUDONYM, CUSTOMER_KEY }
+
+  /**
+   * JDBC export of customer_scores ({@code centraal.export.jdbc}); the password comes only from the
+   * environment variable {@link #PASSWORD_ENV}.
+   */
+  public record Jdbc(boolean enabled, String url, String user, String table, int batchSize) {
+    public static final String PASSWORD_ENV = "CENTRAAL_JDBC_PASSWORD";
+
+    public Jdbc {
+      if (batchSize < 1) {
+        throw new IllegalArgumentException("export.jdbc.batch-size must be at least 1, got " + batchSize);
+      }
+      if (enabled && (url == null || url.isBlank())) {
+        throw new IllegalArgumentException("export.jdbc.enabled = true needs export.jdbc.url (jdbc:postgresql://host:port/db)");
+      }
+    }
+  }
 
   /** Builds the typed settings from a config loaded by {@link ConfigLoader}. */
   public static CentraalSettings from(Config root) {
@@ -173,7 +198,10 @@ public record CentraalSettings(
               ScoreColumns.clv(c.getString("score.clv.horizon-label")), fraction(c, "score.value.clv-tier-high"),
               fraction(c, "score.value.clv-tier-medium"), c.getDouble("score.value.high-influence-min"),
               fraction(c, "score.value.churn-risk-flag")),
-          new Export(List.copyOf(c.getStringList("export.marketing-formats"))),
+          new Export(List.copyOf(c.getStringList("export.marketing-formats")),
+              enumValue(c, "export.marketing.key", MarketingKey.class),
+              new Jdbc(c.getBoolean("export.jdbc.enabled"), c.getString("export.jdbc.url"),
+                  c.getString("export.jdbc.user"), c.getString("export.jdbc.table"), c.getInt("export.jdbc.batch-size"))),
           DemoSpec.fromConfig(c.getConfig("demo")),
           root);
     } catch (ConfigException e) {
