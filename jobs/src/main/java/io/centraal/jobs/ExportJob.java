@@ -6,6 +6,7 @@ import io.centraal.scoring.config.CentraalSettings;
 import io.centraal.scoring.export.JdbcScoresExport;
 import io.centraal.scoring.export.MarketingDrop;
 import io.centraal.scoring.io.DeltaTables;
+import io.centraal.scoring.privacy.KeyedHash;
 import io.centraal.scoring.io.Tables;
 import io.centraal.scoring.run.RunContext;
 import io.centraal.scoring.schema.CustomerScoresTable;
@@ -52,8 +53,11 @@ public final class ExportJob extends StageCommand {
 
     long t1 = System.nanoTime();
     String dropDir = settings.paths().exports(TableNames.MARKETING_DROP) + "/as_of_date=" + ctx.asOfDate();
-    long dropped = MarketingDrop.write(spark, MarketingDrop.rows(gold, CustomerScoresTable.marketingColumns(horizon)),
-        dropDir, settings.export().marketingFormats(), ctx.runId());
+    KeyedHash pseudonyms = settings.export().marketingKey() == CentraalSettings.MarketingKey.PSEUDONYM
+        ? MarketingDrop.pseudonymKey() : null;
+    long dropped = MarketingDrop.write(spark,
+        MarketingDrop.rows(gold, CustomerScoresTable.marketingColumns(horizon), pseudonyms),
+        dropDir, settings.export().marketingFormats(), ctx.runId(), ctx.asOfDate());
     progress.step("export", "marketing drop", rows, dropped, 0, seconds(t1));
 
     String jdbcDetail = "";

@@ -25,6 +25,19 @@ public final class KeyedHash implements java.io.Serializable {
 
   private final byte[] key;
 
+  /** Set by the demo only: an unset key variable then gives a random key for this JVM's run. */
+  private static volatile boolean ephemeralWhenUnset;
+  private static final Map<String, KeyedHash> EPHEMERAL = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * For {@code centraal demo} only: from now on, {@link #fromEnvironment} answers an unset variable
+   * with a random key (one per variable for the rest of this JVM) and a one-line notice, instead of
+   * stopping. Production commands never call this.
+   */
+  public static void useEphemeralKeysWhenUnset() {
+    ephemeralWhenUnset = true;
+  }
+
   private KeyedHash(byte[] key) {
     if (key.length < 16) {
       throw new InvalidConfigException("a hashing key must be at least 16 bytes long, got " + key.length);
@@ -47,6 +60,15 @@ public final class KeyedHash implements java.io.Serializable {
 
   static KeyedHash fromEnvironment(Map<String, String> env, String envName, String purpose) {
     String value = env.get(envName);
+    if ((value == null || value.isBlank()) && ephemeralWhenUnset) {
+      return EPHEMERAL.computeIfAbsent(envName, name -> {
+        System.out.println("notice: " + name + " is not set; the demo uses a random key for " + purpose
+            + " in this run only (set it for results that match across runs)");
+        byte[] random = new byte[32];
+        new java.security.SecureRandom().nextBytes(random);
+        return new KeyedHash(random);
+      });
+    }
     if (value == null || value.isBlank()) {
       throw new InvalidConfigException("environment variable " + envName + " is not set: it holds the secret key for "
           + purpose + " (at least 16 characters; keep it out of files in the repo)");
