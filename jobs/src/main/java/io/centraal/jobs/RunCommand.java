@@ -1,19 +1,41 @@
 package io.centraal.jobs;
 
 import io.centraal.scoring.config.CentraalSettings;
+import io.centraal.scoring.config.InvalidConfigException;
 import io.centraal.scoring.run.RunContext;
+import io.centraal.scoring.run.ScoringException;
+import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
-/** Steps 1-5 in order for one as-of date. */
+/**
+ * Steps 1-5 in order for one as-of date, or for every date of a range (a backfill, oldest first).
+ * Every job replaces its date's slice, so a repeated run or backfill gives the same tables.
+ */
 @Command(name = "run", mixinStandardHelpOptions = true,
-    description = "Run ingest, identity, features, score and export for one as-of date.")
+    description = "Run ingest, identity, features, score and export for one as-of date (--as-of) or, in order, "
+        + "for every date from --from to --to (a backfill; stops at the first failed date).")
 public final class RunCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
-  @Mixin DateOptions date;
+
+  @Option(names = {"--as-of", "--as-of-date"}, paramLabel = "DATE",
+      description = "The date scored (yyyy-MM-dd); data up to and including this day is used.")
+  LocalDate asOf;
+
+  @Option(names = "--from", paramLabel = "DATE", description = "First date of a backfill (inclusive).")
+  LocalDate from;
+
+  @Option(names = "--to", paramLabel = "DATE", description = "Last date of a backfill (inclusive).")
+  LocalDate to;
+
+  @Option(names = "--run-id", paramLabel = "ID",
+      description = "Id stored with every row this run writes (a backfill appends -<date>). Default: a new unique id.")
+  String runId;
 
   /** The pipeline, in order. */
   static List<StageCommand> pipeline() {
@@ -22,11 +44,48 @@ public final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    List<LocalDate> dates = dates(asOf, from, to);
     CentraalSettings settings = common.settings();
-    RunContext ctx = new RunContext(date.asOf, date.runIdOrNew(), Versions.code());
     SparkSession spark = Sessions.create("run");
-    runPipeline(spark, settings, ctx, new Progress(System.out));
+    Progress progress = new Progress(System.out);
+    String base = runId == null ? DateOptions.newRunId() : runId;
+    List<LocalDate> done = new ArrayList<>();
+    for (LocalDate date : dates) {
+      RunContext ctx = new RunContext(date, dates.size() == 1 ? base : base + "-" + date, Versions.code());
+      try {
+        runPipeline(spark, settings, ctx, progress);
+        done.add(date);
+      } catch (RuntimeException e) {
+        if (dates.size() == 1) {
+          throw e;
+        }
+        throw new ScoringException("backfill stopped at " + date + " (" + done.size() + " of " + dates.size()
+            + " dates done" + (done.isEmpty() ? "" : ", " + done.get(0) + " to " + done.get(done.size() - 1))
+            + "; later dates not run; after fixing, resume with --from " + date + " --to " + dates.get(dates.size() - 1)
+            + "): " + CentraalCli.reason(e), e);
+      }
+    }
+    if (dates.size() > 1) {
+      progress.info("backfill finished: " + dates.size() + " dates, " + dates.get(0) + " to " + dates.get(dates.size() - 1));
+    }
     return 0;
+  }
+
+  /** The dates to run: --as-of alone, or --from..--to (inclusive, in order). */
+  static List<LocalDate> dates(LocalDate asOf, LocalDate from, LocalDate to) {
+    if (asOf != null && (from != null || to != null)) {
+      throw new InvalidConfigException("give either --as-of or --from/--to, not both");
+    }
+    if (asOf != null) {
+      return List.of(asOf);
+    }
+    if (from == null || to == null) {
+      throw new InvalidConfigException("give --as-of DATE, or --from DATE and --to DATE for a backfill");
+    }
+    if (to.isBefore(from)) {
+      throw new InvalidConfigException("--to " + to + " is before --from " + from);
+    }
+    return from.datesUntil(to.plusDays(1)).toList();
   }
 
   static void runPipeline(SparkSession spark, CentraalSettings settings, RunContext ctx, Progress progress) {

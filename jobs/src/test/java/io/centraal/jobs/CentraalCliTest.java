@@ -2,6 +2,8 @@ package io.centraal.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.time.LocalDate;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Exit codes of the CLI, without starting Spark (argument and config errors fail before it). */
@@ -9,7 +11,7 @@ class CentraalCliTest {
   @Test
   void helpExitsZeroEverywhere() {
     for (String cmd : new String[] {"--help", "demo --help", "generate --help", "run --help", "ingest --help",
-        "identity --help", "features --help", "score --help", "export --help"}) {
+        "identity --help", "features --help", "score --help", "export --help", "status --help"}) {
       assertEquals(0, CentraalCli.execute(cmd.split(" ")), cmd);
     }
   }
@@ -20,6 +22,16 @@ class CentraalCliTest {
     assertEquals(2, CentraalCli.execute("run", "--as-of", "2024-13-01"));
     assertEquals(2, CentraalCli.execute("frobnicate"));
     assertEquals(2, CentraalCli.execute());
+  }
+
+  @Test
+  void aBackfillRunsEveryDateOfTheRangeInOrderAndRejectsBadRanges() {
+    assertEquals(List.of(LocalDate.of(2024, 2, 28), LocalDate.of(2024, 2, 29), LocalDate.of(2024, 3, 1)),
+        RunCommand.dates(null, LocalDate.of(2024, 2, 28), LocalDate.of(2024, 3, 1)));
+    assertEquals(List.of(LocalDate.of(2024, 1, 1)), RunCommand.dates(LocalDate.of(2024, 1, 1), null, null));
+    assertEquals(2, CentraalCli.execute("run", "--from", "2024-01-02"), "missing --to");
+    assertEquals(2, CentraalCli.execute("run", "--from", "2024-01-02", "--to", "2024-01-01"), "reversed range");
+    assertEquals(2, CentraalCli.execute("run", "--as-of", "2024-01-02", "--from", "2024-01-01", "--to", "2024-01-03"));
   }
 
   @Test

@@ -43,12 +43,15 @@ import org.junit.jupiter.api.io.TempDir;
 /** Generates demo data, runs every stage, and checks the gold table against what was generated. */
 @ExtendWith(SparkExtension.class)
 class PipelineEndToEndTest {
+  @org.junit.jupiter.api.extension.RegisterExtension
+  static final io.centraal.scoring.testing.PostgresServer POSTGRES = new io.centraal.scoring.testing.PostgresServer();
   private static final long CUSTOMERS = 1200;
 
   @Test
   void generatedCustomersAreAllScoredOncePerDateAndRerunsReplaceOnlyTheirDate(SparkSession spark, @TempDir Path dir)
       throws Exception {
-    CentraalSettings settings = TestSettings.withDataDir(dir, Map.of());
+    CentraalSettings settings = TestSettings.withDataDir(dir, Map.of("export.jdbc.enabled", "true",
+        "export.jdbc.url", POSTGRES.url(), "export.jdbc.user", io.centraal.scoring.testing.PostgresServer.USER));
     DemoSpec spec = GenerateCommand.spec(settings.demo(), CUSTOMERS, 7L);
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     Progress progress = new Progress(new PrintStream(log, true, StandardCharsets.UTF_8));
@@ -94,6 +97,15 @@ class PipelineEndToEndTest {
     }
     assertEquals(consented, csvRows);
     assertTrue(consented < gold.count(), "customers without marketing consent are left out");
+    String dropDir = dir.resolve("exports/marketing/as_of_date=" + asOf).toString();
+    OutputContractChecks.manifestMatchesTheDrop(spark, dropDir, asOf.toString());
+    OutputContractChecks.schemasMatchContracts(spark, settings, dropDir);
+    try (java.sql.Connection c = POSTGRES.connect(); java.sql.Statement st = c.createStatement();
+         java.sql.ResultSet rs = st.executeQuery("SELECT count(*), min(as_of_date) FROM customer_scores")) {
+      rs.next();
+      assertEquals(consented, rs.getLong(1), "the JDBC table holds the consented customers");
+      assertEquals(Date.valueOf(asOf), rs.getDate(2));
+    }
 
     // model_runs has the fitted models; run_log has one succeeded row per job.
     List<Row> models = slice(spark, settings.paths().gold(TableNames.MODEL_RUNS), asOf)
@@ -143,6 +155,13 @@ class PipelineEndToEndTest {
     assertEquals(versionBefore + 1, DeltaTables.latestVersion(spark, goldPath), "the re-run committed one new version");
     assertEquals(gold.count(), slice(spark, goldPath, asOf).count(), "the date's rows were replaced, not added to");
     assertEquals(goldEarlier, slice(spark, goldPath, earlier).count(), "the other date is untouched");
+    OutputContractChecks.duckDbReadsTheSameRows(spark, settings, dropDir);
+    ByteArrayOutputStream status = new ByteArrayOutputStream();
+    StatusCommand.print(spark, settings, 3, new PrintStream(status, true, StandardCharsets.UTF_8));
+    List<String> statusLines = List.of(status.toString(StandardCharsets.UTF_8).split("\n"));
+    assertEquals(4, statusLines.size(), "header + the 3 latest runs: " + statusLines);
+    assertTrue(statusLines.get(0).startsWith("as_of_date  job") && statusLines.get(1).startsWith(asOf + "  export")
+        && statusLines.get(1).contains("e2e-3"), "newest first: " + statusLines);
     gold.unpersist();
   }
 
