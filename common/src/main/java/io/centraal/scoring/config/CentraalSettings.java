@@ -43,6 +43,7 @@ public record CentraalSettings(
     PageRank pageRank,
     ValueQuadrantSettings value,
     Export export,
+    Privacy privacy,
     DemoSpec demo,
     Config raw) {
 
@@ -119,6 +120,10 @@ public record CentraalSettings(
 
   public record Export(List<String> marketingFormats) {}
 
+  /** Personal data handling ({@code centraal.privacy}); keys come from the named environment variables. */
+  public record Privacy(String emailHashKeyEnv, List<String> emailLinkTypes, boolean ephemeralKeys,
+                        int clickstreamRetentionMonths, double retentionVacuumHours, double erasureVacuumHours) {}
+
   /** Builds the typed settings from a config loaded by {@link ConfigLoader}. */
   public static CentraalSettings from(Config root) {
     Config c = root.getConfig(ConfigLoader.ROOT);
@@ -174,6 +179,9 @@ public record CentraalSettings(
               fraction(c, "score.value.clv-tier-medium"), c.getDouble("score.value.high-influence-min"),
               fraction(c, "score.value.churn-risk-flag")),
           new Export(List.copyOf(c.getStringList("export.marketing-formats"))),
+          new Privacy(c.getString("privacy.email-hash-key-env"), List.copyOf(c.getStringList("privacy.email-link-types")),
+              c.getBoolean("privacy.ephemeral-keys"), (int) positive(c, "privacy.clickstream-retention-months"),
+              nonNegative(c, "privacy.retention-vacuum-hours"), nonNegative(c, "privacy.erasure-vacuum-hours")),
           DemoSpec.fromConfig(c.getConfig("demo")),
           root);
     } catch (ConfigException e) {
@@ -254,6 +262,14 @@ public record CentraalSettings(
     double v = c.getDouble(path);
     if (!(v > 0)) {
       throw new InvalidConfigException("centraal." + path + " = " + v + " must be positive");
+    }
+    return v;
+  }
+
+  private static double nonNegative(Config c, String path) {
+    double v = c.getDouble(path);
+    if (!(v >= 0)) {
+      throw new InvalidConfigException("centraal." + path + " = " + v + " must be zero or positive");
     }
     return v;
   }
