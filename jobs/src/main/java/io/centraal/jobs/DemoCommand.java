@@ -28,6 +28,8 @@ public final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     common.overrides.putIfAbsent("paths.data-dir", Path.of(out).toAbsolutePath().toString());
+    // The demo runs with no key variables set: unset keys become random keys for this run (one notice each).
+    common.overrides.putIfAbsent("privacy.ephemeral-keys", "true");
     CentraalSettings settings = common.settings();
     SparkSession spark = Sessions.create("demo");
     Progress progress = new Progress(System.out);

@@ -6,7 +6,9 @@ import io.centraal.scoring.config.CentraalSettings;
 import io.centraal.scoring.identity.IdentityResolution;
 import io.centraal.scoring.io.DeltaTables;
 import io.centraal.scoring.io.Tables;
+import io.centraal.scoring.privacy.PersonalData;
 import io.centraal.scoring.run.RunContext;
+import io.centraal.scoring.schema.OutputSchemas;
 import io.centraal.scoring.schema.FeatureColumns;
 import io.centraal.scoring.schema.InputColumns.Audience;
 import io.centraal.scoring.schema.InputColumns.Clickstream;
@@ -66,6 +68,9 @@ public final class IdentityJob extends StageCommand {
     long mapped = map.count();
     long customers = map.select(FeatureColumns.CUSTOMER_KEY).distinct().count();
     // The map is a current-state dimension: replaced atomically as a whole.
+    // Created first so the table never keeps statistics on references (see PersonalData).
+    DeltaTables.ensureTable(spark, path, OutputSchemas.IDENTITY_MAP, java.util.List.of(),
+        PersonalData.identityMapTableProperties());
     map.write().format("delta").mode("overwrite").save(path);
     previous.unpersist();
     map.unpersist();

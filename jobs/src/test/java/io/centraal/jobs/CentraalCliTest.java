@@ -11,7 +11,8 @@ class CentraalCliTest {
   @Test
   void helpExitsZeroEverywhere() {
     for (String cmd : new String[] {"--help", "demo --help", "generate --help", "run --help", "ingest --help",
-        "identity --help", "features --help", "score --help", "export --help", "status --help"}) {
+        "identity --help", "features --help", "score --help", "export --help", "status --help", "erase --help",
+        "retention --help"}) {
       assertEquals(0, CentraalCli.execute(cmd.split(" ")), cmd);
     }
   }
@@ -39,5 +40,13 @@ class CentraalCliTest {
     assertEquals(2, CentraalCli.execute("run", "--as-of", "2024-01-01", "--set", "ingest.max-reject-shar=0.1"));
     assertEquals(2, CentraalCli.execute("run", "--as-of", "2024-01-01", "--conf", "/no/such/file.conf"));
     assertEquals(2, CentraalCli.execute("run", "--as-of", "2024-01-01", "--set", "time-unit=fortnights"));
+  }
+
+  @Test
+  void eraseWithoutReferencesOrWithAnEmailAndNoHashingKeyExitsTwo() {
+    assertEquals(2, CentraalCli.execute("erase"), "no --ref");
+    assertEquals(2, CentraalCli.execute("erase", "--ref-file", "/no/such/refs.txt"));
+    assertEquals(2, CentraalCli.execute("erase", "--ref", "jan@example.nl",
+        "--set", "privacy.email-hash-key-env=CENTRAAL_TEST_KEY_THAT_IS_NOT_SET"));
   }
 }

@@ -43,6 +43,7 @@ public record CentraalSettings(
     PageRank pageRank,
     ValueQuadrantSettings value,
     Export export,
+    Privacy privacy,
     DemoSpec demo,
     Config raw) {
 
@@ -144,6 +145,10 @@ public record CentraalSettings(
     }
   }
 
+  /** Personal data handling ({@code centraal.privacy}); keys come from the named environment variables. */
+  public record Privacy(String emailHashKeyEnv, List<String> emailLinkTypes, boolean ephemeralKeys,
+                        int clickstreamRetentionMonths, double retentionVacuumHours, double erasureVacuumHours) {}
+
   /** Builds the typed settings from a config loaded by {@link ConfigLoader}. */
   public static CentraalSettings from(Config root) {
     Config c = root.getConfig(ConfigLoader.ROOT);
@@ -202,6 +207,9 @@ public record CentraalSettings(
               enumValue(c, "export.marketing.key", MarketingKey.class),
               new Jdbc(c.getBoolean("export.jdbc.enabled"), c.getString("export.jdbc.url"),
                   c.getString("export.jdbc.user"), c.getString("export.jdbc.table"), c.getInt("export.jdbc.batch-size"))),
+          new Privacy(c.getString("privacy.email-hash-key-env"), List.copyOf(c.getStringList("privacy.email-link-types")),
+              c.getBoolean("privacy.ephemeral-keys"), (int) positive(c, "privacy.clickstream-retention-months"),
+              nonNegative(c, "privacy.retention-vacuum-hours"), nonNegative(c, "privacy.erasure-vacuum-hours")),
           DemoSpec.fromConfig(c.getConfig("demo")),
           root);
     } catch (ConfigException e) {
@@ -282,6 +290,14 @@ public record CentraalSettings(
     double v = c.getDouble(path);
     if (!(v > 0)) {
       throw new InvalidConfigException("centraal." + path + " = " + v + " must be positive");
+    }
+    return v;
+  }
+
+  private static double nonNegative(Config c, String path) {
+    double v = c.getDouble(path);
+    if (!(v >= 0)) {
+      throw new InvalidConfigException("centraal." + path + " = " + v + " must be zero or positive");
     }
     return v;
   }

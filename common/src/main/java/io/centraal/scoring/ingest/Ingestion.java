@@ -11,6 +11,9 @@ import io.centraal.scoring.config.SourceSettings;
 import io.centraal.scoring.dq.SourceValidator;
 import io.centraal.scoring.io.DeltaTables;
 import io.centraal.scoring.io.SourceReader;
+import io.centraal.scoring.privacy.EmailHashing;
+import io.centraal.scoring.privacy.HashKeys;
+import io.centraal.scoring.privacy.PersonalData;
 import io.centraal.scoring.run.DataQualityGateException;
 import io.centraal.scoring.run.InvalidInputException;
 import io.centraal.scoring.run.RunContext;
@@ -57,7 +60,9 @@ public final class Ingestion {
     try {
       SourceValidator.Result result = SourceValidator.validate(raw, contract, source, rules);
       long read = raw.count();
-      Dataset<Row> accepted = result.valid().persist(StorageLevel.MEMORY_AND_DISK());
+      // E-mails are hashed before anything is written, so the address never reaches bronze.
+      Dataset<Row> accepted = EmailHashing.apply(result.valid(), contract, settings.privacy(),
+          () -> HashKeys.emailHash(settings.privacy())).persist(StorageLevel.MEMORY_AND_DISK());
       long acceptedCount = accepted.count();
       Dataset<Row> quarantine = toQuarantineRows(result.quarantined(), contract.name(), ctx)
           .persist(StorageLevel.MEMORY_AND_DISK());
@@ -72,11 +77,11 @@ public final class Ingestion {
       }
 
       String quarantinePath = settings.paths().bronze(TableNames.QUARANTINE);
-      DeltaTables.ensureTable(spark, quarantinePath, OutputSchemas.QUARANTINE, List.of(LogColumns.AS_OF_DATE), Map.of());
+      DeltaTables.ensureTable(spark, quarantinePath, OutputSchemas.QUARANTINE, List.of(LogColumns.AS_OF_DATE),
+          PersonalData.quarantineTableProperties());
       DeltaTables.replaceSlice(quarantine, quarantinePath, LogColumns.AS_OF_DATE + " = " + ctx.asOfLiteral()
           + " AND " + LogColumns.SOURCE + " = '" + contract.name() + "'");
       Map<String, Long> reasons = reasonCounts(quarantine);
-      accepted.unpersist();
       quarantine.unpersist();
 
       double share = read == 0 ? 0.0 : (double) quarantinedCount / read;
@@ -89,11 +94,13 @@ public final class Ingestion {
       }
 
       String bronzePath = settings.paths().bronze(contract.name());
-      DeltaTables.ensureTable(spark, bronzePath, bronzeSchema(contract), List.of(), Map.of());
-      Dataset<Row> bronzeRows = result.valid()
+      DeltaTables.ensureTable(spark, bronzePath, bronzeSchema(contract), List.of(),
+          PersonalData.bronzeTableProperties(contract));
+      Dataset<Row> bronzeRows = accepted
           .withColumn(LogColumns.INGEST_RUN_ID, lit(ctx.runId()))
           .withColumn(LogColumns.INGEST_AS_OF_DATE, lit(java.sql.Date.valueOf(ctx.asOfDate())));
       long inserted = DeltaTables.insertNew(spark, bronzeRows, bronzePath, contract.naturalKey());
+      accepted.unpersist();
       return new SourceOutcome(contract.name(), read, acceptedCount, quarantinedCount, inserted, reasons);
     } finally {
       raw.unpersist();

@@ -57,4 +57,14 @@ public final class OutputSchemas {
       .add(LogColumns.REF, StringType, false)
       .add(FeatureColumns.CUSTOMER_KEY, LongType, false)
       .add(LogColumns.FIRST_SEEN_AS_OF, DateType);
+
+  /** gold/erasure_audit: what an erasure removed, without naming whom. */
+  public static final StructType ERASURE_AUDIT = new StructType()
+      .add("request_id", StringType, false)
+      .add("erased_at", org.apache.spark.sql.types.DataTypes.TimestampType, false)
+      .add("refs_requested", LongType, false)
+      .add("customers_found", LongType, false)
+      .add("tables_touched", createArrayType(StringType))
+      .add("rows_removed", org.apache.spark.sql.types.DataTypes.createMapType(StringType, LongType))
+      .add(LogColumns.CODE_VERSION, StringType);
 }

@@ -13,4 +13,6 @@ public final class TableNames {
   public static final String MODEL_RUNS = "model_runs";
   public static final String RUN_LOG = "run_log";
   public static final String MARKETING_DROP = "marketing";
+  /** Gold: one row per erasure request (no personal data). */
+  public static final String ERASURE_AUDIT = "erasure_audit";
 }

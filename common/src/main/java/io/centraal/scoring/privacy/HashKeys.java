@@ -1,0 +1,49 @@
+package io.centraal.scoring.privacy;
+
+import io.centraal.scoring.config.CentraalSettings;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The hashing keys of a run, from environment variables. For the demo only
+ * ({@code centraal.privacy.ephemeral-keys}), an unset variable yields a random key that lives as
+ * long as the JVM, announced by one line on stderr: the demo runs with nothing set, and its hashes
+ * match nothing outside that run.
+ */
+public final class HashKeys {
+  private static final Map<String, KeyedHash> EPHEMERAL = new ConcurrentHashMap<>();
+
+  private HashKeys() {}
+
+  /** The e-mail hashing key ({@code centraal.privacy.email-hash-key-env}). */
+  public static KeyedHash emailHash(CentraalSettings.Privacy privacy) {
+    return resolve(privacy.emailHashKeyEnv(), "hashing e-mail references (centraal.privacy.email-hash-key-env)",
+        privacy.ephemeralKeys());
+  }
+
+  /** Whether the e-mail key is available without failing (set, or ephemeral keys allowed). */
+  public static boolean emailHashAvailable(CentraalSettings.Privacy privacy) {
+    String value = System.getenv(privacy.emailHashKeyEnv());
+    return privacy.ephemeralKeys() || (value != null && !value.isBlank());
+  }
+
+  /**
+   * The key in environment variable {@code envName}; with {@code ephemeralAllowed}, a random key
+   * (one per variable and JVM) when it is unset; otherwise fails naming the variable.
+   */
+  public static KeyedHash resolve(String envName, String purpose, boolean ephemeralAllowed) {
+    String value = System.getenv(envName);
+    if ((value == null || value.isBlank()) && ephemeralAllowed) {
+      return EPHEMERAL.computeIfAbsent(envName, name -> {
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        System.err.println("centraal: " + name + " is not set; the demo uses a random key for " + purpose
+            + " in this run only");
+        return KeyedHash.of(HexFormat.of().formatHex(bytes));
+      });
+    }
+    return KeyedHash.fromEnvironment(envName, purpose);
+  }
+}

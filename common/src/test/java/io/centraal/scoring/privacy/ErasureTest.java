@@ -1,0 +1,175 @@
+package io.centraal.scoring.privacy;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.centraal.scoring.config.CentraalSettings;
+import io.centraal.scoring.export.MarketingDrop;
+import io.centraal.scoring.identity.IdentityResolution;
+import io.centraal.scoring.ingest.Ingestion;
+import io.centraal.scoring.io.DeltaTables;
+import io.centraal.scoring.run.RunContext;
+import io.centraal.scoring.schema.FeatureColumns;
+import io.centraal.scoring.schema.LogColumns;
+import io.centraal.scoring.schema.OutputSchemas;
+import io.centraal.scoring.schema.SourceContract;
+import io.centraal.scoring.schema.SourceContracts;
+import io.centraal.scoring.schema.TableNames;
+import io.centraal.scoring.testing.SparkExtension;
+import io.centraal.scoring.testing.TestSettings;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Erases a person with a card, an account, an e-mail and a cookie from ingested bronze tables,
+ * the quarantine, the identity map, silver/gold tables keyed by customer and a marketing drop, then
+ * searches every file under the data directory (bytes, and every Parquet file read by Spark,
+ * transaction logs and old versions included) for them.
+ */
+@ExtendWith(SparkExtension.class)
+class ErasureTest {
+  private static final KeyedHash EMAIL = KeyedHash.fromEnvironment("CENTRAAL_EMAIL_HASH_KEY", "tests");
+  private static final String CARD = "L77770001";
+  private static final String ACCOUNT = "U88880001";
+  private static final String MAIL = "jan.jansen@example.nl";
+  private static final String COOKIE = "c-cafe0001cafe0001";
+  private static final LocalDate AS_OF = LocalDate.parse("2024-06-30");
+
+  @Test
+  void anErasedPersonIsNowhereUnderTheDataDirectoryAndOthersAreUntouched(SparkSession spark, @TempDir Path dir)
+      throws IOException {
+    Path raw = Files.createDirectories(dir.resolve("raw"));
+    Path data = dir.resolve("data");
+    write(raw, "identity_links.csv", "ref_a,ref_b,link_type\n" + CARD + "," + ACCOUNT + ",card_account\n"
+        + ACCOUNT + "," + MAIL + ",account_email\n" + COOKIE + "," + ACCOUNT + ",cookie_account\n"
+        + "L77770002,U88880002,card_account\nU88880002,piet@example.nl,account_email\n");
+    write(raw, "transactions.csv", "transaction_id,customer_ref,ts,amount,channel,store_id,quantity,margin,currency\n"
+        + "t1," + CARD + ",2024-01-05 10:00:00,10.5,store,s1,1,3.0,EUR\n"
+        + "t2," + CARD + ",2024-02-05 10:00:00,oops,store,s1,1,3.0,EUR\n"
+        + "t3,L77770002,2024-02-06 10:00:00,20.0,store,s1,1,3.0,EUR\n"
+        + "t4,U88880002,2024-03-06 10:00:00,30.0,web,,1,3.0,EUR\n");
+    write(raw, "clickstream.json", String.join("\n",
+        "{\"event_id\":\"e1\",\"ts\":\"2024-03-01T10:00:00Z\",\"event_type\":\"share\",\"user_ref\":\"" + ACCOUNT
+            + "\",\"anonymous_id\":\"" + COOKIE + "\",\"session_id\":\"s1\"}",
+        "{\"event_id\":\"e2\",\"ts\":\"2024-03-02T10:00:00Z\",\"event_type\":\"product_view\",\"anonymous_id\":\"c-visitor9\","
+            + "\"session_id\":\"s2\",\"product_id\":\"P1\",\"referrer_ref\":\"" + ACCOUNT + "\"}",
+        "{\"event_id\":\"e3\",\"ts\":\"2024-03-03T10:00:00Z\",\"event_type\":\"page_view\",\"user_ref\":\"U88880002\","
+            + "\"anonymous_id\":\"c-other0002\",\"session_id\":\"s3\"}") + "\n");
+    write(raw, "consent.csv", "customer_ref,profiling_allowed,marketing_allowed,updated_ts\n"
+        + " Jan.Jansen@example.NL,true,true,2024-05-01T10:00:00Z\nL77770002,true,true,2024-05-01T10:00:00Z\n");
+    CentraalSettings settings = TestSettings.withDataDir(data, Map.of(
+        "sources.identity_links.path", raw.resolve("identity_links.csv").toString(),
+        "sources.transactions.path", raw.resolve("transactions.csv").toString(),
+        "sources.clickstream.path", raw.resolve("clickstream.json").toString(),
+        "sources.consent.path", raw.resolve("consent.csv").toString(),
+        "ingest.max-reject-share", "0.9"));
+    RunContext ctx = new RunContext(AS_OF, "run-1", "test");
+    for (SourceContract c : List.of(SourceContracts.IDENTITY_LINKS_CONTRACT, SourceContracts.TRANSACTIONS_CONTRACT,
+        SourceContracts.CLICKSTREAM_CONTRACT, SourceContracts.CONSENT_CONTRACT)) {
+      Ingestion.ingest(spark, settings, c, ctx);
+    }
+
+    // Identity map, a silver table and two dates of gold scores keyed by customer, a marketing drop.
+    Dataset<Row> links = DeltaTables.read(spark, settings.paths().bronze(SourceContracts.IDENTITY_LINKS)).select("ref_a", "ref_b");
+    Dataset<Row> refs = DeltaTables.read(spark, settings.paths().bronze(SourceContracts.TRANSACTIONS))
+        .select(col("customer_ref").as(LogColumns.REF));
+    String mapPath = settings.paths().silver(TableNames.IDENTITY_MAP);
+    DeltaTables.ensureTable(spark, mapPath, OutputSchemas.IDENTITY_MAP, List.of(), PersonalData.identityMapTableProperties());
+    IdentityResolution.resolve(spark, refs, links, spark.createDataFrame(List.of(), OutputSchemas.IDENTITY_MAP), AS_OF)
+        .write().format("delta").mode("overwrite").save(mapPath);
+    Dataset<Row> map = DeltaTables.read(spark, mapPath);
+    long erasedKey = map.where(col(LogColumns.REF).equalTo(CARD)).first().getLong(1);
+    Dataset<Row> keys = map.select(FeatureColumns.CUSTOMER_KEY).distinct();
+    assertEquals(2, keys.count());
+    Dataset<Row> scores = keys.withColumn("clv_12m", col(FeatureColumns.CUSTOMER_KEY).multiply(10.5))
+        .withColumn(FeatureColumns.MARKETING_ALLOWED, lit(true));
+    for (String date : List.of("2024-05-31", "2024-06-30")) {
+      scores.withColumn(FeatureColumns.AS_OF_DATE, lit(java.sql.Date.valueOf(date)))
+          .write().format("delta").mode("append").partitionBy(FeatureColumns.AS_OF_DATE)
+          .save(settings.paths().gold(TableNames.CUSTOMER_SCORES));
+    }
+    scores.write().format("delta").mode("overwrite").save(settings.paths().silver(TableNames.SCORES));
+    String dropDir = settings.paths().exports(TableNames.MARKETING_DROP) + "/as_of_date=" + AS_OF;
+    MarketingDrop.write(spark, MarketingDrop.rows(scores, List.of(FeatureColumns.CUSTOMER_KEY, "clv_12m")), dropDir,
+        List.of("csv", "parquet"), "run-1");
+    List<Row> othersBefore = DeltaTables.read(spark, settings.paths().gold(TableNames.CUSTOMER_SCORES))
+        .where(col(FeatureColumns.CUSTOMER_KEY).notEqual(erasedKey)).orderBy(FeatureColumns.AS_OF_DATE).collectAsList();
+    assertTrue(containsAnywhere(spark, data, Set.of(CARD, ACCOUNT, COOKIE, EMAIL.hex(MAIL)), erasedKey),
+        "the search finds the person before erasure");
+
+    // Erase by the e-mail address as the person wrote it.
+    Erasure.Outcome first = Erasure.erase(spark, settings, "req-1", List.of(" JAN.jansen@example.nl"), List.of(), "test");
+    assertEquals(1, first.customersFound());
+    assertEquals(3, first.rowsRemoved().get("bronze/identity_links"), first.rowsRemoved().toString());
+    assertEquals(1, first.rowsRemoved().get("bronze/transactions"));
+    assertEquals(1, first.rowsRemoved().get("bronze/quarantine"), "the unparsable line of the card");
+    assertEquals(2, first.rowsRemoved().get("bronze/clickstream"), "own event deleted, a referred visit blanked");
+    assertEquals(2, first.rowsRemoved().get("gold/customer_scores"), "both dates");
+    assertEquals(1, first.rowsRemoved().get("exports/marketing/as_of_date=" + AS_OF));
+
+    assertTrue(!containsAnywhere(spark, data, Set.of(CARD, ACCOUNT, COOKIE, MAIL, EMAIL.hex(MAIL)), erasedKey),
+        "nothing of the person is left under the data directory");
+    List<Row> othersAfter = DeltaTables.read(spark, settings.paths().gold(TableNames.CUSTOMER_SCORES))
+        .orderBy(FeatureColumns.AS_OF_DATE).collectAsList();
+    assertEquals(othersBefore, othersAfter, "the other customers' scores are unchanged");
+    assertEquals(2, DeltaTables.read(spark, settings.paths().bronze(SourceContracts.CLICKSTREAM)).count(),
+        "the referred visitor's event stays, without the referrer");
+
+    // Idempotent: nothing found, nothing committed, still audited.
+    Erasure.Outcome second = Erasure.erase(spark, settings, "req-2", List.of(CARD), List.of(), "test");
+    assertEquals(0, second.customersFound());
+    assertEquals(0, second.totalRows());
+    List<Row> audit = DeltaTables.read(spark, settings.paths().gold(TableNames.ERASURE_AUDIT)).orderBy("erased_at").collectAsList();
+    assertEquals(List.of("req-1", "req-2"), audit.stream().map(r -> r.getString(0)).toList());
+  }
+
+  /** Every file's bytes, and every Parquet file's string and key columns read back by Spark. */
+  private static boolean containsAnywhere(SparkSession spark, Path data, Set<String> needles, long key) throws IOException {
+    List<Path> files;
+    try (Stream<Path> walk = Files.walk(data)) {
+      files = walk.filter(Files::isRegularFile).toList();
+    }
+    List<String> hits = new ArrayList<>();
+    for (Path f : files) {
+      String bytes = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1).toLowerCase();
+      needles.stream().filter(n -> bytes.contains(n.toLowerCase())).forEach(n -> hits.add(f + ": " + n));
+      if (f.toString().endsWith(".parquet")) {
+        Dataset<Row> rows = spark.read().parquet(f.toString());
+        for (StructField field : rows.schema().fields()) {
+          Dataset<Row> asText = rows.select(col("`" + field.name() + "`").cast("string").as("v")).where(col("v").isNotNull());
+          for (String n : needles) {
+            if (!asText.where(org.apache.spark.sql.functions.lower(col("v")).contains(n.toLowerCase())).isEmpty()) {
+              hits.add(f + " column " + field.name() + ": " + n);
+            }
+          }
+          if (field.name().equals(FeatureColumns.CUSTOMER_KEY) && !asText.where(col("v").equalTo(Long.toString(key))).isEmpty()) {
+            hits.add(f + ": customer_key " + key);
+          }
+        }
+      }
+    }
+    hits.forEach(System.out::println);
+    return !hits.isEmpty();
+  }
+
+  private static void write(Path dir, String name, String content) throws IOException {
+    Files.writeString(dir.resolve(name), content);
+  }
+}

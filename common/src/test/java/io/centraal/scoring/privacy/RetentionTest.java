@@ -1,0 +1,59 @@
+package io.centraal.scoring.privacy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.centraal.scoring.config.CentraalSettings;
+import io.centraal.scoring.ingest.Ingestion;
+import io.centraal.scoring.io.DeltaTables;
+import io.centraal.scoring.schema.SourceContracts;
+import io.centraal.scoring.testing.SparkExtension;
+import io.centraal.scoring.testing.TestSettings;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(SparkExtension.class)
+class RetentionTest {
+  @Test
+  void clickstreamOlderThanTheRetentionIsDeletedAndVacuumed(SparkSession spark, @TempDir Path dir) throws IOException {
+    CentraalSettings settings = TestSettings.withDataDir(dir, Map.of(
+        "privacy.clickstream-retention-months", "13", "privacy.retention-vacuum-hours", "0"));
+    String path = settings.paths().bronze(SourceContracts.CLICKSTREAM);
+    List<Row> rows = List.of(
+        event("old", "2023-05-31T23:59:59Z", "c-oldvisitor01"),
+        event("edge", "2023-06-01T00:00:00Z", "c-edgevisitor1"),
+        event("new", "2024-06-01T10:00:00Z", "c-newvisitor01"));
+    spark.createDataFrame(rows, Ingestion.bronzeSchema(SourceContracts.CLICKSTREAM_CONTRACT))
+        .write().format("delta").save(path);
+
+    LocalDate asOf = LocalDate.parse("2024-07-01");
+    assertEquals(1, Retention.enforceClickstream(spark, settings, asOf), "before 2023-06-01 00:00 UTC goes");
+    assertEquals(List.of("edge", "new"), DeltaTables.read(spark, path).select("event_id").orderBy("event_id")
+        .collectAsList().stream().map(r -> r.getString(0)).toList());
+    assertEquals(0, Retention.enforceClickstream(spark, settings, asOf), "a second run deletes nothing");
+    try (Stream<Path> files = Files.walk(Path.of(path))) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".parquet")).toList()) {
+        assertFalse(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1).contains("c-oldvisitor01"),
+            "vacuumed: " + f);
+      }
+    }
+  }
+
+  private static Row event(String id, String ts, String cookie) {
+    return RowFactory.create(id, Timestamp.from(java.time.Instant.parse(ts)), "page_view", null, cookie, "s-" + id,
+        null, null, "f.json", "run-1", java.sql.Date.valueOf("2024-07-01"));
+  }
+}
