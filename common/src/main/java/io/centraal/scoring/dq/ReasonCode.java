@@ -29,6 +29,8 @@ public enum ReasonCode {
   RATING_OUT_OF_RANGE,
   /** A count is negative, or helpful votes exceed total votes. */
   INVALID_COUNT,
+  /** A field holds a nested value (JSON object or array) where the contract expects one value. */
+  NESTED_VALUE,
   /** The reader could not parse the record at all (malformed JSON line, broken CSV quoting). */
   MALFORMED_RECORD
 }

@@ -260,7 +260,23 @@ public final class SourceValidator {
       inputType = fieldType(raw, userName);
     }
 
+    boolean nested = inputType instanceof org.apache.spark.sql.types.StructType
+        || inputType instanceof org.apache.spark.sql.types.ArrayType
+        || inputType instanceof org.apache.spark.sql.types.MapType;
+    if (nested) {
+      // A JSON object or array where one value belongs: casting it to text would store "[a, b]"
+      // as if it were an id. Quarantine it with its JSON text instead.
+      errors.add(error(input.isNotNull(), ReasonCode.NESTED_VALUE, name, to_json(input)));
+      input = to_json(input);
+      inputType = DataTypes.StringType;
+    }
     Column text = when(trim(input.cast("string")).equalTo(""), lit(null)).otherwise(trim(input.cast("string")));
+    if (!nested && source.format().equals("json") && !name.equals(Reviews.TEXT)) {
+      // When rows disagree (a string here, an array there), Spark's JSON reader types the column as
+      // string and keeps the nested value's JSON text: recognise it by its brackets.
+      Column asText = trim(input.cast("string"));
+      errors.add(error(asText.rlike("^(\\[.*\\]|\\{.*\\})$"), ReasonCode.NESTED_VALUE, name, asText));
+    }
     Column present = text.isNotNull();
     if (field.required()) {
       errors.add(error(text.isNull(), ReasonCode.MISSING_REQUIRED, name, text));
