@@ -5,7 +5,11 @@ import io.centraal.scoring.ingest.Ingestion;
 import io.centraal.scoring.run.RunContext;
 import io.centraal.scoring.schema.SourceContract;
 import io.centraal.scoring.schema.SourceContracts;
+import io.centraal.scoring.schema.LogColumns;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Locale;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -24,22 +28,36 @@ public final class IngestJob extends StageCommand {
     long in = 0;
     long out = 0;
     long quarantined = 0;
+    // The one clock read of ingest: an event dated after today cannot have happened (TS_IN_FUTURE).
+    LocalDate today = LocalDate.now(ZoneOffset.UTC);
     List<String> details = new ArrayList<>();
     for (SourceContract contract : SourceContracts.ALL) {
       if (!settings.sources().get(contract.name()).enabled()) {
         continue;
       }
       long t0 = System.nanoTime();
-      Ingestion.SourceOutcome o = Ingestion.ingest(spark, settings, contract, ctx);
+      Ingestion.SourceOutcome o = Ingestion.ingest(spark, settings, contract, ctx, today);
       progress.step("ingest", contract.name(), o.read(), o.accepted(), o.quarantined(), seconds(t0));
       if (!o.reasons().isEmpty()) {
         progress.info("           quarantined by reason: " + o.reasons());
       }
+      if (o.deferred() > 0) {
+        progress.info(String.format(Locale.ROOT, "           deferred %,d rows dated after %s (a later run takes them)",
+            o.deferred(), ctx.asOfDate()));
+      }
+      if (o.anonymous() > 0) {
+        progress.info(String.format(Locale.ROOT, "           anonymous (no customer_ref): %,d rows, in totals, not in"
+            + " customer scores", o.anonymous()));
+      }
+      if (!o.extraColumns().isEmpty()) {
+        progress.info("           extra columns " + (settings.ingest().extraColumns()
+            == CentraalSettings.ExtraColumns.KEEP ? "kept in " + LogColumns.EXTRA_COLUMNS : "ignored") + ": "
+            + o.extraColumns());
+      }
       in += o.read();
       out += o.accepted();
       quarantined += o.quarantined();
-      details.add(String.format("\"%s\": {\"read\": %d, \"accepted\": %d, \"quarantined\": %d, \"inserted\": %d}",
-          o.source(), o.read(), o.accepted(), o.quarantined(), o.inserted()));
+      details.add("\"" + o.source() + "\": " + o.toJson());
     }
     return new JobResult(in, out, quarantined, "{" + String.join(", ", details) + "}");
   }

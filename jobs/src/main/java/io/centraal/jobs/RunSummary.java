@@ -3,6 +3,9 @@ package io.centraal.jobs;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 
 import io.centraal.scoring.config.CentraalSettings;
 import io.centraal.scoring.io.DeltaTables;
@@ -11,11 +14,14 @@ import io.centraal.scoring.model.influence.ValueQuadrant;
 import io.centraal.scoring.model.rfm.RfmScoring;
 import io.centraal.scoring.run.RunContext;
 import io.centraal.scoring.schema.FeatureColumns;
+import io.centraal.scoring.schema.InputColumns.Transactions;
+import io.centraal.scoring.schema.SourceContracts;
 import io.centraal.scoring.schema.LogColumns;
 import io.centraal.scoring.schema.ScoreColumns;
 import io.centraal.scoring.schema.TableNames;
 import java.io.PrintStream;
 import java.sql.Date;
+import java.sql.Timestamp;
 import java.util.Locale;
 import java.util.OptionalDouble;
 import org.apache.spark.sql.Dataset;
@@ -44,6 +50,7 @@ final class RunSummary {
     out.println("  quarantine            " + p.bronze(TableNames.QUARANTINE));
     out.println("  marketing drop        " + p.exports(TableNames.MARKETING_DROP) + "/as_of_date=" + ctx.asOfDate());
     out.println(String.format(Locale.ROOT, "customers scored: %,d", scores.count()));
+    printTransactionTotals(spark, p, ctx, out);
     out.println(String.format(Locale.ROOT, "quarantined rows: %,d", quarantine.count()));
     quarantine.select(col(LogColumns.SOURCE), explode(col(LogColumns.REASON_CODES)).as("reason"))
         .groupBy(LogColumns.SOURCE, "reason").agg(count("*").as("rows")).orderBy(LogColumns.SOURCE, "reason")
@@ -66,5 +73,26 @@ final class RunSummary {
     out.println("NPS (customers with ratings): " + (nps.isPresent()
         ? String.format(Locale.ROOT, "%.1f", nps.getAsDouble()) : "n/a"));
     scores.unpersist();
+  }
+
+  /**
+   * Transactions known at the as-of date, and how many of them are anonymous (no customer_ref,
+   * e.g. till sales): they are in bronze and in these totals, but in no customer's scores.
+   */
+  static void printTransactionTotals(SparkSession spark, CentraalSettings.Paths p, RunContext ctx, PrintStream out) {
+    String path = p.bronze(SourceContracts.TRANSACTIONS);
+    if (!DeltaTables.exists(spark, path)) {
+      return;
+    }
+    Row t = DeltaTables.read(spark, path)
+        .where(col(Transactions.TS).lt(lit(Timestamp.valueOf(ctx.asOfDate().plusDays(1).atStartOfDay()))))
+        .agg(count(lit(1)), sum(col(Transactions.AMOUNT)),
+            sum(when(col(Transactions.CUSTOMER_REF).isNull(), 1L).otherwise(0L)),
+            sum(when(col(Transactions.CUSTOMER_REF).isNull(), col(Transactions.AMOUNT)).otherwise(0.0)))
+        .first();
+    long anonymous = t.isNullAt(2) ? 0L : t.getLong(2);
+    out.println(String.format(Locale.ROOT, "transactions known at %s: %,d, net amount %,.2f; anonymous (no customer):"
+            + " %,d, net amount %,.2f (in totals, not in customer scores)", ctx.asOfDate(), t.getLong(0),
+        t.isNullAt(1) ? 0.0 : t.getDouble(1), anonymous, t.isNullAt(3) ? 0.0 : t.getDouble(3)));
   }
 }

@@ -85,7 +85,10 @@ public record CentraalSettings(
   }
 
   public record Ingest(double maxRejectShare, LocalDate timestampFloor, List<String> currencies,
-                       int ratingMin, int ratingMax, double maxAbsAmount) {}
+                       int ratingMin, int ratingMax, double maxAbsAmount, ExtraColumns extraColumns) {}
+
+  /** What ingest does with a source's columns that no mapping uses ({@code centraal.ingest.extra-columns}). */
+  public enum ExtraColumns { IGNORE, KEEP }
 
   /** Transaction model used for P(alive), expected purchases and CLV. */
   public enum TransactionModelKind { BG_NBD, PARETO_NBD, MBG_NBD }
@@ -163,7 +166,8 @@ public record CentraalSettings(
           Map.copyOf(sources),
           new Ingest(fraction(c, "ingest.max-reject-share"), date(c, "ingest.timestamp-floor"),
               List.copyOf(c.getStringList("ingest.currencies")), c.getInt("ingest.rating-min"),
-              c.getInt("ingest.rating-max"), positive(c, "ingest.max-abs-amount")),
+              c.getInt("ingest.rating-max"), positive(c, "ingest.max-abs-amount"),
+              enumValue(c, "ingest.extra-columns", ExtraColumns.class)),
           new FeatureSettings(enumValue(c, "time-unit", TimeUnit.class),
               enumValue(c, "features.purchase-rule", PurchaseRule.class),
               positive(c, "features.review-half-life-days"), (int) positive(c, "features.referral-window-days"),

@@ -14,8 +14,11 @@ public enum ReasonCode {
   NOT_FINITE,
   /** An amount's absolute value exceeds centraal.ingest.max-abs-amount. */
   AMOUNT_OUT_OF_RANGE,
-  /** The event happened after the as-of date: it cannot be known at that date. */
-  TS_AFTER_AS_OF,
+  /**
+   * The event is dated after the day the ingest runs (+ 1 day of time-zone slack): it cannot have
+   * happened yet. (A row merely after the as-of date of a back-dated run is deferred, not quarantined.)
+   */
+  TS_IN_FUTURE,
   /** The event is older than centraal.ingest.timestamp-floor (e.g. 0001-01-01 placeholders). */
   TS_BEFORE_FLOOR,
   /** Another row in the same input has the same natural key; the first (by file, then content) is kept. */
@@ -26,6 +29,8 @@ public enum ReasonCode {
   RATING_OUT_OF_RANGE,
   /** A count is negative, or helpful votes exceed total votes. */
   INVALID_COUNT,
+  /** A field holds a nested value (JSON object or array) where the contract expects one value. */
+  NESTED_VALUE,
   /** The reader could not parse the record at all (malformed JSON line, broken CSV quoting). */
   MALFORMED_RECORD
 }

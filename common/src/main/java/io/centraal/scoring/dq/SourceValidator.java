@@ -17,6 +17,7 @@ import static org.apache.spark.sql.functions.when;
 import io.centraal.scoring.config.SourceSettings;
 import io.centraal.scoring.io.SourceReader;
 import io.centraal.scoring.run.InvalidInputException;
+import io.centraal.scoring.schema.LogColumns;
 import io.centraal.scoring.schema.InputColumns.Audience;
 import io.centraal.scoring.schema.InputColumns.Reviews;
 import io.centraal.scoring.schema.InputColumns.Transactions;
@@ -52,18 +53,60 @@ public final class SourceValidator {
   /** Internal columns; inputs using these names are rejected (reserved prefixes). */
   public static final String ERRORS = "_dq_errors";
   public static final String RAW_RECORD = "_dq_raw_record";
+  /** What became of a row: {@link #ACCEPTED}, {@link #QUARANTINED} or {@link #DEFERRED}. */
+  public static final String STATUS = "_dq_status";
+  public static final String ACCEPTED = "accepted";
+  public static final String QUARANTINED = "quarantined";
+  /** Valid, but its event time is after the as-of date: left for a later run (see {@link Rules}). */
+  public static final String DEFERRED = "deferred";
   private static final String OK = "_dq_ok";
-  private static final String RANK = "_dq_rank";
-
-  /** Thresholds of the row rules; see {@code centraal.ingest} in reference.conf. */
-  public record Rules(LocalDate asOfDate, LocalDate timestampFloor, List<String> currencies,
-                      int ratingMin, int ratingMax, double maxAbsAmount) {}
+  private static final String AFTER_AS_OF = "_dq_after_as_of";
 
   /**
-   * @param valid       the contract's typed fields plus {@link SourceReader#SOURCE_FILE}
-   * @param quarantined {@link SourceReader#SOURCE_FILE}, {@link #RAW_RECORD} and {@link #ERRORS}
+   * Thresholds of the row rules; see {@code centraal.ingest} in reference.conf.
+   *
+   * <p>Event time: a row dated after the as-of date is not bad data when the run is back-dated
+   * (a backfill over files that already hold later days): it is <em>deferred</em>, neither
+   * accepted nor quarantined now, and a later run whose as-of date covers it picks it up from the
+   * same files (bronze MERGEs on the natural key). A row dated after {@code ingestDate} + 1 day
+   * (one day of slack for time zones) cannot have happened yet: that is {@link ReasonCode#TS_IN_FUTURE}.
+   *
+   * @param ingestDate   the calendar day (UTC) on which the ingest runs; the job passes its clock in
+   * @param keepExtraColumns keep the user's unmapped columns in {@link LogColumns#EXTRA_COLUMNS}
    */
-  public record Result(Dataset<Row> valid, Dataset<Row> quarantined) {}
+  public record Rules(LocalDate asOfDate, LocalDate ingestDate, LocalDate timestampFloor, List<String> currencies,
+                      int ratingMin, int ratingMax, double maxAbsAmount, boolean keepExtraColumns) {}
+
+  /**
+   * Every input row once, with {@link #STATUS}: the contract's typed fields,
+   * {@link SourceReader#SOURCE_FILE}, {@link SourceReader#SOURCE_LINE}, {@link #RAW_RECORD} (for
+   * quarantined rows) and {@link #ERRORS}, plus {@link LogColumns#EXTRA_COLUMNS} when kept.
+   *
+   * @param extraColumns the user's columns that no mapping uses (kept or ignored by config)
+   */
+  public record Result(Dataset<Row> checked, SourceContract contract, List<String> extraColumns,
+                       boolean keepExtraColumns) {
+    /** The same result over another (e.g. persisted) version of {@code checked}. */
+    public Result withChecked(Dataset<Row> other) {
+      return new Result(other, contract, extraColumns, keepExtraColumns);
+    }
+
+    /** Accepted rows in their bronze shape (without ingest metadata). */
+    public Dataset<Row> valid() {
+      List<Column> cols = new ArrayList<>();
+      contract.fields().forEach(f -> cols.add(col(f.name())));
+      cols.add(col(SourceReader.SOURCE_FILE));
+      if (keepExtraColumns) {
+        cols.add(col(LogColumns.EXTRA_COLUMNS));
+      }
+      return checked.filter(col(STATUS).equalTo(ACCEPTED)).select(cols.toArray(Column[]::new));
+    }
+
+    public Dataset<Row> quarantined() {
+      return checked.filter(col(STATUS).equalTo(QUARANTINED))
+          .select(col(SourceReader.SOURCE_FILE), col(SourceReader.SOURCE_LINE), col(RAW_RECORD), col(ERRORS));
+    }
+  }
 
   private SourceValidator() {}
 
@@ -92,9 +135,22 @@ public final class SourceValidator {
 
     List<Column> selected = new ArrayList<>();
     List<Column> errors = new ArrayList<>();
+    Column afterAsOf = lit(false);
     for (SourceContract.Field field : contract.fields()) {
       Column value = parsedField(raw, contract, source, field, userColumns, rules, errors);
       selected.add(value.as(field.name()));
+      if (contract.eventTime().map(field.name()::equals).orElse(false)) {
+        Timestamp endOfAsOf = Timestamp.valueOf(rules.asOfDate().plusDays(1).atStartOfDay());
+        afterAsOf = functions.coalesce(value.geq(lit(endOfAsOf)), lit(false));
+      }
+    }
+    List<String> extras = extraColumns(raw, contract, source, userColumns);
+    if (rules.keepExtraColumns()) {
+      selected.add(extras.isEmpty() ? lit(null).cast(EXTRA_TYPE).as(LogColumns.EXTRA_COLUMNS)
+          : functions.map_from_arrays(
+              array(extras.stream().map(functions::lit).toArray(Column[]::new)),
+              array(extras.stream().map(c -> col("`" + c + "`").cast("string")).toArray(Column[]::new)))
+          .as(LogColumns.EXTRA_COLUMNS));
     }
     Column errorArray = filter(array(errors.toArray(Column[]::new)), Column::isNotNull);
     if (hasCorrupt) {
@@ -105,33 +161,77 @@ public final class SourceValidator {
     }
     selected.add(col(SourceReader.SOURCE_FILE));
     selected.add(col(SourceReader.SOURCE_LINE));
+    // The raw record is kept (below) only for rows that end up quarantined, so that a cached
+    // result does not hold a second copy of every accepted row.
     selected.add(rawJson.as(RAW_RECORD));
     selected.add(errorArray.as(ERRORS));
+    selected.add(afterAsOf.as(AFTER_AS_OF));
 
     Dataset<Row> checked = raw.select(selected.toArray(Column[]::new)).withColumn(OK, size(col(ERRORS)).equalTo(0));
 
-    // Duplicate natural keys among otherwise valid rows: keep the first by file, then content.
+    // Duplicate natural keys among otherwise valid rows: keep the first by file, line, then the
+    // parsed content (CSV has no line numbers), so that the choice does not depend on partitioning.
     List<Column> partition = new ArrayList<>();
     contract.naturalKey().forEach(k -> partition.add(col(k)));
     partition.add(col(OK));
-    WindowSpec byKey = Window.partitionBy(partition.toArray(Column[]::new))
-        .orderBy(col(SourceReader.SOURCE_FILE), col(SourceReader.SOURCE_LINE), col(RAW_RECORD));
+    List<Column> order = new ArrayList<>(List.of(col(SourceReader.SOURCE_FILE), col(SourceReader.SOURCE_LINE)));
+    contract.fields().forEach(f -> order.add(col(f.name())));
+    WindowSpec byKey = Window.partitionBy(partition.toArray(Column[]::new)).orderBy(order.toArray(Column[]::new));
     Column duplicate = col(OK).and(row_number().over(byKey).gt(1));
     Column dupError = struct(lit(ReasonCode.DUPLICATE_KEY.name()).as("rule"),
         lit(String.join(",", contract.naturalKey())).as("column"),
         expr("concat_ws(',', " + String.join(", ", contract.naturalKey().stream()
             .map(k -> "cast(`" + k + "` as string)").toList()) + ")").as("value"));
+    Column bad = size(col(ERRORS)).gt(0);
     Dataset<Row> all = checked
         .withColumn(ERRORS, when(duplicate, array(dupError)).otherwise(col(ERRORS)))
-        .drop(OK);
+        .withColumn(STATUS, when(bad, lit(QUARANTINED)).when(col(AFTER_AS_OF), lit(DEFERRED)).otherwise(lit(ACCEPTED)))
+        .withColumn(RAW_RECORD, when(bad, col(RAW_RECORD)))
+        .drop(OK, AFTER_AS_OF);
+    return new Result(all, contract, extras, rules.keepExtraColumns());
+  }
 
-    List<Column> contractCols = new ArrayList<>();
-    contract.fields().forEach(f -> contractCols.add(col(f.name())));
-    contractCols.add(col(SourceReader.SOURCE_FILE));
-    Dataset<Row> valid = all.filter(size(col(ERRORS)).equalTo(0)).select(contractCols.toArray(Column[]::new));
-    Dataset<Row> quarantined = all.filter(size(col(ERRORS)).gt(0))
-        .select(col(SourceReader.SOURCE_FILE), col(SourceReader.SOURCE_LINE), col(RAW_RECORD), col(ERRORS));
-    return new Result(valid, quarantined);
+  /** Type of {@link LogColumns#EXTRA_COLUMNS}: the user's column name -> its text. */
+  public static final DataType EXTRA_TYPE = DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType);
+
+  /**
+   * The user's columns that no mapping reads: not a mapped (or same-named) column, and not
+   * referenced by a configured expression (found by analysing the expression against the input).
+   */
+  private static List<String> extraColumns(Dataset<Row> raw, SourceContract contract, SourceSettings source,
+                                           List<String> userColumns) {
+    java.util.Set<String> used = new java.util.HashSet<>();
+    for (SourceContract.Field field : contract.fields()) {
+      String name = field.name();
+      if (source.constants().containsKey(name)) {
+        continue;
+      }
+      String expression = source.expressions().get(name);
+      if (expression == null) {
+        used.add(source.columns().getOrDefault(name, name));
+        continue;
+      }
+      scala.collection.Iterator<org.apache.spark.sql.catalyst.expressions.Attribute> refs;
+      try {
+        refs = raw.select(expr(expression)).queryExecution().analyzed().references().iterator();
+      } catch (Exception e) {
+        throw new InvalidInputException("source '" + contract.name() + "' at " + source.path()
+            + ": expression for " + name + " (centraal.sources." + contract.name() + ".expressions." + name
+            + " = \"" + expression + "\") cannot be evaluated on the columns " + userColumns + ": "
+            + firstLine(e), e);
+      }
+      while (refs.hasNext()) {
+        used.add(refs.next().name());
+      }
+    }
+    return userColumns.stream().filter(c -> !used.contains(c)).toList();
+  }
+
+  private static String firstLine(Exception e) {
+    String msg = e instanceof org.apache.spark.sql.AnalysisException ae ? ae.getSimpleMessage()
+        : String.valueOf(e.getMessage());
+    int nl = msg.indexOf('\n');
+    return nl < 0 ? msg : msg.substring(0, nl);
   }
 
   private static Column parsedField(Dataset<Row> raw, SourceContract contract, SourceSettings source,
@@ -160,7 +260,23 @@ public final class SourceValidator {
       inputType = fieldType(raw, userName);
     }
 
+    boolean nested = inputType instanceof org.apache.spark.sql.types.StructType
+        || inputType instanceof org.apache.spark.sql.types.ArrayType
+        || inputType instanceof org.apache.spark.sql.types.MapType;
+    if (nested) {
+      // A JSON object or array where one value belongs: casting it to text would store "[a, b]"
+      // as if it were an id. Quarantine it with its JSON text instead.
+      errors.add(error(input.isNotNull(), ReasonCode.NESTED_VALUE, name, to_json(input)));
+      input = to_json(input);
+      inputType = DataTypes.StringType;
+    }
     Column text = when(trim(input.cast("string")).equalTo(""), lit(null)).otherwise(trim(input.cast("string")));
+    if (!nested && source.format().equals("json") && !name.equals(Reviews.TEXT)) {
+      // When rows disagree (a string here, an array there), Spark's JSON reader types the column as
+      // string and keeps the nested value's JSON text: recognise it by its brackets.
+      Column asText = trim(input.cast("string"));
+      errors.add(error(asText.rlike("^(\\[.*\\]|\\{.*\\})$"), ReasonCode.NESTED_VALUE, name, asText));
+    }
     Column present = text.isNotNull();
     if (field.required()) {
       errors.add(error(text.isNull(), ReasonCode.MISSING_REQUIRED, name, text));
@@ -194,9 +310,10 @@ public final class SourceValidator {
       }
       errors.add(error(present.and(parsed.isNull()), ReasonCode.UNPARSABLE_TIMESTAMP, name, text));
       if (contract.eventTime().map(name::equals).orElse(false)) {
-        Timestamp endOfAsOf = Timestamp.valueOf(rules.asOfDate().plusDays(1).atStartOfDay());
+        // After the as-of date but possible: deferred (see Rules). After the ingest day: impossible.
+        Timestamp impossible = Timestamp.valueOf(rules.ingestDate().plusDays(2).atStartOfDay());
         Timestamp floor = Timestamp.valueOf(rules.timestampFloor().atStartOfDay());
-        errors.add(error(parsed.geq(lit(endOfAsOf)), ReasonCode.TS_AFTER_AS_OF, name, text));
+        errors.add(error(parsed.geq(lit(impossible)), ReasonCode.TS_IN_FUTURE, name, text));
         errors.add(error(parsed.lt(lit(floor)), ReasonCode.TS_BEFORE_FLOOR, name, text));
       }
     } else {

@@ -2,14 +2,19 @@ package io.centraal.scoring.ingest;
 
 import static org.apache.spark.sql.functions.array_distinct;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.transform;
 
 import io.centraal.scoring.config.CentraalSettings;
+import io.centraal.scoring.config.InvalidConfigException;
 import io.centraal.scoring.config.SourceSettings;
 import io.centraal.scoring.dq.SourceValidator;
 import io.centraal.scoring.io.DeltaTables;
+import io.centraal.scoring.io.Json;
 import io.centraal.scoring.io.SourceReader;
 import io.centraal.scoring.privacy.EmailHashing;
 import io.centraal.scoring.privacy.HashKeys;
@@ -17,72 +22,116 @@ import io.centraal.scoring.privacy.PersonalData;
 import io.centraal.scoring.run.DataQualityGateException;
 import io.centraal.scoring.run.InvalidInputException;
 import io.centraal.scoring.run.RunContext;
+import io.centraal.scoring.schema.InputColumns.Transactions;
 import io.centraal.scoring.schema.LogColumns;
 import io.centraal.scoring.schema.OutputSchemas;
 import io.centraal.scoring.schema.SourceContract;
 import io.centraal.scoring.schema.SourceContracts;
 import io.centraal.scoring.schema.TableNames;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * Ingests one source into its bronze Delta table: read, map and validate, write the rejected
- * rows to the quarantine slice of this as-of date and source, check the reject share, then MERGE
- * the accepted rows on their natural key (re-ingesting the same files inserts nothing).
+ * Ingests one source into its bronze Delta table: read, map and validate (one scan of the input,
+ * cached), write the rejected rows to the quarantine slice of this as-of date and source, check the
+ * reject share, then MERGE the accepted rows on their natural key (re-ingesting the same files
+ * inserts nothing). Rows dated after the as-of date are deferred to a later run (see
+ * {@link SourceValidator.Rules}).
  */
 public final class Ingestion {
   private Ingestion() {}
 
   /**
-   * What happened to one source. {@code read = accepted + quarantined}, always.
+   * What happened to one source. {@code read = accepted + quarantined + deferred}, always.
    *
-   * @param inserted accepted rows whose natural key was new to bronze
-   * @param reasons  quarantined rows per reason code (a row may have several)
+   * @param deferred     valid rows dated after the as-of date: not ingested now, a later run takes them
+   * @param inserted     accepted rows whose natural key was new to bronze
+   * @param anonymous    accepted transactions without a customer_ref (anonymous tills): in bronze
+   *                     and in totals, not in customer scores
+   * @param extraColumns the input's columns that no mapping uses (kept or ignored by config)
+   * @param reasons      quarantined rows per reason code (a row may have several)
    */
-  public record SourceOutcome(String source, long read, long accepted, long quarantined, long inserted,
-                              Map<String, Long> reasons) {}
+  public record SourceOutcome(String source, long read, long accepted, long quarantined, long deferred,
+                              long inserted, long anonymous, List<String> extraColumns, Map<String, Long> reasons) {
+    /** The outcome as a JSON object, for run_log's detail. */
+    public String toJson() {
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("read", read);
+      json.put("accepted", accepted);
+      json.put("quarantined", quarantined);
+      json.put("deferred", deferred);
+      json.put("inserted", inserted);
+      json.put("anonymous", anonymous);
+      json.put("extra_columns", extraColumns);
+      json.put("reasons", reasons);
+      return Json.write(json);
+    }
+  }
 
+  /** Ingest with the wall clock's day (UTC) as the ingest day; the job's entry point. */
   public static SourceOutcome ingest(SparkSession spark, CentraalSettings settings, SourceContract contract,
                                      RunContext ctx) {
+    return ingest(spark, settings, contract, ctx, LocalDate.now(ZoneOffset.UTC));
+  }
+
+  /**
+   * @param ingestDate the day the ingest runs: events dated after it (+ 1 day) cannot have happened
+   *                   ({@link io.centraal.scoring.dq.ReasonCode#TS_IN_FUTURE})
+   */
+  public static SourceOutcome ingest(SparkSession spark, CentraalSettings settings, SourceContract contract,
+                                     RunContext ctx, LocalDate ingestDate) {
     SourceSettings source = settings.sources().get(contract.name());
     CentraalSettings.Ingest ingest = settings.ingest();
-    SourceValidator.Rules rules = new SourceValidator.Rules(ctx.asOfDate(), ingest.timestampFloor(),
-        ingest.currencies(), ingest.ratingMin(), ingest.ratingMax(), ingest.maxAbsAmount());
+    boolean keepExtra = ingest.extraColumns() == CentraalSettings.ExtraColumns.KEEP;
+    SourceValidator.Rules rules = new SourceValidator.Rules(ctx.asOfDate(), ingestDate, ingest.timestampFloor(),
+        ingest.currencies(), ingest.ratingMin(), ingest.ratingMax(), ingest.maxAbsAmount(), keepExtra);
 
-    Dataset<Row> raw = SourceReader.read(spark, source).persist(StorageLevel.MEMORY_AND_DISK());
+    SourceValidator.Result validated = SourceValidator.validate(SourceReader.read(spark, source), contract, source,
+        rules);
+    // One scan of the input: everything below (counts, quarantine, MERGE) reads this cache.
+    Dataset<Row> checked = validated.checked().persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      SourceValidator.Result result = SourceValidator.validate(raw, contract, source, rules);
-      long read = raw.count();
-      // E-mails are hashed before anything is written, so the address never reaches bronze.
-      Dataset<Row> accepted = EmailHashing.apply(result.valid(), contract, settings.privacy(),
-          () -> HashKeys.emailHash(settings.privacy())).persist(StorageLevel.MEMORY_AND_DISK());
-      long acceptedCount = accepted.count();
-      Dataset<Row> quarantine = toQuarantineRows(result.quarantined(), contract.name(), ctx)
-          .persist(StorageLevel.MEMORY_AND_DISK());
-      long quarantinedCount = quarantine.count();
-      if (read != acceptedCount + quarantinedCount) {
+      SourceValidator.Result result = validated.withChecked(checked);
+      Column status = col(SourceValidator.STATUS);
+      Column anonymousRow = contract.name().equals(SourceContracts.TRANSACTIONS)
+          ? status.equalTo(SourceValidator.ACCEPTED).and(col(Transactions.CUSTOMER_REF).isNull())
+          : lit(false);
+      Row counts = checked.agg(count(lit(1)), countIf(status.equalTo(SourceValidator.ACCEPTED)),
+          countIf(status.equalTo(SourceValidator.QUARANTINED)), countIf(status.equalTo(SourceValidator.DEFERRED)),
+          countIf(anonymousRow)).first();
+      long read = counts.getLong(0);
+      long acceptedCount = counts.getLong(1);
+      long quarantinedCount = counts.getLong(2);
+      long deferredCount = counts.getLong(3);
+      long anonymous = counts.getLong(4);
+      if (read != acceptedCount + quarantinedCount + deferredCount) {
         throw new IllegalStateException("source '" + contract.name() + "': read " + read + " rows but accepted "
-            + acceptedCount + " + quarantined " + quarantinedCount + "; a row was lost");
+            + acceptedCount + " + quarantined " + quarantinedCount + " + deferred " + deferredCount
+            + "; a row was lost");
       }
       if (read == 0 && contract.name().equals(SourceContracts.TRANSACTIONS)) {
         throw new InvalidInputException("source 'transactions' at " + source.path()
             + " has no data rows (header only?): nothing to score");
       }
 
+      Dataset<Row> quarantine = toQuarantineRows(result.quarantined(), contract.name(), ctx);
       String quarantinePath = settings.paths().bronze(TableNames.QUARANTINE);
       DeltaTables.ensureTable(spark, quarantinePath, OutputSchemas.QUARANTINE, List.of(LogColumns.AS_OF_DATE),
           PersonalData.quarantineTableProperties());
       DeltaTables.replaceSlice(quarantine, quarantinePath, LogColumns.AS_OF_DATE + " = " + ctx.asOfLiteral()
           + " AND " + LogColumns.SOURCE + " = '" + contract.name() + "'");
-      Map<String, Long> reasons = reasonCounts(quarantine);
-      quarantine.unpersist();
+      Map<String, Long> reasons = quarantinedCount == 0 ? Map.of() : reasonCounts(quarantine);
 
       double share = read == 0 ? 0.0 : (double) quarantinedCount / read;
       if (share > ingest.maxRejectShare()) {
@@ -94,23 +143,49 @@ public final class Ingestion {
       }
 
       String bronzePath = settings.paths().bronze(contract.name());
-      DeltaTables.ensureTable(spark, bronzePath, bronzeSchema(contract), List.of(),
+      DeltaTables.ensureTable(spark, bronzePath, bronzeSchema(contract, keepExtra), List.of(),
           PersonalData.bronzeTableProperties(contract));
+      assertBronzeHasExtraColumn(spark, bronzePath, keepExtra);
+      // E-mails are hashed before anything is written, so the address never reaches bronze.
+      Dataset<Row> accepted = EmailHashing.apply(result.valid(), contract, settings.privacy(),
+          () -> HashKeys.emailHash(settings.privacy()));
       Dataset<Row> bronzeRows = accepted
           .withColumn(LogColumns.INGEST_RUN_ID, lit(ctx.runId()))
           .withColumn(LogColumns.INGEST_AS_OF_DATE, lit(java.sql.Date.valueOf(ctx.asOfDate())));
       long inserted = DeltaTables.insertNew(spark, bronzeRows, bronzePath, contract.naturalKey());
-      accepted.unpersist();
-      return new SourceOutcome(contract.name(), read, acceptedCount, quarantinedCount, inserted, reasons);
+      return new SourceOutcome(contract.name(), read, acceptedCount, quarantinedCount, deferredCount, inserted,
+          anonymous, result.extraColumns(), reasons);
     } finally {
-      raw.unpersist();
+      checked.unpersist();
+    }
+  }
+
+  private static Column countIf(Column condition) {
+    return functions.coalesce(sum(when(condition, 1L).otherwise(0L)), lit(0L));
+  }
+
+  private static void assertBronzeHasExtraColumn(SparkSession spark, String bronzePath, boolean keepExtra) {
+    boolean has = java.util.Arrays.asList(DeltaTables.read(spark, bronzePath).columns())
+        .contains(LogColumns.EXTRA_COLUMNS);
+    if (keepExtra && !has) {
+      throw new InvalidConfigException("centraal.ingest.extra-columns = keep, but the bronze table " + bronzePath
+          + " was created without " + LogColumns.EXTRA_COLUMNS + "; ingest into a fresh data directory or"
+          + " set extra-columns = ignore");
     }
   }
 
   /** The bronze schema: the contract's typed fields plus lineage. */
   public static org.apache.spark.sql.types.StructType bronzeSchema(SourceContract contract) {
-    return contract.schema()
-        .add(SourceReader.SOURCE_FILE, DataTypes.StringType)
+    return bronzeSchema(contract, false);
+  }
+
+  /** The bronze schema, with {@link LogColumns#EXTRA_COLUMNS} when extra columns are kept. */
+  public static org.apache.spark.sql.types.StructType bronzeSchema(SourceContract contract, boolean keepExtra) {
+    org.apache.spark.sql.types.StructType schema = contract.schema().add(SourceReader.SOURCE_FILE, DataTypes.StringType);
+    if (keepExtra) {
+      schema = schema.add(LogColumns.EXTRA_COLUMNS, SourceValidator.EXTRA_TYPE);
+    }
+    return schema
         .add(LogColumns.INGEST_RUN_ID, DataTypes.StringType)
         .add(LogColumns.INGEST_AS_OF_DATE, DataTypes.DateType);
   }

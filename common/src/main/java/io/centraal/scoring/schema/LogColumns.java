@@ -18,6 +18,8 @@ public final class LogColumns {
   // bronze ingest metadata
   public static final String INGEST_RUN_ID = "_ingest_run_id";
   public static final String INGEST_AS_OF_DATE = "_ingest_as_of_date";
+  /** The user's unmapped columns (name -> text), in bronze when centraal.ingest.extra-columns = keep. */
+  public static final String EXTRA_COLUMNS = "_extra_columns";
 
   // run_log
   public static final String JOB = "job";

@@ -108,6 +108,23 @@ class BadInputCatalogueTest {
   }
 
   @Test
+  void nestedJsonJunkIsQuarantinedNotFlattenedIntoText(SparkSession spark, @TempDir Path dir) throws IOException {
+    Path file = Files.writeString(dir.resolve("reviews.json"), String.join("\n",
+        "{\"review_id\":\"r1\",\"author_ref\":\"U1\",\"product_id\":\"p1\",\"ts\":\"2024-01-02T10:00:00Z\",\"rating\":4,"
+            + "\"widget\":{\"a\":[1,{\"b\":null}]}}",
+        "{\"review_id\":\"r2\",\"author_ref\":[\"U1\",\"U2\"],\"product_id\":\"p1\",\"ts\":\"2024-01-03T10:00:00Z\",\"rating\":5}",
+        "{\"review_id\":\"r3\",\"author_ref\":\"U3\",\"product_id\":{\"sku\":\"p1\"},\"ts\":\"2024-01-03T10:00:00Z\",\"rating\":5}",
+        ""));
+    Ingestion.SourceOutcome o = ingest(spark, dir, SourceContracts.REVIEWS_CONTRACT, "json", file);
+    assertEquals(List.of(3L, 1L, 2L), List.of(o.read(), o.accepted(), o.quarantined()), o.toString());
+    assertEquals(Map.of("NESTED_VALUE", 2L), o.reasons(), "an array or object is not an id");
+    assertEquals(List.of("widget"), o.extraColumns(), "unmapped nested junk is an extra column, ignored by default");
+    String errors = DeltaTables.read(spark, dir.resolve("data/bronze/" + TableNames.QUARANTINE).toString())
+        .select(LogColumns.ERRORS).collectAsList().toString();
+    assertTrue(errors.contains("author_ref") && errors.contains("[\"U1\",\"U2\"]") && errors.contains("product_id"), errors);
+  }
+
+  @Test
   void corruptedParquetIsAClearError(SparkSession spark, @TempDir Path dir) throws IOException {
     Path file = Files.write(dir.resolve("broken.parquet"), "PAR1 this is not a parquet file".getBytes(StandardCharsets.UTF_8));
     failsClearly(spark, dir, file, "parquet", "cannot read parquet");

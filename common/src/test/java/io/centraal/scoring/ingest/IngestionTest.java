@@ -69,6 +69,8 @@ class IngestionTest {
     assertEquals(first.read(), first.accepted() + first.quarantined());
     assertEquals(4, first.accepted(), "t1, t2, t3 (anonymous till) and t10 are valid");
     assertEquals(4, first.inserted());
+    assertEquals(1, first.anonymous(), "t3 has no customer_ref: kept, and counted as anonymous");
+    assertEquals(0, first.deferred());
 
     Map<String, List<String>> reasonsById = DeltaTables.read(spark, settings.paths().bronze(TableNames.QUARANTINE))
         .collectAsList().stream().collect(Collectors.toMap(
@@ -76,7 +78,7 @@ class IngestionTest {
     String all = reasonsById.toString();
     assertEquals(List.of("MALFORMED_RECORD"), reasonsById.get("t11,L2,2024-03-01 09:00:00,12,3x,web,,1,3.0,EUR"),
         "a malformed line reports only that, not the errors of its shifted fields");
-    for (String code : List.of("UNPARSABLE_NUMBER", "MALFORMED_RECORD", "TS_AFTER_AS_OF", "UNPARSABLE_TIMESTAMP",
+    for (String code : List.of("UNPARSABLE_NUMBER", "MALFORMED_RECORD", "TS_IN_FUTURE", "UNPARSABLE_TIMESTAMP",
         "NOT_FINITE", "AMOUNT_OUT_OF_RANGE", "UNKNOWN_CURRENCY", "DUPLICATE_KEY", "MISSING_REQUIRED")) {
       assertTrue(all.contains(code), code + " expected among " + all);
     }
@@ -86,6 +88,50 @@ class IngestionTest {
     assertEquals(4, DeltaTables.read(spark, settings.paths().bronze("transactions")).count());
     assertEquals(9, DeltaTables.read(spark, settings.paths().bronze(TableNames.QUARANTINE)).count(),
         "the quarantine slice of the date is replaced, not appended");
+  }
+
+  @Test
+  void rowsAfterTheAsOfDateAreDeferredToTheRunThatCoversThem(SparkSession spark, @TempDir Path dir) throws IOException {
+    Path input = write(dir, "tx.csv", String.join("\n",
+        "transaction_id,customer_ref,ts,amount,channel",
+        "t1,L1,2024-06-30 23:59:59,10.00,store",
+        "t2,L1,2024-07-01 00:00:00,11.00,store",
+        "t3,L2,2024-07-20 10:00:00,12.00,web",
+        "t4,L2,2024-08-20 10:00:00,13.00,web",
+        "t5,L2,2099-01-01 10:00:00,14.00,web") + "\n");
+    CentraalSettings settings = settings(dir, input, 0.5);
+    LocalDate ingestDay = LocalDate.parse("2024-08-31");
+
+    Ingestion.SourceOutcome june = Ingestion.ingest(spark, settings, SourceContracts.TRANSACTIONS_CONTRACT, CTX, ingestDay);
+    assertEquals(List.of(5L, 1L, 1L, 3L), List.of(june.read(), june.accepted(), june.quarantined(), june.deferred()),
+        "read = accepted + quarantined + deferred; only the impossible 2099 row is bad: " + june);
+    assertEquals(Map.of("TS_IN_FUTURE", 1L), june.reasons());
+
+    RunContext july = new RunContext(LocalDate.parse("2024-07-31"), "run-july", "test");
+    Ingestion.SourceOutcome later = Ingestion.ingest(spark, settings, SourceContracts.TRANSACTIONS_CONTRACT, july, ingestDay);
+    assertEquals(List.of(3L, 1L, 2L), List.of(later.accepted(), later.deferred(), later.inserted()),
+        "the July run takes the two deferred July rows; August stays deferred: " + later);
+    List<String> ids = DeltaTables.read(spark, settings.paths().bronze("transactions"))
+        .orderBy("transaction_id").select("transaction_id").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+    assertEquals(List.of("t1", "t2", "t3"), ids);
+  }
+
+  @Test
+  void extraColumnsAreIgnoredOrKeptByConfig(SparkSession spark, @TempDir Path dir) throws IOException {
+    Path input = write(dir, "tx.csv", "transaction_id,customer_ref,ts,amount,channel,Till,Cashier\n"
+        + "t1,L1,2024-01-05 10:00:00,10.50,store,T7,anna\n");
+    Ingestion.SourceOutcome ignored = Ingestion.ingest(spark, settings(dir.resolve("a"), input, 0.1),
+        SourceContracts.TRANSACTIONS_CONTRACT, CTX);
+    assertEquals(List.of("Till", "Cashier"), ignored.extraColumns());
+    assertTrue(!List.of(DeltaTables.read(spark, dir.resolve("a/data/bronze/transactions").toString()).columns())
+        .contains(LogColumns.EXTRA_COLUMNS));
+
+    CentraalSettings keep = TestSettings.withDataDir(dir.resolve("b/data"), Map.of(
+        "sources.transactions.path", input.toString(), "ingest.extra-columns", "keep"));
+    Ingestion.ingest(spark, keep, SourceContracts.TRANSACTIONS_CONTRACT, CTX);
+    Row row = DeltaTables.read(spark, keep.paths().bronze("transactions")).first();
+    assertEquals(Map.of("Till", "T7", "Cashier", "anna"),
+        row.<String, String>getJavaMap(row.fieldIndex(LogColumns.EXTRA_COLUMNS)));
   }
 
   @Test
