@@ -3,39 +3,28 @@ package io.centraal.scoring.model.btyd;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.commons.math3.exception.MathIllegalStateException;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.ArrayRealVector;
 import org.apache.commons.math3.linear.CholeskyDecomposition;
 import org.apache.commons.math3.linear.NonPositiveDefiniteMatrixException;
 import org.apache.commons.math3.linear.RealMatrix;
-import org.apache.commons.math3.optim.InitialGuess;
-import org.apache.commons.math3.optim.MaxEval;
-import org.apache.commons.math3.optim.MaxIter;
-import org.apache.commons.math3.optim.PointValuePair;
-import org.apache.commons.math3.optim.SimpleValueChecker;
-import org.apache.commons.math3.optim.nonlinear.scalar.GoalType;
-import org.apache.commons.math3.optim.nonlinear.scalar.ObjectiveFunction;
-import org.apache.commons.math3.optim.nonlinear.scalar.ObjectiveFunctionGradient;
-import org.apache.commons.math3.optim.nonlinear.scalar.gradient.NonLinearConjugateGradientOptimizer;
 
 /**
  * Maximum likelihood over log-parameters, shared by all BTYD fits.
  *
  * <p><b>Optimiser and why.</b> The objective, as in lifetimes, is the mean negative log-likelihood
  * per customer plus {@code l2Penalty * sum(param^2)}, minimised over theta = log(params) so that
- * every step keeps the parameters positive. It is minimised with commons-math3's
- * {@link NonLinearConjugateGradientOptimizer} (Polak-Ribiere, Brent line search), followed by at
- * most {@value #MAX_NEWTON_STEPS} damped Newton steps on a numeric Hessian that drive the gradient
- * to {@link FitOptions#gradientTolerance()} (the BTYD likelihoods are flat along the a-b ridge,
- * where first-order methods stall at a few significant digits). The model supplies a moment-based
- * starting point and a fallback; the fallback is tried only when the first start fails.
- * Breeze's L-BFGS, which Spark MLlib bundles, was the first choice, but it cannot be driven from
- * Java source: its {@code DiffFunction} inherits both Scala's {@code Object apply(T)} and a
- * {@code double apply(T)}, so javac rejects every implementing or extending class (and
- * {@code java.lang.reflect.Proxy} refuses the interface for the same reason). With 3 or 4
- * parameters and a likelihood summed over distinct rows only, conjugate gradients plus Newton
- * polishing cost milliseconds, and the Newton step doubles as the Hessian needed for standard errors.
+ * every step keeps the parameters positive. It is minimised with Breeze's L-BFGS (the optimiser
+ * Spark MLlib uses for its GLMs, bundled with spark-mllib; see {@link BreezeLbfgs} for how it is
+ * driven from Java), followed by at most {@value #MAX_NEWTON_STEPS} damped Newton steps on a
+ * numeric Hessian that drive the gradient to {@link FitOptions#gradientTolerance()} (the BTYD
+ * likelihoods are flat along the a-b ridge, where first-order methods stall at a few significant
+ * digits; lifetimes stops there). The model supplies a moment-based starting point and a fallback;
+ * the fallback is tried only when the first start fails. With 3 or 4 parameters and a likelihood
+ * summed over distinct rows only, the whole fit costs milliseconds, and the Newton step doubles as
+ * the Hessian needed for standard errors. The reported iterations are L-BFGS iterations plus
+ * Newton steps; a fit is converged when the gradient test passes (otherwise the next start is
+ * tried, and when none passes the fit throws {@link ModelIdentificationException}).
  *
  * <p><b>Gradients.</b> Analytic where the model supplies them (BG/NBD, MBG/NBD, Gamma-Gamma);
  * otherwise central differences in log-parameter space with step 1e-5 (Pareto/NBD, whose
@@ -52,6 +41,10 @@ final class MaximumLikelihood {
   private MaximumLikelihood() {}
 
   static final int MAX_NEWTON_STEPS = 25;
+  /** Correction pairs kept by L-BFGS: more than the 3-4 parameters is pointless. */
+  private static final int LBFGS_MEMORY = 5;
+  /** Breeze's relative tolerance; Newton polishing then enforces the absolute gradient test. */
+  private static final double LBFGS_TOLERANCE = 1e-7;
   private static final double GRADIENT_STEP = 1e-5;
   private static final double HESSIAN_STEP = 1e-4;
   /** Objective value standing in for a non-finite likelihood, so line searches back off. */
@@ -103,25 +96,10 @@ final class MaximumLikelihood {
     if (f.value(theta) >= INVALID) {
       return Attempt.failed("log-likelihood is not finite at the starting point");
     }
-    SimpleValueChecker values = new SimpleValueChecker(1e-10, 1e-12);
-    PointValuePair[] last = {null};
-    NonLinearConjugateGradientOptimizer cg = new NonLinearConjugateGradientOptimizer(
-        NonLinearConjugateGradientOptimizer.Formula.POLAK_RIBIERE,
-        (iteration, previous, current) -> {
-          last[0] = current;
-          return values.converged(iteration, previous, current);
-        }, 1e-10, 1e-12, 1e-2);
-    int iterations;
-    try {
-      theta = cg.optimize(new MaxIter(options.maxIterations()),
-          new MaxEval(options.maxIterations() * 200), GoalType.MINIMIZE, new InitialGuess(theta),
-          new ObjectiveFunction(f::value), new ObjectiveFunctionGradient(f::gradient)).getPoint();
-      iterations = cg.getIterations();
-    } catch (MathIllegalStateException e) {
-      // Budget spent: continue from the last iterate; Newton polishing may still finish the job.
-      theta = last[0] != null ? last[0].getPoint() : theta;
-      iterations = cg.getIterations();
-    }
+    BreezeLbfgs.Outcome lbfgs = BreezeLbfgs.minimise(f, theta, options.maxIterations(),
+        LBFGS_MEMORY, LBFGS_TOLERANCE);
+    theta = lbfgs.x();
+    int iterations = lbfgs.iterations();
     double[] g = f.gradient(theta);
     for (int step = 0; step < MAX_NEWTON_STEPS && maxAbs(g) > options.gradientTolerance(); step++) {
       double[] next = newtonStep(f, theta, g);
@@ -226,7 +204,7 @@ final class MaximumLikelihood {
   }
 
   /** Mean penalised negative log-likelihood in log-parameters, with its gradient. */
-  private static final class Objective {
+  private static final class Objective implements BreezeLbfgs.Objective {
     private final Problem problem;
     private final double penalty;
 
@@ -235,7 +213,8 @@ final class MaximumLikelihood {
       this.penalty = penalty;
     }
 
-    double value(double[] theta) {
+    @Override
+    public double value(double[] theta) {
       double[] p = exp(theta);
       double ll;
       try {
@@ -247,7 +226,8 @@ final class MaximumLikelihood {
       return Double.isFinite(v) ? v : INVALID;
     }
 
-    double[] gradient(double[] theta) {
+    @Override
+    public double[] gradient(double[] theta) {
       int n = theta.length;
       double[] g = new double[n];
       if (problem.analyticGradient()) {
