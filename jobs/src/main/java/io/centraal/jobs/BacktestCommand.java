@@ -10,6 +10,7 @@ import io.centraal.scoring.dq.SourceValidator;
 import io.centraal.scoring.io.ModelRuns;
 import io.centraal.scoring.io.SourceReader;
 import io.centraal.scoring.model.btyd.Backtest;
+import io.centraal.scoring.model.btyd.BreezeLbfgs;
 import io.centraal.scoring.run.DataQualityGateException;
 import io.centraal.scoring.run.InvalidInputException;
 import io.centraal.scoring.run.RunContext;
@@ -67,6 +68,7 @@ public final class BacktestCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), "--holdout: " + e.getMessage());
     }
     CentraalSettings settings = common.settings();
+    BreezeLbfgs.initialiseInBackground(); // overlaps Breeze's one-off start-up with reading the data
     Backtest.Spec backtest = spec(settings, cutoff, length);
     RunContext ctx = new RunContext(backtest.holdoutEnd(), runId != null ? runId : DateOptions.newRunId(),
         Versions.code());

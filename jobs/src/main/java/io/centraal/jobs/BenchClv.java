@@ -11,6 +11,7 @@ import io.centraal.scoring.config.CentraalSettings.TimeUnit;
 import io.centraal.scoring.features.PurchaseRule;
 import io.centraal.scoring.features.TransactionFeatures;
 import io.centraal.scoring.model.btyd.BgNbdModel;
+import io.centraal.scoring.model.btyd.BreezeLbfgs;
 import io.centraal.scoring.model.btyd.BgNbdSimulator;
 import io.centraal.scoring.model.btyd.BtydModels;
 import io.centraal.scoring.model.btyd.ClvScoring;
@@ -104,6 +105,7 @@ public final class BenchClv implements Callable<Integer> {
     }
     CentraalSettings settings = common.settings();
     long t0 = System.nanoTime();
+    BreezeLbfgs.initialiseInBackground(); // overlaps Breeze's one-off start-up with reading the data
     SparkSession spark = Sessions.create("bench clv");
     spark.conf().set("spark.sql.shuffle.partitions", Integer.toString(partitions));
     // Split the CSV so both cores parse it (the default 128 MB split leaves one core idle at 1M).

@@ -25,8 +25,31 @@ import scala.collection.Iterator;
  * {@code calculate} and leaves the rest to the trait's default methods. L-BFGS and its Strong-Wolfe
  * line search only call {@code calculate} and the primitive {@code apply}, both implemented.
  */
-final class BreezeLbfgs {
+public final class BreezeLbfgs {
   private BreezeLbfgs() {}
+
+  /**
+   * Breeze's vector space for {@code DenseVector<Double>}. Building it initialises Breeze's
+   * implicit operator tables, a one-off cost per JVM (measured 13 s on this 2-core machine at load
+   * average 12, i.e. several CPU-seconds), paid by the first fit; the holder makes the JVM run it
+   * once, thread-safely.
+   */
+  private static final class Space {
+    static final breeze.math.MutableFiniteCoordinateField<DenseVector<Object>, Object, Object> DOUBLE =
+        DenseVector.space_Double();
+  }
+
+  /**
+   * Starts Breeze's one-off initialisation in a daemon thread, so that a job can overlap it with
+   * reading its data; the first fit then finds it done (or waits for it to finish).
+   */
+  public static void initialiseInBackground() {
+    Thread t = new Thread(() -> {
+      Object unused = Space.DOUBLE;
+    }, "breeze-init");
+    t.setDaemon(true);
+    t.start();
+  }
 
   /** Value and gradient of the function to minimise at {@code x}. */
   interface Objective {
@@ -52,8 +75,7 @@ final class BreezeLbfgs {
       double[] point = (double[]) x.data();
       return new Tuple2<>(f.value(point), new DenseVector<Object>(f.gradient(point)));
     });
-    LBFGS<DenseVector<Object>> lbfgs =
-        new LBFGS<>(maxIterations, memory, tolerance, DenseVector.space_Double());
+    LBFGS<DenseVector<Object>> lbfgs = new LBFGS<>(maxIterations, memory, tolerance, Space.DOUBLE);
     @SuppressWarnings({"unchecked", "rawtypes"})
     Iterator<FirstOrderMinimizer.State<DenseVector<Object>, Object, Object>> states =
         (Iterator) lbfgs.iterations(diff, new DenseVector<Object>(start.clone()));

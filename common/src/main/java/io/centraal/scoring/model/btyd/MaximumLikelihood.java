@@ -3,6 +3,7 @@ package io.centraal.scoring.model.btyd;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.ArrayRealVector;
 import org.apache.commons.math3.linear.CholeskyDecomposition;
@@ -183,17 +184,23 @@ final class MaximumLikelihood {
     return se;
   }
 
-  /** Symmetrised central-difference Hessian of the mean penalised objective in theta. */
+  /**
+   * Symmetrised central-difference Hessian of the mean penalised objective in theta. Its 2n
+   * gradient evaluations are independent and run in parallel (the common fork-join pool): on large
+   * data they dominate the fit, and each is a pure function of theta.
+   */
   private static RealMatrix hessian(Objective f, double[] theta) {
     int n = theta.length;
+    double[][] gradients = new double[2 * n][];
+    IntStream.range(0, 2 * n).parallel().forEach(k -> {
+      double[] point = theta.clone();
+      point[k / 2] += (k % 2 == 0 ? 1 : -1) * HESSIAN_STEP;
+      gradients[k] = f.gradient(point);
+    });
     double[][] h = new double[n][n];
     for (int i = 0; i < n; i++) {
-      double[] up = theta.clone();
-      double[] down = theta.clone();
-      up[i] += HESSIAN_STEP;
-      down[i] -= HESSIAN_STEP;
-      double[] gu = f.gradient(up);
-      double[] gd = f.gradient(down);
+      double[] gu = gradients[2 * i];
+      double[] gd = gradients[2 * i + 1];
       for (int j = 0; j < n; j++) {
         h[i][j] = (gu[j] - gd[j]) / (2 * HESSIAN_STEP);
       }
@@ -262,13 +269,13 @@ final class MaximumLikelihood {
         }
         return g;
       }
-      for (int i = 0; i < n; i++) {
+      IntStream.range(0, n).parallel().forEach(i -> { // independent, pure evaluations
         double[] up = theta.clone();
         double[] down = theta.clone();
         up[i] += GRADIENT_STEP;
         down[i] -= GRADIENT_STEP;
         g[i] = (value(up) - value(down)) / (2 * GRADIENT_STEP);
-      }
+      });
       return g;
     }
 
