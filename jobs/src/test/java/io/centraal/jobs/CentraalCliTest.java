@@ -9,7 +9,8 @@ class CentraalCliTest {
   @Test
   void helpExitsZeroEverywhere() {
     for (String cmd : new String[] {"--help", "demo --help", "generate --help", "run --help", "ingest --help",
-        "identity --help", "features --help", "score --help", "export --help"}) {
+        "identity --help", "features --help", "score --help", "export --help", "backtest --help",
+        "bench clv --help", "bench clv-recovery --help"}) {
       assertEquals(0, CentraalCli.execute(cmd.split(" ")), cmd);
     }
   }
