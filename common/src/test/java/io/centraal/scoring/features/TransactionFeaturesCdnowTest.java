@@ -34,10 +34,10 @@ import org.junit.jupiter.api.io.TempDir;
  * reading the raw 1/10 sample through the same ingest path users use.
  */
 @ExtendWith(SparkExtension.class)
-class TransactionFeaturesCdnowTest {
+public class TransactionFeaturesCdnowTest {
   private static final LocalDate CALIBRATION_END = LocalDate.parse("1997-09-30");
 
-  static Path resource(String name) {
+  public static Path resource(String name) {
     try {
       return Path.of(TransactionFeaturesCdnowTest.class.getResource("/cdnow/" + name).toURI());
     } catch (URISyntaxException e) {
@@ -46,7 +46,7 @@ class TransactionFeaturesCdnowTest {
   }
 
   /** The CDNOW sample mapped as a user would: master_id sample_id date cds dollars. */
-  static CentraalSettings cdnowSettings(Path dataDir) {
+  public static CentraalSettings cdnowSettings(Path dataDir) {
     Map<String, String> o = new HashMap<>();
     o.put("sources.transactions.format", "whitespace");
     o.put("sources.transactions.path", resource("CDNOW_sample.txt").toString());

@@ -62,8 +62,12 @@ public final class BgNbdSimulator {
     return Arrays.copyOf(times, n);
   }
 
-  /** Gamma(shape, rate 1) by Marsaglia &amp; Tsang (2000), with the u^(1/shape) boost below 1. */
-  static double gamma(double shape, SplittableRandom rng) {
+  /**
+   * Gamma(shape, rate 1) by Marsaglia &amp; Tsang (2000), with the u^(1/shape) boost below 1. Public
+   * for simulators of the spend process (Gamma-Gamma: nu ~ Gamma(q, rate gamma), spend per
+   * purchase ~ Gamma(p, rate nu)).
+   */
+  public static double gamma(double shape, SplittableRandom rng) {
     if (shape < 1) {
       return gamma(shape + 1, rng) * Math.pow(rng.nextDouble(), 1 / shape);
     }

@@ -30,6 +30,15 @@ public final class Clv {
       throw new IllegalArgumentException(
           "spend per purchase must be finite and >= 0, got " + spendPerPurchase);
     }
+    return spendPerPurchase * discountedPurchases(model, x, tx, age, settings);
+  }
+
+  /**
+   * Discounted expected purchases over the horizon: the CLV of a unit spend per purchase. Depends on
+   * (x, tx, T) only, so scorers can share it between customers with the same summary.
+   */
+  public static double discountedPurchases(TransactionModel model, double x, double tx, double age,
+      ClvSettings settings) {
     int periods = settings.periods();
     double length = settings.periodLength();
     double growth = 1 + settings.discountRatePerPeriod();
@@ -52,6 +61,6 @@ public final class Clv {
         previous = cumulative;
       }
     }
-    return spendPerPurchase * value;
+    return value;
   }
 }

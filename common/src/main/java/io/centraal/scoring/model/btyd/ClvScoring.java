@@ -4,8 +4,10 @@ import io.centraal.scoring.schema.FeatureColumns;
 import io.centraal.scoring.schema.ScoreColumns;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -89,6 +91,8 @@ public final class ClvScoring {
         ScoreColumns.EXPECTED_AVG_SPEND, ScoreColumns.clv(settings.horizonLabel()));
   }
 
+  private record SummaryKey(double x, double tx, double age) {}
+
   /** Scores one partition; holds only serialisable model records and column positions. */
   private static final class RowScorer implements MapPartitionsFunction<Row, Row> {
     private static final long serialVersionUID = 1L;
@@ -96,6 +100,8 @@ public final class ClvScoring {
     private final GammaGammaModel spend;
     private final ClvSettings settings;
     private final int[] inputs; // frequency, recency, t, monetary_value[, margin_rate]
+    private static final int MEMO_LIMIT = 200_000;
+    private transient Map<SummaryKey, double[]> memo;
 
     RowScorer(TransactionModel transactions, GammaGammaModel spend, ClvSettings settings,
         int[] inputs) {
@@ -136,16 +142,37 @@ public final class ClvScoring {
       double avgSpend = x > 0 && mx != null
           ? spend.conditionalExpectedAverageSpend(x, Math.max(mx, 0))
           : spend.populationMeanSpend();
-      double clv = Clv.clv(transactions, x, tx, age, avgSpend, settings);
+      if (!(avgSpend >= 0) || Double.isInfinite(avgSpend)) {
+        throw new IllegalArgumentException("expected spend per purchase must be finite and >= 0, got " + avgSpend);
+      }
+      double[] perSummary = bySummary(x, tx, age);
+      double clv = avgSpend * perSummary[2];
       if (settings.onMargin()) {
         Double margin = number(row, inputs[4]);
         clv = margin == null ? clv : clv * margin;
       }
-      values[width] = transactions.probabilityAlive(x, tx, age);
-      values[width + 1] = Clv.expectedPurchases(transactions, x, tx, age, settings);
+      values[width] = perSummary[0];
+      values[width + 1] = perSummary[1];
       values[width + 2] = avgSpend;
       values[width + 3] = clv;
       return RowFactory.create(values);
+    }
+
+    /**
+     * P(alive), expected purchases and discounted purchases of a (x, tx, T) summary, memoised per
+     * partition: on day-level data about half the customers share their summary with another
+     * (1M simulated customers have 457k distinct rows), and these three cost about 14 model
+     * evaluations. The memo is cleared when it reaches {@value #MEMO_LIMIT} entries.
+     */
+    private double[] bySummary(double x, double tx, double age) {
+      if (memo == null || memo.size() >= MEMO_LIMIT) {
+        memo = new HashMap<>();
+      }
+      return memo.computeIfAbsent(new SummaryKey(x, tx, age), k -> {
+        return new double[] {transactions.probabilityAlive(x, tx, age),
+            Clv.expectedPurchases(transactions, x, tx, age, settings),
+            Clv.discountedPurchases(transactions, x, tx, age, settings)};
+      });
     }
 
     private static Double number(Row row, int index) {

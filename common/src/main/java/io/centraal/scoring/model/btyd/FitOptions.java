@@ -11,7 +11,9 @@ package io.centraal.scoring.model.btyd;
  * @param maxIterations cap on optimiser iterations per starting point
  * @param gradientTolerance a fit counts as converged when the largest absolute gradient of the
  *     penalised mean negative log-likelihood with respect to the log-parameters is at most this
- *     (1e-8 is tight enough to reproduce published estimates to 5 significant digits)
+ *     (1e-8 is tight enough to reproduce published estimates to 5 significant digits); on data
+ *     so large that round-off keeps the gradient above it, a remaining Newton step under 0.001
+ *     standard errors also counts as converged (see {@code MaximumLikelihood})
  * @param timeUnit the unit of recency and T (e.g. "days", "weeks"), or of spend for Gamma-Gamma;
  *     recorded in the result, never interpreted
  */

@@ -1,0 +1,279 @@
+package io.centraal.scoring.model.btyd;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.centraal.scoring.config.CentraalSettings.TimeUnit;
+import io.centraal.scoring.config.CentraalSettings.TransactionModelKind;
+import io.centraal.scoring.features.PurchaseRule;
+import io.centraal.scoring.features.TransactionFeatures;
+import io.centraal.scoring.schema.FeatureColumns;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * Calibration / holdout backtest of a BTYD model, the check every BTYD paper and tool shows
+ * (Fader, Hardie &amp; Lee 2005, figures 2-4; lifetimes' {@code calibration_and_holdout_data}).
+ *
+ * <p><b>Periods.</b> The calibration period ends the day before {@code cutoff}: the calibration
+ * summary is {@link TransactionFeatures#summary} as of {@code cutoff - 1 day} (so T counts to the
+ * end of that day, as in the published CDNOW summary). The holdout runs from {@code cutoff} to
+ * {@code holdoutEnd} inclusive, and its length in model time units is the prediction horizon.
+ * The cohort is every customer with a purchase in the calibration period; customers whose first
+ * purchase falls in the holdout are not part of it.
+ *
+ * <p><b>Outputs</b> (the {@code model_runs} contract for {@code model = "backtest"}): per customer,
+ * predicted = E[X(T, T + holdout) | x, t_x, T] and actual = purchase periods in the holdout under
+ * the same purchase rule; totals, MAE and RMSE over the cohort; the calibration table (mean
+ * predicted and actual holdout purchases by calibration frequency 0..7+); and the weekly
+ * cumulative tracking of repeat purchases over calibration + holdout, where predicted is
+ * sum over customers of E[X(d - first purchase)] for a new customer (FHL 2005, figure 2).
+ *
+ * <p><b>Cost.</b> One persisted pass over the daily purchases; everything collected to the driver
+ * is grouped first: distinct (x, t_x, T, actual) rows, distinct first-purchase dates and repeat
+ * purchases per day, so driver work does not grow with the number of customers.
+ */
+public final class Backtest {
+  private Backtest() {}
+
+  /** Highest calibration frequency with its own row in the calibration table ("7+"). */
+  public static final int TABLE_MAX_FREQUENCY = 7;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Unit of the holdout length as given on the command line (39w, 273d). */
+  public enum HoldoutUnit {
+    DAY(1), WEEK(7);
+    public final int days;
+
+    HoldoutUnit(int days) {
+      this.days = days;
+    }
+  }
+
+  /**
+   * What to backtest.
+   *
+   * @param cutoff first day of the holdout period
+   * @param holdoutPeriods holdout length in {@code holdoutUnit}
+   * @param modelUnit the model time unit (recency, T, horizon)
+   */
+  public record Spec(LocalDate cutoff, int holdoutPeriods, HoldoutUnit holdoutUnit, TimeUnit modelUnit,
+                     PurchaseRule purchaseRule, TransactionModelKind model, FitOptions fitOptions) {
+    public Spec {
+      if (holdoutPeriods < 1) {
+        throw new IllegalArgumentException("holdout length must be >= 1, got " + holdoutPeriods);
+      }
+    }
+
+    public LocalDate calibrationEnd() {
+      return cutoff.minusDays(1);
+    }
+
+    public LocalDate holdoutEnd() {
+      return cutoff.plusDays((long) holdoutPeriods * holdoutUnit.days - 1);
+    }
+
+    /** The holdout length in model time units, the prediction horizon. */
+    public double horizon() {
+      return holdoutPeriods * holdoutUnit.days / modelUnit.days;
+    }
+  }
+
+  /** The fits and the contract's JSON objects. */
+  public record Result(FitResult transactions, FitResult spend, long customers, String parametersJson,
+                       String metricsJson) {}
+
+  /**
+   * Runs the backtest.
+   *
+   * @param keyedTransactions canonical transactions ({@code ts, amount, margin, channel}) with a
+   *     {@code customer_key} column; rows after the holdout end are ignored
+   */
+  public static Result run(Dataset<Row> keyedTransactions, Spec spec) {
+    LocalDate calEnd = spec.calibrationEnd();
+    LocalDate holdoutEnd = spec.holdoutEnd();
+    Dataset<Row> daily = TransactionFeatures.daily(keyedTransactions, holdoutEnd)
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      Dataset<Row> calibration = TransactionFeatures.summary(
+              daily.where(col(TransactionFeatures.PURCHASE_DATE).leq(lit(Date.valueOf(calEnd)))),
+              calEnd, spec.modelUnit(), spec.purchaseRule())
+          .where(col(FeatureColumns.FREQUENCY).isNotNull())
+          .select(FeatureColumns.CUSTOMER_KEY, FeatureColumns.FREQUENCY, FeatureColumns.RECENCY, FeatureColumns.T,
+              FeatureColumns.MONETARY_VALUE, FeatureColumns.FIRST_PURCHASE_DATE)
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      try {
+        return evaluate(daily, calibration, spec);
+      } finally {
+        calibration.unpersist();
+      }
+    } finally {
+      daily.unpersist();
+    }
+  }
+
+  private static Result evaluate(Dataset<Row> daily, Dataset<Row> calibration, Spec spec) {
+    FitOptions options = spec.fitOptions();
+    FitResult tx = switch (spec.model()) {
+      case BG_NBD -> BtydModels.fitBgNbd(calibration, options);
+      case PARETO_NBD -> BtydModels.fitParetoNbd(calibration, options);
+      case MBG_NBD -> BtydModels.fitModifiedBgNbd(calibration, options);
+    };
+    FitResult spend = BtydModels.fitGammaGamma(calibration, options);
+    TransactionModel model = TransactionModel.fromFit(tx);
+
+    Date cutoff = Date.valueOf(spec.cutoff());
+    Dataset<Row> purchases = daily.where(TransactionFeatures.isPurchase(spec.purchaseRule()))
+        .select(FeatureColumns.CUSTOMER_KEY, TransactionFeatures.PURCHASE_DATE);
+    Dataset<Row> holdout = purchases.where(col(TransactionFeatures.PURCHASE_DATE).geq(lit(cutoff)))
+        .groupBy(FeatureColumns.CUSTOMER_KEY).agg(count(lit(1)).as("_actual"));
+    List<Row> perCustomer = calibration.join(holdout, new String[] {FeatureColumns.CUSTOMER_KEY}, "left")
+        .na().fill(0L, new String[] {"_actual"})
+        .groupBy(FeatureColumns.FREQUENCY, FeatureColumns.RECENCY, FeatureColumns.T, "_actual").count()
+        .collectAsList();
+
+    double horizon = spec.horizon();
+    double[] bucketCustomers = new double[TABLE_MAX_FREQUENCY + 1];
+    double[] bucketPredicted = new double[TABLE_MAX_FREQUENCY + 1];
+    double[] bucketActual = new double[TABLE_MAX_FREQUENCY + 1];
+    double predictedTotal = 0;
+    double actualTotal = 0;
+    double absError = 0;
+    double squaredError = 0;
+    long customers = 0;
+    for (Row r : perCustomer) {
+      double x = ((Number) r.get(0)).doubleValue();
+      double predicted = model.conditionalExpectedPurchases(horizon, x, ((Number) r.get(1)).doubleValue(),
+          ((Number) r.get(2)).doubleValue());
+      double actual = ((Number) r.get(3)).doubleValue();
+      long n = r.getLong(4);
+      int bucket = (int) Math.min(x, TABLE_MAX_FREQUENCY);
+      bucketCustomers[bucket] += n;
+      bucketPredicted[bucket] += n * predicted;
+      bucketActual[bucket] += n * actual;
+      predictedTotal += n * predicted;
+      actualTotal += n * actual;
+      absError += n * Math.abs(predicted - actual);
+      squaredError += n * (predicted - actual) * (predicted - actual);
+      customers += n;
+    }
+
+    ObjectNode metrics = JSON.createObjectNode();
+    metrics.put("cutoff", spec.cutoff().toString());
+    metrics.put("holdout_end", spec.holdoutEnd().toString());
+    metrics.put("holdout_periods", spec.holdoutPeriods());
+    metrics.put("time_unit", spec.holdoutUnit().name().toLowerCase(Locale.ROOT));
+    metrics.put("transaction_model", switch (spec.model()) {
+      case BG_NBD -> "bgnbd";
+      case PARETO_NBD -> "paretonbd";
+      case MBG_NBD -> "mbgnbd";
+    });
+    metrics.put("model_time_unit", spec.modelUnit().name().toLowerCase(Locale.ROOT));
+    metrics.put("calibration_end", spec.calibrationEnd().toString());
+    metrics.put("customers", customers);
+    metrics.put("predicted_total", predictedTotal);
+    metrics.put("actual_total", actualTotal);
+    metrics.put("mae", absError / customers);
+    metrics.put("rmse", Math.sqrt(squaredError / customers));
+    ArrayNode table = metrics.putArray("calibration_table");
+    for (int b = 0; b <= TABLE_MAX_FREQUENCY; b++) {
+      ObjectNode row = table.addObject();
+      row.put("frequency", b == TABLE_MAX_FREQUENCY ? b + "+" : Integer.toString(b));
+      row.put("customers", (long) bucketCustomers[b]);
+      if (bucketCustomers[b] > 0) {
+        row.put("predicted_mean", bucketPredicted[b] / bucketCustomers[b]);
+        row.put("actual_mean", bucketActual[b] / bucketCustomers[b]);
+      } else {
+        row.putNull("predicted_mean");
+        row.putNull("actual_mean");
+      }
+    }
+    cumulative(metrics.putArray("cumulative"), purchases, calibration, model, spec);
+
+    ObjectNode parameters = JSON.createObjectNode();
+    try {
+      parameters.set("transaction_model", JSON.readTree(tx.toJson()));
+      parameters.set("spend_model", JSON.readTree(spend.toJson()));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+    return new Result(tx, spend, customers, parameters.toString(), metrics.toString());
+  }
+
+  /**
+   * Weekly cumulative repeat purchases of the cohort, actual vs the model's new-customer
+   * expectation, from the cohort's first purchase date to the holdout end (last week clipped).
+   */
+  private static void cumulative(ArrayNode out, Dataset<Row> purchases, Dataset<Row> calibration,
+                                 TransactionModel model, Spec spec) {
+    Dataset<Row> firsts = calibration.select(FeatureColumns.CUSTOMER_KEY, FeatureColumns.FIRST_PURCHASE_DATE);
+    TreeMap<LocalDate, Long> cohortByFirstDate = new TreeMap<>();
+    for (Row r : firsts.groupBy(FeatureColumns.FIRST_PURCHASE_DATE).count().collectAsList()) {
+      cohortByFirstDate.put(r.getDate(0).toLocalDate(), r.getLong(1));
+    }
+    TreeMap<LocalDate, Long> repeatsByDate = new TreeMap<>();
+    for (Row r : purchases.join(firsts, FeatureColumns.CUSTOMER_KEY)
+        .where(col(TransactionFeatures.PURCHASE_DATE).gt(col(FeatureColumns.FIRST_PURCHASE_DATE)))
+        .groupBy(TransactionFeatures.PURCHASE_DATE).count().collectAsList()) {
+      repeatsByDate.put(r.getDate(0).toLocalDate(), r.getLong(1));
+    }
+    if (cohortByFirstDate.isEmpty()) {
+      return;
+    }
+    LocalDate start = cohortByFirstDate.firstKey();
+    LocalDate end = spec.holdoutEnd();
+    double unitDays = spec.modelUnit().days;
+    long actual = 0;
+    LocalDate counted = start; // repeat purchases on dates <= counted are in `actual`
+    actual += repeatsByDate.getOrDefault(start, 0L);
+    for (int k = 1; ; k++) {
+      LocalDate date = start.plusDays(7L * k - 1);
+      if (date.isAfter(end)) {
+        date = end;
+      }
+      for (Map.Entry<LocalDate, Long> e : repeatsByDate.subMap(counted, false, date, true).entrySet()) {
+        actual += e.getValue();
+      }
+      counted = date;
+      double predicted = 0;
+      for (Map.Entry<LocalDate, Long> e : cohortByFirstDate.headMap(date, true).entrySet()) {
+        double t = ChronoUnit.DAYS.between(e.getKey(), date) / unitDays;
+        predicted += e.getValue() * model.expectedPurchasesNewCustomer(t);
+      }
+      ObjectNode row = out.addObject();
+      row.put("period", k);
+      row.put("date", date.toString());
+      row.put("actual", actual);
+      row.put("predicted", predicted);
+      if (!date.isBefore(end)) {
+        return;
+      }
+    }
+  }
+
+  /** A holdout length as given on the command line. */
+  public record Holdout(int periods, HoldoutUnit unit) {
+    /** Parses {@code 39w} or {@code 273d}. */
+    public static Holdout parse(String text) {
+      String s = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
+      if (!s.matches("[0-9]{1,5}[dw]")) {
+        throw new IllegalArgumentException(
+            "holdout must be a number of days or weeks such as 273d or 39w, got '" + text + "'");
+      }
+      return new Holdout(Integer.parseInt(s.substring(0, s.length() - 1)),
+          s.endsWith("w") ? HoldoutUnit.WEEK : HoldoutUnit.DAY);
+    }
+  }
+}

@@ -1,0 +1,169 @@
+package io.centraal.jobs;
+
+import static org.apache.spark.sql.functions.col;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.centraal.scoring.config.CentraalSettings;
+import io.centraal.scoring.config.SourceSettings;
+import io.centraal.scoring.dq.SourceValidator;
+import io.centraal.scoring.io.ModelRuns;
+import io.centraal.scoring.io.SourceReader;
+import io.centraal.scoring.model.btyd.Backtest;
+import io.centraal.scoring.model.btyd.BreezeLbfgs;
+import io.centraal.scoring.run.DataQualityGateException;
+import io.centraal.scoring.run.InvalidInputException;
+import io.centraal.scoring.run.RunContext;
+import io.centraal.scoring.schema.FeatureColumns;
+import io.centraal.scoring.schema.InputColumns.Transactions;
+import io.centraal.scoring.schema.SourceContracts;
+import java.io.PrintStream;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code centraal backtest}: fit the configured BTYD model on the calibration period before the
+ * cut-off, predict the holdout, compare with what happened ({@link Backtest}). Reads the configured
+ * transactions source directly with its mapping and validation (no bronze needed, nothing written
+ * but the model_runs row), so it runs on any export a user has. Prints exactly one JSON object on
+ * stdout (the model_runs row); progress goes to stderr.
+ */
+@Command(name = "backtest", mixinStandardHelpOptions = true,
+    description = "Calibration/holdout backtest of the CLV transaction model: one JSON object on stdout "
+        + "and a model_runs row (model = backtest).")
+public final class BacktestCommand implements Callable<Integer> {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Mixin CommonOptions common;
+
+  @Option(names = "--cutoff", required = true, paramLabel = "DATE",
+      description = "First day of the holdout (yyyy-MM-dd); the model is fitted on the days before it.")
+  LocalDate cutoff;
+
+  @Option(names = "--holdout", required = true, paramLabel = "LENGTH",
+      description = "Holdout length in weeks or days, e.g. 39w or 273d.")
+  String holdout;
+
+  @Option(names = "--run-id", paramLabel = "ID", description = "Run id of the model_runs row. Default: a new one.")
+  String runId;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    Backtest.Holdout length;
+    try {
+      length = Backtest.Holdout.parse(holdout);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--holdout: " + e.getMessage());
+    }
+    CentraalSettings settings = common.settings();
+    BreezeLbfgs.initialiseInBackground(); // overlaps Breeze's one-off start-up with reading the data
+    Backtest.Spec backtest = spec(settings, cutoff, length);
+    RunContext ctx = new RunContext(backtest.holdoutEnd(), runId != null ? runId : DateOptions.newRunId(),
+        Versions.code());
+    SparkSession spark = Sessions.create("backtest");
+    String json = run(spark, settings, ctx, backtest, new Progress(System.err));
+    PrintStream out = System.out;
+    out.println(json);
+    out.flush();
+    return 0;
+  }
+
+  static Backtest.Spec spec(CentraalSettings settings, LocalDate cutoff, Backtest.Holdout length) {
+    return new Backtest.Spec(cutoff, length.periods(), length.unit(), settings.timeUnit(),
+        settings.features().purchaseRule(), settings.clv().model(), settings.clv().fitOptions(settings.timeUnit()));
+  }
+
+  /**
+   * Reads and validates the transactions, runs the backtest, writes the model_runs row (as-of date
+   * = holdout end, the last day of data used) and returns the row as one JSON object.
+   */
+  static String run(SparkSession spark, CentraalSettings settings, RunContext ctx, Backtest.Spec backtest,
+                    Progress progress) {
+    long t0 = System.nanoTime();
+    Dataset<Row> keyed = transactions(spark, settings, backtest.holdoutEnd(), progress);
+    Backtest.Result result;
+    try {
+      result = Backtest.run(keyed, backtest);
+    } finally {
+      keyed.unpersist();
+    }
+    String unit = settings.timeUnit().name().toLowerCase(Locale.ROOT);
+    String version = result.transactions().modelName() + "+" + result.spend().modelName() + "@cutoff="
+        + backtest.cutoff();
+    ModelRuns.Entry entry = new ModelRuns.Entry("backtest", version, unit, result.parametersJson(),
+        result.transactions().logLikelihood(), result.transactions().converged(), result.transactions().iterations(),
+        result.metricsJson());
+    ModelRuns.write(spark, settings, ctx, List.of(entry));
+    progress.step("backtest", result.transactions().modelName(), result.customers(), result.customers(), 0,
+        StageCommand.seconds(t0));
+    try {
+      ObjectNode row = JSON.createObjectNode();
+      row.put("run_id", ctx.runId());
+      row.put("as_of_date", ctx.asOfDate().toString());
+      row.put("model", entry.model());
+      row.put("model_version", entry.version());
+      row.put("time_unit", entry.timeUnit());
+      row.set("parameters", JSON.readTree(entry.parametersJson()));
+      row.put("log_likelihood", entry.logLikelihood());
+      row.put("converged", entry.converged());
+      row.put("iterations", entry.iterations());
+      row.set("metrics", JSON.readTree(entry.metricsJson()));
+      return JSON.writeValueAsString(row);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * The configured transactions source, mapped and validated as ingest does, with customer_key =
+   * the customer reference (rows without one are anonymous sales and play no part). Fails
+   * like ingest when the reject share exceeds centraal.ingest.max-reject-share.
+   */
+  static Dataset<Row> transactions(SparkSession spark, CentraalSettings settings, LocalDate asOf,
+                                   Progress progress) {
+    SourceSettings source = settings.sources().get(SourceContracts.TRANSACTIONS);
+    CentraalSettings.Ingest ingest = settings.ingest();
+    // Rows after the holdout end are valid data the backtest does not use (Backtest ignores them),
+    // so they are validated against today rather than rejected as "after the as-of date".
+    LocalDate today = LocalDate.now(java.time.ZoneOffset.UTC);
+    SourceValidator.Rules rules = new SourceValidator.Rules(today.isAfter(asOf) ? today : asOf,
+        ingest.timestampFloor(), ingest.currencies(),
+        ingest.ratingMin(), ingest.ratingMax(), ingest.maxAbsAmount());
+    long t0 = System.nanoTime();
+    Dataset<Row> raw = SourceReader.read(spark, source);
+    SourceValidator.Result validated = SourceValidator.validate(raw, SourceContracts.TRANSACTIONS_CONTRACT,
+        source, rules);
+    Dataset<Row> valid = validated.valid().where(col(Transactions.CUSTOMER_REF).isNotNull())
+        .withColumn(FeatureColumns.CUSTOMER_KEY, col(Transactions.CUSTOMER_REF))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    long accepted = valid.count();
+    long rejected = validated.quarantined().count();
+    long read = accepted + rejected;
+    progress.step("backtest", "transactions", read, accepted, rejected, StageCommand.seconds(t0));
+    if (accepted == 0) {
+      valid.unpersist();
+      throw new InvalidInputException("source 'transactions' at " + source.path()
+          + " has no valid rows with a customer up to " + asOf + ": nothing to backtest");
+    }
+    if ((double) rejected / read > ingest.maxRejectShare()) {
+      valid.unpersist();
+      throw new DataQualityGateException(String.format(Locale.ROOT,
+          "source 'transactions' (through %s): %d of %d rows rejected, above centraal.ingest.max-reject-share = "
+              + "%.2f%%; run `centraal ingest` to see them in the quarantine", asOf, rejected, read,
+          100 * ingest.maxRejectShare()));
+    }
+    return valid;
+  }
+}

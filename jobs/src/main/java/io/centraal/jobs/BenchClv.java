@@ -1,0 +1,230 @@
+package io.centraal.jobs;
+
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+
+import io.centraal.scoring.config.CentraalSettings;
+import io.centraal.scoring.config.CentraalSettings.TimeUnit;
+import io.centraal.scoring.features.PurchaseRule;
+import io.centraal.scoring.features.TransactionFeatures;
+import io.centraal.scoring.model.btyd.BgNbdModel;
+import io.centraal.scoring.model.btyd.BreezeLbfgs;
+import io.centraal.scoring.model.btyd.BgNbdSimulator;
+import io.centraal.scoring.model.btyd.BtydModels;
+import io.centraal.scoring.model.btyd.ClvScoring;
+import io.centraal.scoring.model.btyd.ClvSettings;
+import io.centraal.scoring.model.btyd.FitOptions;
+import io.centraal.scoring.model.btyd.FitResult;
+import io.centraal.scoring.model.btyd.GammaGammaModel;
+import io.centraal.scoring.model.btyd.TransactionSummary;
+import io.centraal.scoring.schema.FeatureColumns;
+import io.centraal.scoring.schema.InputColumns.Transactions;
+import io.centraal.scoring.schema.ScoreColumns;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code centraal bench clv}: read a transactions CSV, build the BTYD summary, fit BG/NBD and
+ * Gamma-Gamma, and score every customer (P(alive), expected purchases, expected spend, CLV), the
+ * same stages the score job uses. The data is simulated from known BG/NBD and Gamma-Gamma
+ * parameters (customers acquired evenly over two years, one line per purchase, times in days), so
+ * the run also shows parameter recovery at scale.
+ *
+ * <p>To include JVM start in the figure, generate once with {@code --generate-only} and time the
+ * {@code --input} run as a whole process with {@code /usr/bin/time -v} (see README).
+ */
+@Command(name = "clv", mixinStandardHelpOptions = true,
+    description = "CLV benchmark: CSV -> BTYD summary -> BG/NBD + Gamma-Gamma fit -> per-customer scores.")
+public final class BenchClv implements Callable<Integer> {
+  /** BG/NBD truth in days: a purchase every ~3 months while alive, 25% mean dropout per purchase. */
+  static final BgNbdModel TRUE_BG_NBD = new BgNbdModel(0.5, 35, 0.8, 2.4);
+  /** Gamma-Gamma truth: mean spend per purchase p*gamma/(q-1) = 6*15/2.7 = 33.3. */
+  static final GammaGammaModel TRUE_GAMMA_GAMMA = new GammaGammaModel(6, 3.7, 15);
+  static final LocalDate AS_OF = LocalDate.parse("2024-12-31");
+  static final int ACQUISITION_DAYS = 730;
+
+  @Mixin CommonOptions common;
+
+  @Option(names = "--customers", defaultValue = "1000000", paramLabel = "N",
+      description = "Customers to simulate (default ${DEFAULT-VALUE}).")
+  int customers;
+
+  @Option(names = "--seed", defaultValue = "42", paramLabel = "S", description = "Simulation seed.")
+  long seed;
+
+  @Option(names = "--csv", paramLabel = "FILE",
+      description = "Where to write the simulated CSV (default /tmp/centraal-bench-clv-<N>.csv).")
+  Path csv;
+
+  @Option(names = "--generate-only", description = "Write the CSV and stop.")
+  boolean generateOnly;
+
+  @Option(names = "--input", paramLabel = "FILE",
+      description = "Skip generation: benchmark this CSV (customer_id,date,amount; as written by --generate-only).")
+  Path input;
+
+  @Option(names = "--partitions", defaultValue = "4", paramLabel = "P",
+      description = "spark.sql.shuffle.partitions for the run (default ${DEFAULT-VALUE}: 2 cores x 2).")
+  int partitions;
+
+  @Option(names = "--explain", description = "Print the summary's physical plan to stderr.")
+  boolean explain;
+
+  @Override
+  public Integer call() throws IOException {
+    long start = System.nanoTime();
+    Path file = input;
+    if (file == null) {
+      file = csv != null ? csv : Path.of("/tmp/centraal-bench-clv-" + customers + ".csv");
+      long lines = generate(file, customers, seed);
+      System.out.printf(Locale.ROOT, "generated %,d customers, %,d transactions into %s in %.1f s (not timed)%n",
+          customers, lines, file, StageCommand.seconds(start));
+      if (generateOnly) {
+        return 0;
+      }
+    }
+    CentraalSettings settings = common.settings();
+    long t0 = System.nanoTime();
+    BreezeLbfgs.initialiseInBackground(); // overlaps Breeze's one-off start-up with reading the data
+    SparkSession spark = Sessions.create("bench clv");
+    spark.conf().set("spark.sql.shuffle.partitions", Integer.toString(partitions));
+    // Split the CSV so both cores parse it (the default 128 MB split leaves one core idle at 1M).
+    spark.conf().set("spark.sql.files.maxPartitionBytes", Long.toString(16L << 20));
+    double sessionSeconds = StageCommand.seconds(t0);
+
+    long t1 = System.nanoTime();
+    Dataset<Row> summary = summary(spark, file.toString()).persist(StorageLevel.MEMORY_AND_DISK());
+    if (explain) {
+      System.err.println(summary.queryExecution().executedPlan().treeString());
+    }
+    FitOptions options = settings.clv().fitOptions(TimeUnit.DAYS);
+    TransactionSummary distinct = BtydModels.collectTransactionSummary(summary);
+    double summarySeconds = StageCommand.seconds(t1);
+    long t15 = System.nanoTime();
+    FitResult bgNbd = BgNbdModel.fit(distinct, options);
+    double bgSeconds = StageCommand.seconds(t15);
+    long t2 = System.nanoTime();
+    FitResult gammaGamma = BtydModels.fitGammaGamma(summary, options);
+    double ggSeconds = StageCommand.seconds(t2);
+
+    long t3 = System.nanoTime();
+    ClvSettings clv = settings.clv().toClvSettings(TimeUnit.DAYS);
+    Row totals = ClvScoring.score(summary, bgNbd, gammaGamma, clv)
+        .agg(count(lit(1)), avg(col(ScoreColumns.P_ALIVE)),
+            sum(col(ScoreColumns.expectedPurchases(clv.horizonLabel()))), sum(col(ScoreColumns.clv(clv.horizonLabel()))))
+        .first();
+    double scoringSeconds = StageCommand.seconds(t3);
+    summary.unpersist();
+
+    System.out.printf(Locale.ROOT, "bench clv: %,d customers scored from %s (shuffle partitions %d)%n",
+        totals.getLong(0), file, partitions);
+    System.out.printf(Locale.ROOT, "  spark session                         %6.1f s%n", sessionSeconds);
+    System.out.printf(Locale.ROOT, "  read CSV + summary + distinct rows    %6.1f s  (%,d distinct (x, t_x, T) rows)%n",
+        summarySeconds, distinct.distinctRows());
+    System.out.printf(Locale.ROOT, "  BG/NBD fit                            %6.1f s  (%d iterations)%n", bgSeconds,
+        bgNbd.iterations());
+    System.out.printf(Locale.ROOT, "  Gamma-Gamma fit                       %6.1f s  (%,d repeat buyers, %,d distinct "
+        + "rows)%n", ggSeconds, gammaGamma.customers(), gammaGamma.distinctRows());
+    System.out.printf(Locale.ROOT, "  scoring (p_alive, E[X], spend, CLV)   %6.1f s%n", scoringSeconds);
+    System.out.printf(Locale.ROOT, "  total in-process                      %6.1f s%n", StageCommand.seconds(t0));
+    System.out.printf(Locale.ROOT, "  mean p_alive %.4f, expected purchases %s %,.0f, CLV %s %,.0f%n",
+        totals.getDouble(1), clv.horizonLabel(), totals.getDouble(2), clv.horizonLabel(), totals.getDouble(3));
+    printRecovery(bgNbd, new double[] {TRUE_BG_NBD.r(), TRUE_BG_NBD.alpha(), TRUE_BG_NBD.a(), TRUE_BG_NBD.b()});
+    printRecovery(gammaGamma, new double[] {TRUE_GAMMA_GAMMA.p(), TRUE_GAMMA_GAMMA.q(), TRUE_GAMMA_GAMMA.gamma()});
+    return 0;
+  }
+
+  /** True vs estimated parameters with standard errors and z = (estimate - truth) / SE. */
+  static void printRecovery(FitResult fit, double[] truth) {
+    System.out.printf(Locale.ROOT, "  %s (true vs estimate +- SE):%n", fit.modelName());
+    for (int i = 0; i < truth.length; i++) {
+      double est = fit.params()[i];
+      double se = fit.standardErrors()[i];
+      System.out.printf(Locale.ROOT, "    %-6s true %9.4f  estimate %9.4f +- %.4f  z %+.2f%n",
+          fit.paramNames().get(i), truth[i], est, se, (est - truth[i]) / se);
+    }
+  }
+
+  /**
+   * The BTYD summary of the CSV through the pipeline's own stages ({@link TransactionFeatures}),
+   * read with an explicit schema (no inference pass), in days, every sale a purchase.
+   */
+  static Dataset<Row> summary(SparkSession spark, String path) {
+    StructType schema = new StructType()
+        .add("customer_id", DataTypes.LongType, false)
+        .add("date", DataTypes.DateType, false)
+        .add("amount", DataTypes.DoubleType, false);
+    Dataset<Row> transactions = spark.read().schema(schema).option("header", "true").option("dateFormat", "yyyy-MM-dd")
+        .option("mode", "FAILFAST").csv(path)
+        .select(col("customer_id").as(FeatureColumns.CUSTOMER_KEY), col("date").cast("timestamp").as(Transactions.TS),
+            col("amount").as(Transactions.AMOUNT), lit(null).cast("double").as(Transactions.MARGIN),
+            lit("store").as(Transactions.CHANNEL))
+        // Hash-partitioned by customer once: the per-day and per-customer aggregations of
+        // TransactionFeatures both find their input clustered and add no further shuffle.
+        .repartition(col(FeatureColumns.CUSTOMER_KEY));
+    return TransactionFeatures.summary(TransactionFeatures.daily(transactions, AS_OF), AS_OF, TimeUnit.DAYS,
+            PurchaseRule.ANY_SALE)
+        .select(FeatureColumns.CUSTOMER_KEY, FeatureColumns.FREQUENCY, FeatureColumns.RECENCY, FeatureColumns.T,
+            FeatureColumns.MONETARY_VALUE);
+  }
+
+  /**
+   * Writes {@code customer_id,date,amount}, one line per purchase: first purchase on a day drawn
+   * evenly from the two years before the as-of date, repeat purchases from the BG/NBD process,
+   * each amount from the customer's Gamma-Gamma spend distribution. Returns the number of lines.
+   */
+  static long generate(Path file, int customers, long seed) throws IOException {
+    BgNbdSimulator simulator = new BgNbdSimulator(TRUE_BG_NBD);
+    SplittableRandom rng = new SplittableRandom(seed);
+    long lines = 0;
+    try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.US_ASCII)) {
+      out.write("customer_id,date,amount\n");
+      StringBuilder line = new StringBuilder(64);
+      for (int c = 1; c <= customers; c++) {
+        int age = 1 + rng.nextInt(ACQUISITION_DAYS);
+        LocalDate first = AS_OF.minusDays(age);
+        double nu = BgNbdSimulator.gamma(TRUE_GAMMA_GAMMA.q(), rng) / TRUE_GAMMA_GAMMA.gamma();
+        double[] repeats = simulator.repeatPurchaseTimes(age, rng);
+        lines += write(out, line, c, first, TRUE_GAMMA_GAMMA.p(), nu, rng);
+        for (double t : repeats) {
+          // A purchase at continuous time t falls on day ceil(t) after the first (same day merges).
+          lines += write(out, line, c, first.plusDays((long) Math.min(Math.ceil(t), age)), TRUE_GAMMA_GAMMA.p(), nu,
+              rng);
+        }
+      }
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+    return lines;
+  }
+
+  private static int write(BufferedWriter out, StringBuilder line, int customer, LocalDate day, double p, double nu,
+                           SplittableRandom rng) throws IOException {
+    double amount = BgNbdSimulator.gamma(p, rng) / nu;
+    line.setLength(0);
+    line.append(customer).append(',').append(day).append(',');
+    line.append(Math.round(amount * 100) / 100.0).append('\n');
+    out.append(line);
+    return 1;
+  }
+}
