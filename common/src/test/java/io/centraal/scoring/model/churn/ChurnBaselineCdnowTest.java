@@ -81,7 +81,7 @@ class ChurnBaselineCdnowTest {
     System.out.printf("CDNOW churn (no purchase in the 39-week holdout): AUC of 1 - P(alive): BG/NBD %.3f,"
         + " MBG/NBD %.3f%n", aucBg, aucMbg);
     assertTrue(aucBg < 0.5, "BG/NBD's baseline inverts the ranking: " + aucBg);
-    assertTrue(aucMbg > 0.7, "MBG/NBD's baseline ranks churners: " + aucMbg);
+    assertTrue(aucMbg > 0.6 && aucMbg > aucBg + 0.25, "MBG/NBD's baseline ranks churners: " + aucMbg);
   }
 
   /** AUC = P(score of a random churner > score of a random non-churner), ties count half. */
