@@ -39,6 +39,7 @@ public final class DemoCommand implements Callable<Integer> {
     io.centraal.scoring.privacy.KeyedHash.useEphemeralKeysWhenUnset();
     RunCommand.runPipeline(spark, settings, ctx, progress);
     RunSummary.print(spark, settings, ctx, System.out);
+    DemoGroundTruth.print(spark, settings, ctx, System.out);
     return 0;
   }
 }

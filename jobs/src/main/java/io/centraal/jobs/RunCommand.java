@@ -37,9 +37,18 @@ public final class RunCommand implements Callable<Integer> {
       description = "Id stored with every row this run writes (a backfill appends -<date>). Default: a new unique id.")
   String runId;
 
+  @Option(names = "--model", paramLabel = "latest|VERSION",
+      description = "Score with a saved churn model (latest, or a version) instead of training one.")
+  String churnModel;
+
   /** The pipeline, in order. */
   static List<StageCommand> pipeline() {
-    return List.of(new IngestJob(), new IdentityJob(), new FeaturesJob(), new ScoreJob(), new ExportJob());
+    return pipeline(null);
+  }
+
+  /** The pipeline, in order; {@code churnModel}: a saved churn model to reuse, or null to train. */
+  static List<StageCommand> pipeline(String churnModel) {
+    return List.of(new IngestJob(), new IdentityJob(), new FeaturesJob(), new ScoreJob(churnModel), new ExportJob());
   }
 
   @Override
@@ -53,7 +62,7 @@ public final class RunCommand implements Callable<Integer> {
     for (LocalDate date : dates) {
       RunContext ctx = new RunContext(date, dates.size() == 1 ? base : base + "-" + date, Versions.code());
       try {
-        runPipeline(spark, settings, ctx, progress);
+        runPipeline(spark, settings, ctx, progress, churnModel);
         done.add(date);
       } catch (RuntimeException e) {
         if (dates.size() == 1) {
@@ -89,9 +98,14 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   static void runPipeline(SparkSession spark, CentraalSettings settings, RunContext ctx, Progress progress) {
+    runPipeline(spark, settings, ctx, progress, null);
+  }
+
+  static void runPipeline(SparkSession spark, CentraalSettings settings, RunContext ctx, Progress progress,
+                          String churnModel) {
     progress.info("centraal run " + ctx.runId() + " as of " + ctx.asOfDate() + ", data in " + settings.paths().dataDir());
     long t0 = System.nanoTime();
-    for (StageCommand job : pipeline()) {
+    for (StageCommand job : pipeline(churnModel)) {
       StageCommand.runLogged(job, spark, settings, ctx, progress);
     }
     progress.info(String.format(java.util.Locale.ROOT, "run finished in %.1f s", StageCommand.seconds(t0)));

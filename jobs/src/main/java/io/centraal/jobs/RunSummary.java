@@ -58,6 +58,7 @@ final class RunSummary {
     out.println("RFM segments (value = " + clv + "):");
     RfmScoring.segmentSummary(scores, clv).drop(FeatureColumns.AS_OF_DATE)
         .orderBy(col("customers").desc()).show(20, false);
+    printChurn(spark, p, ctx, out);
     out.println("top 10 by " + clv + ":");
     scores.orderBy(col(clv).desc_nulls_last()).select(ScoreColumns.CUSTOMER_KEY, clv, ScoreColumns.P_ALIVE,
         FeatureColumns.FREQUENCY, ScoreColumns.RFM_SEGMENT, ScoreColumns.INFLUENCE_SCORE,
@@ -94,5 +95,44 @@ final class RunSummary {
     out.println(String.format(Locale.ROOT, "transactions known at %s: %,d, net amount %,.2f; anonymous (no customer):"
             + " %,d, net amount %,.2f (in totals, not in customer scores)", ctx.asOfDate(), t.getLong(0),
         t.isNullAt(1) ? 0.0 : t.getDouble(1), anonymous, t.isNullAt(3) ? 0.0 : t.getDouble(3)));
+  }
+
+  /** The churn model's holdout evaluation, read back from model_runs.metrics_json. */
+  static void printChurn(SparkSession spark, CentraalSettings.Paths p, RunContext ctx, PrintStream out) {
+    java.util.List<Row> runs = DeltaTables.read(spark, p.gold(TableNames.MODEL_RUNS))
+        .where(col(LogColumns.AS_OF_DATE).equalTo(Date.valueOf(ctx.asOfDate()))
+            .and(col(LogColumns.RUN_ID).equalTo(ctx.runId())).and(col(LogColumns.MODEL).equalTo("churn")))
+        .select(LogColumns.MODEL_VERSION, LogColumns.METRICS_JSON).collectAsList();
+    if (runs.isEmpty()) {
+      return;
+    }
+    out.println("churn model " + runs.get(0).getString(0) + ":");
+    com.fasterxml.jackson.databind.JsonNode m;
+    try {
+      m = new com.fasterxml.jackson.databind.ObjectMapper().readTree(runs.get(0).getString(1));
+    } catch (java.io.IOException e) {
+      out.println("  (unreadable metrics_json: " + e.getMessage() + ")");
+      return;
+    }
+    if (!m.has("auc_roc")) {
+      out.println("  " + m.path("note").asText());
+      return;
+    }
+    out.println("  holdout            model   1 - P(alive) (MBG/NBD)");
+    for (String k : io.centraal.scoring.model.churn.ChurnTraining.HEADLINE) {
+      out.println(String.format(Locale.ROOT, "  %-17s %7.3f %7.3f", k, m.path(k).asDouble(),
+          m.path("baseline_" + k).asDouble()));
+    }
+    out.println(String.format(Locale.ROOT, "  calibration error %7.3f (%.3f before isotonic calibration)",
+        m.path("ece").asDouble(), m.path("uncalibrated").path("ece").asDouble()));
+    StringBuilder top = new StringBuilder("  top features (standardised coefficient):");
+    int i = 0;
+    for (com.fasterxml.jackson.databind.JsonNode f : m.path("feature_importances")) {
+      if (i++ == 5) {
+        break;
+      }
+      top.append(String.format(Locale.ROOT, " %s %+.2f", f.path("feature").asText(), f.path("weight").asDouble()));
+    }
+    out.println(top);
   }
 }

@@ -11,13 +11,16 @@ import io.centraal.scoring.features.FeatureInputs;
 import io.centraal.scoring.features.ReachFeatures;
 import io.centraal.scoring.features.TransactionFeatures;
 import io.centraal.scoring.io.DeltaTables;
+import io.centraal.scoring.io.Json;
 import io.centraal.scoring.io.ModelRuns;
 import io.centraal.scoring.io.Tables;
 import io.centraal.scoring.model.btyd.BtydModels;
 import io.centraal.scoring.model.btyd.ClvScoring;
 import io.centraal.scoring.model.btyd.FitOptions;
 import io.centraal.scoring.model.btyd.FitResult;
+import io.centraal.scoring.model.churn.ChurnBaseline;
 import io.centraal.scoring.model.churn.ChurnModel;
+import io.centraal.scoring.model.churn.ChurnModelStore;
 import io.centraal.scoring.model.churn.ChurnTraining;
 import io.centraal.scoring.model.influence.Advocacy;
 import io.centraal.scoring.model.influence.FollowGraph;
@@ -29,16 +32,18 @@ import io.centraal.scoring.schema.FeatureColumns;
 import io.centraal.scoring.schema.ScoreColumns;
 import io.centraal.scoring.schema.SourceContracts;
 import io.centraal.scoring.schema.TableNames;
-import java.io.IOException;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * Step 4: customer features -> scores. CLV from the BTYD models, churn risk from a model trained at
@@ -48,6 +53,18 @@ import picocli.CommandLine.Command;
 @Command(name = "score", mixinStandardHelpOptions = true,
     description = "Fit the CLV and churn models and score every customer as of the date into silver scores.")
 public final class ScoreJob extends StageCommand {
+  @Option(names = "--model", paramLabel = "latest|VERSION",
+      description = "Apply a saved churn model (latest, or a version under <data-dir>/models/churn) instead of "
+          + "training one at the cut-off.")
+  String churnModel;
+
+  public ScoreJob() {}
+
+  /** @param churnModel a saved churn model to reuse ("latest" or a version), or null to train */
+  public ScoreJob(String churnModel) {
+    this.churnModel = churnModel;
+  }
+
   /** Fraction of the churn training rows kept aside to measure the model. */
   private static final double CHURN_HOLDOUT_SHARE = 0.3;
   private static final long CHURN_SEED = 20240601L;
@@ -99,26 +116,27 @@ public final class ScoreJob extends StageCommand {
     Dataset<Row> scored = scorable.join(clv(scorable, fit, settings), new String[] {FeatureColumns.CUSTOMER_KEY}, "left");
     progress.step("score", "clv", scorableCount, scorableCount, 0, seconds(t0));
 
-    // Churn: train at the cut-off, apply at the as-of date.
+    // Churn: train at the cut-off and apply at the as-of date, or apply a saved model.
     long t1 = System.nanoTime();
     ChurnTraining.Settings churnSettings = churnSettings(settings);
-    String churnVersion = "churn-lr-" + ctx.asOfDate() + "-" + ctx.runId();
-    ChurnTraining.Outcome churn = trainChurn(spark, settings, ctx.asOfDate(), churnSettings, churnVersion);
-    if (churn.model().isPresent()) {
-      try {
-        churn.model().get().write().overwrite().save(settings.paths().models("churn") + "/" + churnVersion);
-      } catch (IOException e) {
-        throw new io.centraal.scoring.run.ScoringException("cannot save the churn model: " + e.getMessage(), e);
-      }
+    ChurnRun churn = churnModel == null
+        ? trainAndSaveChurn(spark, settings, ctx, churnSettings)
+        : loadChurn(spark, settings, churnModel);
+    Dataset<Row> purchasers = scored.where(col(FeatureColumns.PURCHASE_PERIODS).gt(0));
+    if (churn.outcome().model().isEmpty()) {
+      purchasers = purchasers.join(ChurnBaseline.pAlive(purchasers, mbgNbd(scorable, fit, settings)),
+          new String[] {FeatureColumns.CUSTOMER_KEY}, "left");
     }
-    Dataset<Row> buyers = ChurnTraining.apply(churn, scored.where(col(FeatureColumns.PURCHASE_PERIODS).gt(0)),
-        churnSettings).select(FeatureColumns.CUSTOMER_KEY, ScoreColumns.CHURN_RISK, ScoreColumns.CHURN_BAND);
+    Dataset<Row> buyers = ChurnTraining.apply(churn.outcome(), purchasers, churnSettings, ChurnBaseline.P_ALIVE_MBGNBD)
+        .select(FeatureColumns.CUSTOMER_KEY, ScoreColumns.CHURN_RISK, ScoreColumns.CHURN_BAND);
     scored = scored.join(buyers, new String[] {FeatureColumns.CUSTOMER_KEY}, "left");
-    progress.step("score", "churn", churn.positives() + churn.negatives(), scorableCount, 0, seconds(t1));
-    progress.info("           churn model " + churn.version() + ": " + churn.note()
-        + (churn.metrics().isEmpty() ? "" : String.format(java.util.Locale.ROOT,
-        "; holdout AUC %.3f (1 - p_alive: %.3f), Brier %.3f", churn.metrics().get("auc_roc"),
-        churn.baselineMetrics().get("auc_roc"), churn.metrics().get("brier"))));
+    ChurnTraining.Outcome outcome = churn.outcome();
+    progress.step("score", "churn", outcome.positives() + outcome.negatives(), scorableCount, 0, seconds(t1));
+    progress.info("           churn model " + outcome.version() + ": " + outcome.note()
+        + (outcome.metrics().isEmpty() ? "" : String.format(java.util.Locale.ROOT,
+        "; holdout AUC %.3f (1 - p_alive: %.3f), Brier %.3f, calibration error %.3f (before calibration %.3f)",
+        outcome.metrics().get("auc_roc"), outcome.baselineMetrics().get("auc_roc"), outcome.metrics().get("brier"),
+        outcome.metrics().get("ece"), outcome.uncalibratedMetrics().getOrDefault("ece", Double.NaN))));
 
     // RFM, influence, advocacy, value quadrant.
     long t2 = System.nanoTime();
@@ -134,7 +152,7 @@ public final class ScoreJob extends StageCommand {
         .withColumn(ScoreColumns.RUN_ID, lit(ctx.runId()))
         .withColumn(ScoreColumns.CLV_MODEL_VERSION, lit(fit.transactions().modelName() + "+" + fit.spend().modelName()
             + "@" + ctx.asOfDate() + "/" + ctx.runId()))
-        .withColumn(ScoreColumns.CHURN_MODEL_VERSION, lit(churn.version()))
+        .withColumn(ScoreColumns.CHURN_MODEL_VERSION, lit(outcome.version()))
         .withColumn(ScoreColumns.INFLUENCE_MODEL_VERSION, lit("influence-v1"));
 
     String path = settings.paths().silver(TableNames.SCORES);
@@ -147,11 +165,11 @@ public final class ScoreJob extends StageCommand {
     String unit = settings.timeUnit().name().toLowerCase(java.util.Locale.ROOT);
     ModelRuns.write(spark, settings, ctx, List.of(
         fitEntry(fit.transactions(), unit), fitEntry(fit.spend(), unit),
-        new ModelRuns.Entry("churn", churn.version(), "days", null, null, churn.model().isPresent(), null,
-            ChurnTraining.metricsJson(churn))));
+        new ModelRuns.Entry("churn", outcome.version(), "days", null, null, outcome.model().isPresent(), null,
+            churn.metricsJson())));
     return new JobResult(customers, scorableCount, 0, String.format(
         "{\"customers\": %d, \"scored\": %d, \"not_scored_profiling_objection\": %d, \"churn_model\": \"%s\"}",
-        customers, scorableCount, customers - scorableCount, churn.version()));
+        customers, scorableCount, customers - scorableCount, outcome.version()));
   }
 
   static ModelRuns.Entry fitEntry(FitResult fit, String unit) {
@@ -162,32 +180,103 @@ public final class ScoreJob extends StageCommand {
   static ChurnTraining.Settings churnSettings(CentraalSettings settings) {
     CentraalSettings.Churn c = settings.churn();
     return new ChurnTraining.Settings(c.windowDays(), c.minClassExamples(), c.maxIter(), c.regParam(),
-        CHURN_HOLDOUT_SHARE, c.bandMedium(), c.bandHigh(), CHURN_SEED);
+        CHURN_HOLDOUT_SHARE, c.calibrationShare(), c.balancedClassWeights(), c.bandMedium(), c.bandHigh(), CHURN_SEED);
+  }
+
+  /** The churn model of this run (trained now or loaded) and what model_runs records about it. */
+  record ChurnRun(ChurnTraining.Outcome outcome, String metricsJson) {}
+
+  /** The MBG/NBD fit of the baseline and fallback: the configured fit when that is MBG/NBD already. */
+  static FitResult mbgNbd(Dataset<Row> features, ClvFit fit, CentraalSettings settings) {
+    return settings.clv().model() == TransactionModelKind.MBG_NBD ? fit.transactions()
+        : BtydModels.fitModifiedBgNbd(features.where(col(FeatureColumns.FREQUENCY).isNotNull()),
+            settings.clv().fitOptions(settings.timeUnit()));
+  }
+
+  /** Trains at the cut-off; a trained model is saved under models/churn/<version> with its metadata. */
+  static ChurnRun trainAndSaveChurn(SparkSession spark, CentraalSettings settings, RunContext ctx,
+                                    ChurnTraining.Settings s) {
+    String version = "churn-lr-" + ctx.asOfDate() + "-" + ctx.runId();
+    ChurnTraining.Outcome outcome = trainChurn(spark, settings, ctx.asOfDate(), s, version);
+    Map<String, Object> metrics = ChurnTraining.metrics(outcome);
+    if (outcome.model().isPresent()) {
+      Map<String, Object> metadata = new LinkedHashMap<>();
+      metadata.put("version", version);
+      metadata.put("trained_at", java.time.Instant.now().toString());
+      metadata.put("run_id", ctx.runId());
+      metadata.put("as_of_date", ctx.asOfDate().toString());
+      metadata.put("trained_cutoff", ctx.asOfDate().minusDays(s.windowDays()).toString());
+      metadata.put("window_days", s.windowDays());
+      metadata.put("code_version", ctx.codeVersion());
+      metadata.put("features", outcome.features());
+      metadata.put("metrics", metrics);
+      ChurnModelStore.save(spark, settings.paths().models("churn"), version, outcome.model().get(), metadata);
+    }
+    return new ChurnRun(outcome, Json.write(metrics));
+  }
+
+  /** A saved model ({@code latest} or a version), applied without retraining. */
+  static ChurnRun loadChurn(SparkSession spark, CentraalSettings settings, String version) {
+    ChurnModelStore.Saved saved = ChurnModelStore.load(spark, settings.paths().models("churn"), version);
+    String note = "saved model reused without retraining (trained at cut-off " + saved.metadata().get("trained_cutoff")
+        + ", " + saved.metadata().get("trained_at") + ")";
+    ChurnTraining.Outcome outcome = new ChurnTraining.Outcome(Optional.of(saved.model()), saved.version(),
+        ChurnModelStore.features(saved.metadata()), Map.of(), Map.of(), Map.of(), Map.of(), 0, 0, note);
+    Map<String, Object> metrics = new LinkedHashMap<>();
+    Object trained = saved.metadata().get("metrics");
+    if (trained instanceof Map<?, ?> m) {
+      m.forEach((k, v) -> metrics.put(String.valueOf(k), v));
+    }
+    metrics.put("reused", true);
+    metrics.put("note", note);
+    return new ChurnRun(outcome, Json.write(metrics));
   }
 
   /**
-   * Features at the cut-off (as-of minus the churn window), P(alive) there from a BTYD fit on the
-   * cut-off summary, labels from what happened in the window, then training.
+   * Labelled training rows at the cut-off (as-of minus the churn window): features there, P(alive)
+   * from a BTYD fit on the cut-off summary (a feature) and from MBG/NBD (the baseline), and the
+   * label from what happened in the window. Persisted; the caller unpersists.
    */
-  static ChurnTraining.Outcome trainChurn(SparkSession spark, CentraalSettings settings, LocalDate asOf,
-                                          ChurnTraining.Settings s, String version) {
-    LocalDate cutoff = asOf.minusDays(s.windowDays());
+  static Dataset<Row> labelledAtCutoff(SparkSession spark, CentraalSettings settings, LocalDate asOf,
+                                       int windowDays) {
+    LocalDate cutoff = asOf.minusDays(windowDays);
     FeatureInputs inputs = FeaturesJob.inputs(spark, settings);
     Dataset<Row> atCutoff = FeaturesJob.features(inputs, settings, cutoff)
         .where(col(FeatureColumns.PROFILING_ALLOWED)).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       ClvFit fitAtCutoff = fitClv(atCutoff, settings);
-      Dataset<Row> withPAlive = atCutoff.join(clv(atCutoff, fitAtCutoff, settings)
-          .select(FeatureColumns.CUSTOMER_KEY, ScoreColumns.P_ALIVE), FeatureColumns.CUSTOMER_KEY);
+      Dataset<Row> withPAlive = atCutoff
+          .join(clv(atCutoff, fitAtCutoff, settings).select(FeatureColumns.CUSTOMER_KEY, ScoreColumns.P_ALIVE),
+              FeatureColumns.CUSTOMER_KEY)
+          .join(ChurnBaseline.pAlive(atCutoff, mbgNbd(atCutoff, fitAtCutoff, settings)), FeatureColumns.CUSTOMER_KEY);
       Dataset<Row> daily = CustomerFeatures.dailyPurchases(inputs, asOf);
       Dataset<Row> labelled = ChurnModel.label(withPAlive, daily,
-          TransactionFeatures.isPurchase(settings.features().purchaseRule()), cutoff, s.windowDays());
-      List<String> features = new ArrayList<>(ChurnModel.BASE_FEATURES);
-      features.addAll(ChurnModel.ONLINE_FEATURES);
-      features.add(ScoreColumns.P_ALIVE);
-      return ChurnTraining.train(labelled, features, s, version);
+          TransactionFeatures.isPurchase(settings.features().purchaseRule()), cutoff, windowDays)
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      labelled.count();
+      return labelled;
     } finally {
       atCutoff.unpersist();
+    }
+  }
+
+  /** The model's features: offline, online and the configured model's P(alive). */
+  static List<String> churnFeatures(boolean withOnline) {
+    List<String> features = new ArrayList<>(ChurnModel.BASE_FEATURES);
+    if (withOnline) {
+      features.addAll(ChurnModel.ONLINE_FEATURES);
+    }
+    features.add(ScoreColumns.P_ALIVE);
+    return features;
+  }
+
+  static ChurnTraining.Outcome trainChurn(SparkSession spark, CentraalSettings settings, LocalDate asOf,
+                                          ChurnTraining.Settings s, String version) {
+    Dataset<Row> labelled = labelledAtCutoff(spark, settings, asOf, s.windowDays());
+    try {
+      return ChurnTraining.train(labelled, churnFeatures(true), s, version, ChurnBaseline.P_ALIVE_MBGNBD);
+    } finally {
+      labelled.unpersist();
     }
   }
 }

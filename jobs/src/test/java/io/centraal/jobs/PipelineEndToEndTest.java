@@ -13,6 +13,9 @@ import io.centraal.scoring.demo.DemoSpec;
 import io.centraal.scoring.demo.DemoTables;
 import io.centraal.scoring.demo.GeneratedData;
 import io.centraal.scoring.io.DeltaTables;
+import io.centraal.scoring.model.churn.ChurnBaseline;
+import io.centraal.scoring.model.churn.ChurnModelStore;
+import io.centraal.scoring.model.churn.ChurnTraining;
 import io.centraal.scoring.model.influence.ValueQuadrant;
 import io.centraal.scoring.run.RunContext;
 import io.centraal.scoring.schema.CustomerScoresTable;
@@ -150,14 +153,43 @@ class PipelineEndToEndTest {
       }
     }
 
-    // A second, earlier date, then a re-run of the first: each date's slice is replaced, never added to.
+    // Churn: the model was trained (not the fallback) and saved; with and without the online
+    // features on the same labelled rows and split.
+    String churnVersion = gold.select(ScoreColumns.CHURN_MODEL_VERSION).first().getString(0);
+    assertTrue(churnVersion.startsWith("churn-lr-"), churnVersion);
+    ChurnTraining.Settings churnSettings = ScoreJob.churnSettings(settings);
+    Dataset<Row> labelled = ScoreJob.labelledAtCutoff(spark, settings, asOf, churnSettings.windowDays());
+    ChurnTraining.Outcome withOnline = ChurnTraining.train(labelled, ScoreJob.churnFeatures(true), churnSettings,
+        "with", ChurnBaseline.P_ALIVE_MBGNBD);
+    ChurnTraining.Outcome offline = ChurnTraining.train(labelled, ScoreJob.churnFeatures(false), churnSettings,
+        "without", ChurnBaseline.P_ALIVE_MBGNBD);
+    labelled.unpersist();
+    double aucWith = withOnline.metrics().get("auc_roc");
+    double aucWithout = offline.metrics().get("auc_roc");
+    System.out.printf("churn holdout AUC: with online features %.3f, without %.3f, 1 - P(alive) %.3f%n",
+        aucWith, aucWithout, withOnline.baselineMetrics().get("auc_roc"));
+    // Measured at 1,200 customers: 0.877 with, 0.882 without, baseline 0.891 — no evidence yet that
+    // the online features add signal at this size (open point in the README); both must at least rank.
+    assertTrue(aucWith > 0.7 && aucWithout > 0.7, aucWith + " / " + aucWithout);
+    ByteArrayOutputStream summary = new ByteArrayOutputStream();
+    RunSummary.print(spark, settings, new RunContext(asOf, "e2e-1", "test"),
+        new PrintStream(summary, true, StandardCharsets.UTF_8));
+    String summaryText = summary.toString(StandardCharsets.UTF_8);
+    assertTrue(summaryText.contains("lift_top_decile") && summaryText.contains("top features"), summaryText);
+
+    // A second, earlier date scored with the saved churn model (no retraining), then a re-run of
+    // the first: each date's slice is replaced, never added to.
     LocalDate earlier = asOf.minusDays(60);
     RunContext second = new RunContext(earlier, "e2e-2", "test");
-    for (StageCommand job : List.of(new FeaturesJob(), new ScoreJob(), new ExportJob())) {
+    for (StageCommand job : List.of(new FeaturesJob(), new ScoreJob(ChurnModelStore.LATEST), new ExportJob())) {
       StageCommand.runLogged(job, spark, settings, second, progress);
     }
     long goldEarlier = slice(spark, settings.paths().gold(TableNames.CUSTOMER_SCORES), earlier).count();
     assertTrue(goldEarlier > 0 && goldEarlier <= gold.count());
+    assertEquals(List.of(churnVersion), slice(spark, settings.paths().gold(TableNames.CUSTOMER_SCORES), earlier)
+        .select(ScoreColumns.CHURN_MODEL_VERSION).distinct().as(org.apache.spark.sql.Encoders.STRING()).collectAsList(),
+        "the saved model was reused");
+    assertTrue(log.toString(StandardCharsets.UTF_8).contains("reused without retraining"));
     String goldPath = settings.paths().gold(TableNames.CUSTOMER_SCORES);
     long versionBefore = DeltaTables.latestVersion(spark, goldPath);
     StageCommand.runLogged(new ExportJob(), spark, settings, new RunContext(asOf, "e2e-3", "test"), progress);

@@ -115,8 +115,14 @@ public record CentraalSettings(
     }
   }
 
+  /**
+   * Churn model settings ({@code centraal.score.churn}).
+   *
+   * @param balancedClassWeights weight the classes n / (2 n_class) when fitting ("class-weights = balanced")
+   * @param calibrationShare share of the labelled rows used for isotonic calibration; 0 = none
+   */
   public record Churn(int windowDays, int minClassExamples, int maxIter, double regParam,
-                      double bandMedium, double bandHigh) {}
+                      double bandMedium, double bandHigh, boolean balancedClassWeights, double calibrationShare) {}
 
   /** PageRank on the follow graph. */
   public record PageRank(double resetProbability, int iterations) {}
@@ -181,7 +187,8 @@ public record CentraalSettings(
               positive(c, "score.clv.gradient-tolerance")),
           new Churn((int) positive(c, "score.churn.window-days"), c.getInt("score.churn.min-class-examples"),
               c.getInt("score.churn.max-iter"), c.getDouble("score.churn.reg-param"),
-              fraction(c, "score.churn.band-medium"), fraction(c, "score.churn.band-high")),
+              fraction(c, "score.churn.band-medium"), fraction(c, "score.churn.band-high"),
+              classWeights(c.getString("score.churn.class-weights")), calibrationShare(c)),
           rfm(c),
           advocacy(c),
           new InfluenceSettings(
@@ -286,6 +293,24 @@ public record CentraalSettings(
     double v = c.getDouble(path);
     if (!(v >= 0 && v <= 1)) {
       throw new InvalidConfigException("centraal." + path + " = " + v + " must be between 0 and 1");
+    }
+    return v;
+  }
+
+  private static boolean classWeights(String v) {
+    return switch (v) {
+      case "balanced" -> true;
+      case "none" -> false;
+      default -> throw new InvalidConfigException(
+          "centraal.score.churn.class-weights: '" + v + "' is not one of [balanced, none]");
+    };
+  }
+
+  /** At most half the labelled rows: the rest trains the model and measures it. */
+  private static double calibrationShare(Config c) {
+    double v = c.getDouble("score.churn.calibration-share");
+    if (!(v >= 0 && v <= 0.5)) {
+      throw new InvalidConfigException("centraal.score.churn.calibration-share = " + v + " must be between 0 and 0.5");
     }
     return v;
   }

@@ -18,31 +18,59 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * Trains the churn model on labelled cut-off rows, measures it on a holdout against the baseline
- * {@code 1 - p_alive}, and falls back to that baseline when either class has too few examples to
- * learn from (the fallback is stated in the model version, so every scored row says which it got).
+ * Trains the churn model on labelled cut-off rows, calibrates it, measures it on a holdout against
+ * the baseline {@code 1 - P(alive)}, and falls back to that baseline when either class has too few
+ * examples to learn from (the fallback is stated in the model version, so every scored row says
+ * which it got).
+ *
+ * <p>The baseline and the fallback use MBG/NBD's P(alive) ({@link ChurnBaseline}): BG/NBD (and so
+ * a BG/NBD-based baseline) gives every one-time buyer P(alive) = 1, i.e. churn risk 0, however long
+ * ago they bought; MBG/NBD lets customers drop out right after the first purchase, so a one-time
+ * buyer's P(alive) falls with the time since that purchase.
  */
 public final class ChurnTraining {
-  public static final String FALLBACK_VERSION = "fallback-1-minus-p_alive";
+  public static final String FALLBACK_VERSION = "fallback-1-minus-p_alive-mbgnbd";
   private static final String BASELINE = "_tmp_baseline";
 
   /**
    * @param windowDays       churn window
    * @param minClassExamples minimum examples of each class to train a model
    * @param holdoutShare     share of the labelled rows kept aside for the metrics
+   * @param calibrationShare share of the labelled rows used to fit the isotonic calibration (0: none)
+   * @param balanced         weight the classes n / (2 n_class) while fitting the regression
    */
   public record Settings(int windowDays, int minClassExamples, int maxIter, double regParam, double holdoutShare,
-                         double bandMedium, double bandHigh, long seed) {}
+                         double calibrationShare, boolean balanced, double bandMedium, double bandHigh, long seed) {}
 
-  /** A trained model (or the fallback) with its holdout metrics. */
+  /**
+   * A trained model (or the fallback) with its holdout metrics.
+   *
+   * @param metrics             holdout metrics of churn_risk ({@link ChurnModel#evaluate})
+   * @param uncalibratedMetrics the same for the regression's probability before calibration
+   * @param baselineMetrics     the same for 1 - P(alive) (MBG/NBD)
+   * @param curves              roc, lift, reliability, reliability_uncalibrated, feature_importances
+   */
   public record Outcome(Optional<PipelineModel> model, String version, List<String> features,
-                        Map<String, Double> metrics, Map<String, Double> baselineMetrics, long positives,
-                        long negatives, String note) {}
+                        Map<String, Double> metrics, Map<String, Double> uncalibratedMetrics,
+                        Map<String, Double> baselineMetrics, Map<String, Object> curves, long positives,
+                        long negatives, String note) {
+
+    /** The fallback outcome: no model, churn_risk = 1 - P(alive). */
+    static Outcome fallback(List<String> features, long positives, long negatives, String note) {
+      return new Outcome(Optional.empty(), FALLBACK_VERSION, features, Map.of(), Map.of(), Map.of(), Map.of(),
+          positives, negatives, note);
+    }
+  }
 
   private ChurnTraining() {}
 
-  /** @param labelled rows from {@link ChurnModel#label}, with {@code p_alive} at the cut-off */
-  public static Outcome train(Dataset<Row> labelled, List<String> features, Settings s, String version) {
+  /**
+   * @param labelled rows from {@link ChurnModel#label} with the features and the baseline's
+   *                 P(alive) at the cut-off
+   * @param baselinePAlive column of {@code labelled} holding the baseline's P(alive)
+   */
+  public static Outcome train(Dataset<Row> labelled, List<String> features, Settings s, String version,
+                              String baselinePAlive) {
     Dataset<Row> data = labelled.persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Row counts = data.agg(org.apache.spark.sql.functions.sum(col(ChurnModel.LABEL)),
@@ -50,30 +78,54 @@ public final class ChurnTraining {
       long positives = counts.isNullAt(0) ? 0 : (long) counts.getDouble(0);
       long negatives = counts.getLong(1) - positives;
       if (positives < s.minClassExamples() || negatives < s.minClassExamples()) {
-        return new Outcome(Optional.empty(), FALLBACK_VERSION, features, Map.of(), Map.of(), positives, negatives,
+        return Outcome.fallback(features, positives, negatives,
             String.format("too few examples to train (%d churned, %d retained; minimum %d of each): "
-                + "churn_risk = 1 - p_alive", positives, negatives, s.minClassExamples()));
+                + "churn_risk = 1 - p_alive (MBG/NBD)", positives, negatives, s.minClassExamples()));
       }
-      Dataset<Row>[] split = data.randomSplit(new double[] {1 - s.holdoutShare(), s.holdoutShare()}, s.seed());
-      PipelineModel model = ChurnModel.pipeline(features, s.maxIter(), s.regParam()).fit(split[0]);
-      Dataset<Row> holdout = ChurnModel.score(model, split[1])
-          .withColumn(BASELINE, lit(1.0).minus(col(ScoreColumns.P_ALIVE)))
+      boolean calibrate = s.calibrationShare() > 0;
+      double trainShare = 1 - s.holdoutShare() - s.calibrationShare();
+      Dataset<Row>[] split = calibrate
+          ? data.randomSplit(new double[] {trainShare, s.calibrationShare(), s.holdoutShare()}, s.seed())
+          : data.randomSplit(new double[] {trainShare, s.holdoutShare()}, s.seed());
+      Dataset<Row> train = ChurnModel.withClassWeights(split[0], positives, negatives, s.balanced());
+      PipelineModel model = ChurnModel.pipeline(features, s.maxIter(), s.regParam()).fit(train);
+      if (calibrate) {
+        model = ChurnModel.calibrate(model, split[1]);
+      }
+      Dataset<Row> holdout = ChurnModel.score(model, split[split.length - 1], true)
+          .withColumn(BASELINE, lit(1.0).minus(col(baselinePAlive)))
           .persist(StorageLevel.MEMORY_AND_DISK());
-      Map<String, Double> metrics = ChurnModel.evaluate(holdout, ScoreColumns.CHURN_RISK);
-      Map<String, Double> baseline = ChurnModel.evaluate(holdout, BASELINE);
-      holdout.unpersist();
-      return new Outcome(Optional.of(model), version, features, metrics, baseline, positives, negatives,
-          "logistic regression trained on " + split[0].count() + " rows");
+      try {
+        Map<String, Double> metrics = ChurnModel.evaluate(holdout, ScoreColumns.CHURN_RISK);
+        Map<String, Double> uncalibrated = ChurnModel.evaluate(holdout, ChurnModel.UNCALIBRATED);
+        Map<String, Double> baseline = ChurnModel.evaluate(holdout, BASELINE);
+        Map<String, Object> curves = new LinkedHashMap<>();
+        curves.put("roc", ChurnModel.rocCurve(holdout, ScoreColumns.CHURN_RISK));
+        curves.put("baseline_roc", ChurnModel.rocCurve(holdout, BASELINE));
+        curves.put("lift", ChurnModel.liftByDecile(holdout, ScoreColumns.CHURN_RISK, BASELINE));
+        curves.put("reliability", ChurnModel.reliabilityTable(holdout, ScoreColumns.CHURN_RISK));
+        curves.put("reliability_uncalibrated", ChurnModel.reliabilityTable(holdout, ChurnModel.UNCALIBRATED));
+        curves.put("feature_importances", ChurnModel.featureImportances(model, features));
+        return new Outcome(Optional.of(model), version, features, metrics, uncalibrated, baseline, curves,
+            positives, negatives, String.format("logistic regression (%s class weights%s) trained on %d rows",
+                s.balanced() ? "balanced" : "no", calibrate ? ", isotonic calibration on "
+                    + split[1].count() + " rows" : "", split[0].count()));
+      } finally {
+        holdout.unpersist();
+      }
     } finally {
       data.unpersist();
     }
   }
 
-  /** Adds churn_risk and churn_band (rows need p_alive and the model's features). */
-  public static Dataset<Row> apply(Outcome outcome, Dataset<Row> rows, Settings s) {
+  /**
+   * Adds churn_risk and churn_band. Rows need the model's features, or for the fallback the
+   * column {@code fallbackPAlive}.
+   */
+  public static Dataset<Row> apply(Outcome outcome, Dataset<Row> rows, Settings s, String fallbackPAlive) {
     Dataset<Row> scored = outcome.model().isPresent()
         ? ChurnModel.score(outcome.model().get(), rows)
-        : rows.withColumn(ScoreColumns.CHURN_RISK, lit(1.0).minus(col(ScoreColumns.P_ALIVE)));
+        : rows.withColumn(ScoreColumns.CHURN_RISK, lit(1.0).minus(col(fallbackPAlive)));
     return scored.withColumn(ScoreColumns.CHURN_BAND, band(col(ScoreColumns.CHURN_RISK), s));
   }
 
@@ -82,15 +134,40 @@ public final class ChurnTraining {
         .when(risk.geq(s.bandHigh()), "high").when(risk.geq(s.bandMedium()), "medium").otherwise("low");
   }
 
-  /** The metrics as one JSON object (model_runs.metrics_json). */
-  public static String metricsJson(Outcome o) {
+  /** Holdout metric names reported for the model and, prefixed "baseline_", for the baseline. */
+  public static final List<String> HEADLINE = List.of("auc_roc", "auc_pr", "log_loss", "brier", "lift_top_decile");
+
+  /**
+   * The model_runs.metrics_json object: the headline metrics of the model and (prefixed
+   * {@code baseline_}) of 1 - P(alive), ece, base rate and counts; roc, baseline_roc, lift,
+   * reliability, reliability_uncalibrated and feature_importances; the metrics before calibration
+   * under {@code uncalibrated}; features and a note. The fallback has only counts, features and the
+   * note.
+   */
+  public static Map<String, Object> metrics(Outcome o) {
     Map<String, Object> all = new LinkedHashMap<>();
+    o.metrics().forEach(all::put);
+    o.baselineMetrics().forEach((k, v) -> {
+      if (HEADLINE.contains(k) || k.equals("ece")) {
+        all.put("baseline_" + k, v);
+      }
+    });
+    if (!o.baselineMetrics().isEmpty()) {
+      all.put("baseline", "1 - p_alive (mbgnbd)");
+    }
     all.put("positives", o.positives());
     all.put("negatives", o.negatives());
-    all.put("model", o.metrics());
-    all.put("baseline_1_minus_p_alive", o.baselineMetrics());
+    all.putAll(o.curves());
+    if (!o.uncalibratedMetrics().isEmpty()) {
+      all.put("uncalibrated", o.uncalibratedMetrics());
+    }
     all.put("features", new ArrayList<>(o.features()));
     all.put("note", o.note());
-    return Json.write(all);
+    return all;
+  }
+
+  /** {@link #metrics} as JSON (model_runs.metrics_json). */
+  public static String metricsJson(Outcome o) {
+    return Json.write(metrics(o));
   }
 }
