@@ -36,7 +36,7 @@ public final class DemoCommand implements Callable<Integer> {
     RunContext ctx = new RunContext(spec.endDate(), runId == null ? DateOptions.newRunId() : runId, Versions.code());
     RunCommand.runPipeline(spark, settings, ctx, progress);
     RunSummary.print(spark, settings, ctx, System.out);
-    ReportCommand.render(spark, settings, ctx.asOfDate(), null, System.out);
+    ReportCommand.renderAfterRun(spark, settings, ctx.asOfDate(), System.out);
     return 0;
   }
 }

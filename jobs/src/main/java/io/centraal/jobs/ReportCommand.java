@@ -15,6 +15,8 @@ import picocli.CommandLine.Option;
     description = "Render the run report of an as-of date from the output tables: report.html (self-contained)"
         + " and report.ipynb (outputs rendered), by default into <data-dir>/reports/as_of_date=<D>/.")
 public final class ReportCommand implements Callable<Integer> {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ReportCommand.class);
+
   @Mixin CommonOptions common;
 
   @Option(names = {"--as-of", "--as-of-date"}, required = true, paramLabel = "DATE",
@@ -31,6 +33,20 @@ public final class ReportCommand implements Callable<Integer> {
     SparkSession spark = Sessions.create("report");
     render(spark, settings, asOf, out, System.out);
     return 0;
+  }
+
+  /**
+   * After a run: the tables are complete whatever happens here, so a report that cannot be
+   * rendered is a warning with the command to retry, not a failed run.
+   */
+  static void renderAfterRun(SparkSession spark, CentraalSettings settings, LocalDate asOf, PrintStream out) {
+    try {
+      render(spark, settings, asOf, null, out);
+    } catch (RuntimeException e) {
+      LOG.warn("report for {} not rendered", asOf, e);
+      System.err.println("centraal: the run succeeded but its report was not rendered (" + CentraalCli.reason(e)
+          + "); retry with: centraal report --as-of " + asOf);
+    }
   }
 
   /** Renders the report and prints where it went; used by report, run and demo. */

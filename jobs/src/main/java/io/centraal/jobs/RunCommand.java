@@ -26,7 +26,7 @@ public final class RunCommand implements Callable<Integer> {
     RunContext ctx = new RunContext(date.asOf, date.runIdOrNew(), Versions.code());
     SparkSession spark = Sessions.create("run");
     runPipeline(spark, settings, ctx, new Progress(System.out));
-    ReportCommand.render(spark, settings, ctx.asOfDate(), null, System.out);
+    ReportCommand.renderAfterRun(spark, settings, ctx.asOfDate(), System.out);
     return 0;
   }
 

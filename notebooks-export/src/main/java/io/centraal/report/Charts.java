@@ -113,13 +113,17 @@ public final class Charts {
     }
     CategoryPlot plot = new CategoryPlot(data, cat, val, r);
     plot.setOrientation(horizontal ? PlotOrientation.HORIZONTAL : PlotOrientation.VERTICAL);
+    plot.setRangeAxisLocation(org.jfree.chart.axis.AxisLocation.BOTTOM_OR_LEFT);
     if (!horizontal && categories.stream().mapToInt(String::length).max().orElse(0) * categories.size() > 90) {
       cat.setCategoryLabelPositions(CategoryLabelPositions.UP_45);
     }
     cat.setMaximumCategoryLabelLines(2);
     cat.setCategoryMargin(0.15);
     styleCategory(plot);
-    return draw(chart(title, plot, series.size() > 1), HEIGHT + (horizontal ? Math.max(0, categories.size() - 10) * 18 : 0));
+    // Horizontal bars: height follows the number of bars, so five jobs do not get a poster.
+    int height = horizontal ? Math.max(200, 110 + categories.size() * series.size() * 22 + (series.size() > 1 ? 30 : 0))
+        : HEIGHT;
+    return draw(chart(title, plot, series.size() > 1), height);
   }
 
   /** Lines (and/or points) over numbers, with optional vertical/horizontal reference lines. */

@@ -6,6 +6,9 @@ import java.util.Locale;
 public final class Fmt {
   private Fmt() {}
 
+  private static final java.time.format.DateTimeFormatter TIMESTAMP =
+      java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(java.time.ZoneOffset.UTC);
+
   /** How a column's values are written. */
   public enum Kind {
     /** Whole number with thousands separators. */
@@ -23,6 +26,9 @@ public final class Fmt {
   public static String format(Object value, Kind kind) {
     if (value == null) {
       return "";
+    }
+    if (value instanceof java.sql.Timestamp ts) {
+      return TIMESTAMP.format(ts.toInstant()); // to the second, UTC: microseconds are noise in a report
     }
     if (value instanceof Number n && kind != Kind.TEXT) {
       double d = n.doubleValue();

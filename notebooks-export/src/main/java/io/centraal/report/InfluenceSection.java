@@ -83,7 +83,7 @@ final class InfluenceSection {
 
     ReportContext.Result hidden = c.query("""
         SELECT customer_key, influence_score, influence_reviews, influence_reach, influence_referrals,
-               influence_advocacy, %1$s, clv_tier, advocacy, rfm_segment
+               influence_advocacy, %1$s, clv_tier, advocacy
         FROM customer_scores
         WHERE as_of_date = %2$s AND value_quadrant = 'Hidden influencer'
         ORDER BY influence_score DESC, customer_key

@@ -17,6 +17,7 @@ import org.apache.spark.sql.types.StructField;
  * notebook's code cells.
  */
 final class ReportContext {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ReportContext.class);
   final SparkSession spark;
   final String asOf;
   final String clv;
@@ -37,8 +38,12 @@ final class ReportContext {
 
   /** The SQL result, collected (report queries return at most a few thousand rows). */
   Result query(String sql) {
+    long t0 = System.nanoTime();
     Dataset<Row> df = spark.sql(sql);
-    return new Result(sql, df.schema().fields(), df.collectAsList());
+    Result r = new Result(sql, df.schema().fields(), df.collectAsList());
+    LOG.info("report query: {} rows in {} ms: {}", r.rows().size(), (System.nanoTime() - t0) / 1_000_000,
+        sql.strip().replaceAll("\\s+", " "));
+    return r;
   }
 
   /** A collected query result. */

@@ -12,6 +12,11 @@ final class SummarySection {
   /** The section and the headline numbers. */
   record Built(Report.Section section, List<Report.Kpi> kpis, String runId) {}
 
+  /** Two decimals: a 0.01% reject share must not read 0.0%. */
+  private static String share(long part, long whole) {
+    return String.format(java.util.Locale.ROOT, "%.2f%% of rows in", 100.0 * part / whole);
+  }
+
   static Built build(ReportContext c) {
     List<Report.Block> blocks = new ArrayList<>();
     List<Report.Kpi> kpis = new ArrayList<>();
@@ -99,8 +104,8 @@ final class SummarySection {
     }
     kpis.add(new Report.Kpi("Customers scored", Fmt.count(scored.firstLong("customers_scored")), "gold customer_scores"));
     kpis.add(new Report.Kpi("Rows in", Fmt.count(rowsIn), "all sources"));
-    kpis.add(new Report.Kpi("Accepted", Fmt.count(accepted), rowsIn == 0 ? "" : Fmt.percent((double) accepted / rowsIn)));
-    kpis.add(new Report.Kpi("Quarantined", Fmt.count(quarantined), rowsIn == 0 ? "" : Fmt.percent((double) quarantined / rowsIn)));
+    kpis.add(new Report.Kpi("Accepted", Fmt.count(accepted), rowsIn == 0 ? "" : share(accepted, rowsIn)));
+    kpis.add(new Report.Kpi("Quarantined", Fmt.count(quarantined), rowsIn == 0 ? "" : share(quarantined, rowsIn)));
     kpis.add(new Report.Kpi("Run time", Fmt.seconds(totalSeconds), jobs.rows().size() + " jobs"));
 
     return new Built(new Report.Section("summary", "Run summary",

@@ -3,7 +3,6 @@ package io.centraal.report;
 import io.centraal.scoring.config.CentraalSettings;
 import io.centraal.scoring.io.DeltaTables;
 import io.centraal.scoring.io.ModelRuns;
-import io.centraal.scoring.io.RunLog;
 import io.centraal.scoring.run.RunContext;
 import io.centraal.scoring.schema.CustomerScoresTable;
 import io.centraal.scoring.schema.OutputSchemas;
@@ -80,16 +79,47 @@ final class ReportFixture {
 
   private ReportFixture() {}
 
+  /** Writes both dates; rows of a table go in one commit (each Delta commit costs seconds on a busy machine). */
   static CentraalSettings write(SparkSession spark, CentraalSettings settings) {
-    writeDate(spark, settings, PARTIAL, 30, false);
-    writeDate(spark, settings, FULL, 60, true);
+    List<Row> scores = new ArrayList<>();
+    List<Row> runLog = new ArrayList<>();
+    List<Row> quarantine = new ArrayList<>();
+    writeDate(spark, settings, PARTIAL, 30, false, scores, runLog, quarantine);
+    writeDate(spark, settings, FULL, 60, true, scores, runLog, quarantine);
+    String where = ScoreColumns.AS_OF_DATE + " IN (DATE'" + PARTIAL + "', DATE'" + FULL + "')";
+    StructType schema = scoresSchema();
+    String path = settings.paths().gold(TableNames.CUSTOMER_SCORES);
+    DeltaTables.ensureTable(spark, path, schema, List.of(ScoreColumns.AS_OF_DATE),
+        Map.of("centraal.clv.horizon", "12m = 12 periods of 30.4375 days", "centraal.clv.basis", "revenue"));
+    DeltaTables.replaceSlice(spark.createDataFrame(scores, schema), path, where);
+    String log = settings.paths().gold(TableNames.RUN_LOG);
+    DeltaTables.ensureTable(spark, log, OutputSchemas.RUN_LOG, List.of(ScoreColumns.AS_OF_DATE), Map.of());
+    DeltaTables.append(spark.createDataFrame(runLog, OutputSchemas.RUN_LOG), log);
+    String q = settings.paths().bronze(TableNames.QUARANTINE);
+    DeltaTables.ensureTable(spark, q, OutputSchemas.QUARANTINE, List.of(ScoreColumns.AS_OF_DATE), Map.of());
+    DeltaTables.replaceSlice(spark.createDataFrame(quarantine, OutputSchemas.QUARANTINE), q, where);
     return settings;
   }
 
+  private static StructType scoresSchema() {
+    StructType schema = new StructType();
+    for (String c : CustomerScoresTable.columns("12m")) {
+      schema = schema.add(c, type(c));
+    }
+    return schema;
+  }
+
+  /** A run_log row as RunLog.append writes it. */
+  private static Row logRow(RunContext ctx, String job, Instant started, double seconds, long in, long out, long q,
+                            String detail) {
+    return RowFactory.create(ctx.runId(), job, Date.valueOf(ctx.asOfDate()), "succeeded",
+        java.sql.Timestamp.from(started), seconds, in, out, q, detail, ctx.codeVersion());
+  }
+
   private static void writeDate(SparkSession spark, CentraalSettings settings, LocalDate asOf, int customers,
-                                boolean full) {
+                                boolean full, List<Row> scores, List<Row> runLog, List<Row> quarantine) {
     RunContext ctx = new RunContext(asOf, "run-" + asOf, "test");
-    scores(spark, settings, ctx, customers);
+    scores.addAll(scores(ctx, customers));
     List<ModelRuns.Entry> runs = new ArrayList<>();
     runs.add(new ModelRuns.Entry("bgnbd", "bgnbd", "week", BGNBD, -9582.43, true, 31, null));
     runs.add(new ModelRuns.Entry("churn", "churn-v1", "days", null, null, true, null, full ? CHURN_FULL : CHURN_PARTIAL));
@@ -98,22 +128,16 @@ final class ReportFixture {
     }
     ModelRuns.write(spark, settings, ctx, runs);
     Instant t = Instant.parse(asOf + "T02:00:00Z");
-    RunLog.append(spark, settings, ctx, new RunLog.Entry("ingest", "succeeded", t, 12.5, 1000, 990, 10,
+    runLog.add(logRow(ctx, "ingest", t, 12.5, 1000, 990, 10,
         "{\"transactions\": {\"read\": 800, \"accepted\": 793, \"quarantined\": 7, \"inserted\": 793},"
             + " \"reviews\": {\"read\": 200, \"accepted\": 197, \"quarantined\": 3, \"inserted\": 190}}"));
-    RunLog.append(spark, settings, ctx, new RunLog.Entry("score", "succeeded", t.plusSeconds(60), 33.25, customers,
-        customers, 0, "{}"));
-    RunLog.append(spark, settings, ctx, new RunLog.Entry("export", "succeeded", t.plusSeconds(120), 4.0, customers,
-        customers, 0, "{}"));
-    quarantine(spark, settings, ctx);
+    runLog.add(logRow(ctx, "score", t.plusSeconds(60), 33.25, customers, customers, 0, "{}"));
+    runLog.add(logRow(ctx, "export", t.plusSeconds(120), 4.0, customers, customers, 0, "{}"));
+    quarantine.addAll(quarantine(ctx));
   }
 
-  private static void scores(SparkSession spark, CentraalSettings settings, RunContext ctx, int n) {
+  private static List<Row> scores(RunContext ctx, int n) {
     List<String> columns = CustomerScoresTable.columns("12m");
-    StructType schema = new StructType();
-    for (String c : columns) {
-      schema = schema.add(c, type(c));
-    }
     Random rnd = new Random(ctx.asOfDate().toEpochDay());
     List<Row> rows = new ArrayList<>();
     for (int k = 1; k <= n; k++) {
@@ -123,10 +147,7 @@ final class ReportFixture {
       }
       rows.add(RowFactory.create(v));
     }
-    String path = settings.paths().gold(TableNames.CUSTOMER_SCORES);
-    DeltaTables.ensureTable(spark, path, schema, List.of(ScoreColumns.AS_OF_DATE),
-        Map.of("centraal.clv.horizon", "12m = 12 periods of 30.4375 days", "centraal.clv.basis", "revenue"));
-    DeltaTables.replaceSlice(spark.createDataFrame(rows, schema), path, ScoreColumns.AS_OF_DATE + " = " + ctx.asOfLiteral());
+    return rows;
   }
 
   private static DataType type(String c) {
@@ -167,9 +188,7 @@ final class ReportFixture {
     };
   }
 
-  private static void quarantine(SparkSession spark, CentraalSettings settings, RunContext ctx) {
-    String path = settings.paths().bronze(TableNames.QUARANTINE);
-    DeltaTables.ensureTable(spark, path, OutputSchemas.QUARANTINE, List.of(ScoreColumns.AS_OF_DATE), Map.of());
+  private static List<Row> quarantine(RunContext ctx) {
     List<Row> rows = new ArrayList<>();
     String[][] reasons = {{"DUPLICATE_KEY"}, {"DUPLICATE_KEY"}, {"UNPARSABLE_NUMBER", "MISSING_REQUIRED"},
         {"TS_AFTER_AS_OF"}, {"MISSING_REQUIRED"}, {"RATING_OUT_OF_RANGE"}};
@@ -178,7 +197,6 @@ final class ReportFixture {
           "in.csv", (long) (i + 2), "raw " + i, List.of(reasons[i]),
           null));
     }
-    DeltaTables.replaceSlice(spark.createDataFrame(rows, OutputSchemas.QUARANTINE), path,
-        ScoreColumns.AS_OF_DATE + " = " + ctx.asOfLiteral());
+    return rows;
   }
 }
