@@ -16,8 +16,8 @@ import picocli.CommandLine.Command;
 @Command(name = "centraal", mixinStandardHelpOptions = true, versionProvider = CentraalCli.Version.class,
     description = "Scores every customer on financial and non-financial value (Spark, Delta Lake).",
     subcommands = {DemoCommand.class, GenerateCommand.class, IngestJob.class, IdentityJob.class, FeaturesJob.class, ScoreJob.class, ExportJob.class,
-        RunCommand.class, StatusCommand.class, BacktestCommand.class, EraseCommand.class, RetentionJob.class,
-        BenchCommand.class})
+        RunCommand.class, StatusCommand.class, BacktestCommand.class, ReportCommand.class, EraseCommand.class,
+        RetentionJob.class, BenchCommand.class})
 public final class CentraalCli implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(CentraalCli.class);
 

@@ -63,6 +63,7 @@ public final class RunCommand implements Callable<Integer> {
       RunContext ctx = new RunContext(date, dates.size() == 1 ? base : base + "-" + date, Versions.code());
       try {
         runPipeline(spark, settings, ctx, progress, churnModel);
+        ReportCommand.renderAfterRun(spark, settings, ctx.asOfDate(), System.out);
         done.add(date);
       } catch (RuntimeException e) {
         if (dates.size() == 1) {

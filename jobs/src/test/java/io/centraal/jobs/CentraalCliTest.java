@@ -12,7 +12,8 @@ class CentraalCliTest {
   void helpExitsZeroEverywhere() {
     for (String cmd : new String[] {"--help", "demo --help", "generate --help", "run --help", "ingest --help",
         "identity --help", "features --help", "score --help", "export --help", "status --help", "erase --help",
-        "retention --help", "backtest --help", "bench clv --help", "bench clv-recovery --help"}) {
+        "retention --help", "backtest --help", "bench clv --help", "bench clv-recovery --help",
+        "report --help"}) {
       assertEquals(0, CentraalCli.execute(cmd.split(" ")), cmd);
     }
   }
@@ -21,6 +22,7 @@ class CentraalCliTest {
   void badArgumentsExitTwo() {
     assertEquals(2, CentraalCli.execute("run"), "missing --as-of");
     assertEquals(2, CentraalCli.execute("run", "--as-of", "2024-13-01"));
+    assertEquals(2, CentraalCli.execute("report"), "report without --as-of");
     assertEquals(2, CentraalCli.execute("frobnicate"));
     assertEquals(2, CentraalCli.execute());
   }

@@ -1,0 +1,121 @@
+package io.centraal.report;
+
+import io.centraal.report.Fmt.Kind;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Calibration vs holdout, from the model_runs row with model = 'backtest' (issue 4's contract):
+ * the classic BTYD plots. Uses the latest backtest on or before the as-of date (a backtest is
+ * run on demand, not by every run; one from a later date was not known at the as-of date). Each field is
+ * optional: what exists is shown, what does not is named.
+ */
+final class CalibrationSection {
+  private CalibrationSection() {}
+
+  /** The backtest row the section reads: the latest on or before the as-of date. */
+  static String backtestCte(ReportContext c) {
+    return """
+        WITH backtest AS (
+          SELECT * FROM model_runs
+          WHERE model = 'backtest' AND as_of_date <= %s
+          ORDER BY as_of_date DESC, run_id DESC
+          LIMIT 1
+        )
+        """.formatted(c.date());
+  }
+
+  /** Null when there is no backtest row at all (the section is then left out). */
+  static Report.Section build(ReportContext c) {
+    String cte = backtestCte(c);
+    ReportContext.Result head = c.query(cte + """
+        SELECT as_of_date, run_id,
+               get_json_object(metrics_json, '$.transaction_model') AS transaction_model,
+               get_json_object(metrics_json, '$.cutoff') AS cutoff,
+               get_json_object(metrics_json, '$.holdout_end') AS holdout_end,
+               CAST(get_json_object(metrics_json, '$.holdout_periods') AS INT) AS holdout_periods,
+               coalesce(get_json_object(metrics_json, '$.time_unit'), time_unit) AS time_unit,
+               CAST(get_json_object(metrics_json, '$.predicted_total') AS DOUBLE) AS predicted_total,
+               CAST(get_json_object(metrics_json, '$.actual_total') AS DOUBLE) AS actual_total,
+               CAST(get_json_object(metrics_json, '$.mae') AS DOUBLE) AS mae,
+               CAST(get_json_object(metrics_json, '$.rmse') AS DOUBLE) AS rmse,
+               log_likelihood
+        FROM backtest
+        """);
+    if (head.isEmpty()) {
+      return null;
+    }
+    List<Report.Block> blocks = new ArrayList<>();
+    double predicted = head.firstDouble("predicted_total");
+    double actual = head.firstDouble("actual_total");
+    String verdict = Double.isNaN(predicted) || Double.isNaN(actual) || actual == 0 ? ""
+        : " Holdout purchases predicted " + Fmt.money(predicted) + " vs actual " + Fmt.money(actual) + " ("
+            + (predicted >= actual ? "+" : "") + Fmt.percent(predicted / actual - 1) + ").";
+    blocks.add(ReportContext.block("backtest-summary", "Backtest", "Fit on the calibration period up to the cut-off,"
+            + " predicted over the holdout, compared with what customers actually did." + verdict,
+        head, null, head.table(Map.of("mae", Kind.DECIMAL4, "rmse", Kind.DECIMAL4)), null));
+    String cutoff = (String) head.first("cutoff");
+
+    ReportContext.Result cal = c.query(cte + """
+        SELECT inline(from_json(get_json_object(metrics_json, '$.calibration_table'),
+          'array<struct<frequency:string,customers:bigint,predicted_mean:double,actual_mean:double>>'))
+        FROM backtest
+        """);
+    if (cal.isEmpty() || cal.fields().length == 0) {
+      blocks.add(ReportContext.missing("calibration-table", "Predicted vs actual by calibration frequency", cal.sql(),
+          "The backtest row has no calibration_table."));
+    } else {
+      Map<String, double[]> s = new LinkedHashMap<>();
+      s.put("actual", cal.doubles("actual_mean"));
+      s.put("predicted", cal.doubles("predicted_mean"));
+      blocks.add(ReportContext.block("calibration-table", "Predicted vs actual holdout purchases by calibration frequency",
+          "Mean holdout purchases per customer, grouped by the number of repeat purchases in the calibration period"
+              + " (the classic BTYD conditional-expectation plot).",
+          cal, "pdf = df.toPandas()\npdf.plot.bar(x=\"frequency\", y=[\"actual_mean\", \"predicted_mean\"],"
+              + " title=\"Holdout purchases by calibration frequency\", ylabel=\"Purchases per customer\")",
+          cal.table(Map.of("predicted_mean", Kind.DECIMAL4, "actual_mean", Kind.DECIMAL4)),
+          Charts.bars("Conditional expectation: holdout purchases by calibration frequency",
+              "Repeat purchases in calibration period", "Mean holdout purchases per customer",
+              cal.strings("frequency"), s, false, false)));
+    }
+
+    ReportContext.Result cum = c.query(cte + """
+        SELECT inline(from_json(get_json_object(metrics_json, '$.cumulative'),
+          'array<struct<period:int,date:string,actual:double,predicted:double>>'))
+        FROM backtest
+        """);
+    if (cum.isEmpty() || cum.fields().length == 0) {
+      blocks.add(ReportContext.missing("cumulative", "Cumulative repeat purchases", cum.sql(),
+          "The backtest row has no cumulative series."));
+    } else {
+      boolean dated = cum.strings("date").stream().allMatch(d -> d.matches("\\d{4}-\\d{2}-\\d{2}.*"));
+      Map<String, String> markers = new LinkedHashMap<>();
+      Report.Chart chart;
+      if (dated) {
+        if (cutoff != null && cutoff.matches("\\d{4}-\\d{2}-\\d{2}")) {
+          markers.put("cut-off " + cutoff, cutoff);
+        }
+        chart = Charts.dateLines("Tracking plot: cumulative repeat purchases", "Cumulative repeat purchases", List.of(
+            new Charts.DateSeries("actual", cum.strings("date"), cum.doubles("actual"), false),
+            new Charts.DateSeries("predicted (" + head.first("transaction_model") + ")", cum.strings("date"),
+                cum.doubles("predicted"), false)), markers);
+      } else {
+        double[] x = cum.doubles("period");
+        chart = Charts.lines("Tracking plot: cumulative repeat purchases", "Period", "Cumulative repeat purchases",
+            List.of(new Charts.Series("actual", x, cum.doubles("actual"), false, false),
+                new Charts.Series("predicted", x, cum.doubles("predicted"), false, false)), Map.of(), false, false);
+      }
+      blocks.add(ReportContext.block("cumulative", "Cumulative repeat purchases over time",
+          "Actual vs model-predicted cumulative repeat purchases, week by week over calibration and holdout;"
+              + " the dashed line marks the cut-off.",
+          cum, "pdf = df.toPandas()\npdf.plot(x=\"date\", y=[\"actual\", \"predicted\"], title=\"Cumulative repeat"
+              + " purchases\", ylabel=\"Purchases\")",
+          null, chart));
+    }
+    return new Report.Section("calibration", "Calibration vs holdout",
+        "How well the transaction model predicted a period it did not see (centraal backtest, as of "
+            + head.first("as_of_date") + ", run " + head.first("run_id") + ").", blocks);
+  }
+}

@@ -1,0 +1,137 @@
+package io.centraal.report;
+
+import io.centraal.report.Fmt.Kind;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** CLV: distribution, concentration in the top decile, and the fitted model parameters. */
+final class ClvSection {
+  private ClvSection() {}
+
+  static final int BINS = 20;
+
+  static Report.Section build(ReportContext c) {
+    List<Report.Block> blocks = new ArrayList<>();
+    String basis = String.join("; ", List.of(
+        c.scoreProperties.getOrDefault("centraal.clv.horizon", "horizon n/a"),
+        c.scoreProperties.getOrDefault("centraal.clv.discounting", "discounting n/a"),
+        "on " + c.scoreProperties.getOrDefault("centraal.clv.basis", "revenue")));
+
+    ReportContext.Result summary = c.query("""
+        SELECT count(*) AS customers, count(%1$s) AS with_clv, sum(%1$s) AS total_clv, avg(%1$s) AS mean_clv,
+               percentile(%1$s, 0.5) AS median_clv, percentile(%1$s, 0.9) AS p90_clv,
+               percentile(%1$s, 0.99) AS p99_clv, max(%1$s) AS max_clv
+        FROM customer_scores
+        WHERE as_of_date = %2$s
+        """.formatted(c.clv, c.date()));
+    blocks.add(ReportContext.block("clv-summary", "Distribution summary",
+        c.clv + " per customer (" + basis + "). Customers without a CLV estimate are counted but not summed.",
+        summary, null, summary.table(Map.of()), null));
+
+    double p99 = summary.firstDouble("p99_clv");
+    double width = niceWidth(Double.isNaN(p99) ? 0 : p99 / BINS);
+    String w = String.format(Locale.ROOT, "%s", width);
+    ReportContext.Result hist = c.query("""
+        SELECT least(CAST(floor(greatest(%1$s, 0) / %3$s) AS INT), %4$d) AS bin,
+               count(*) AS customers, sum(%1$s) AS total_clv
+        FROM customer_scores
+        WHERE as_of_date = %2$s AND %1$s IS NOT NULL
+        GROUP BY 1
+        ORDER BY 1
+        """.formatted(c.clv, c.date(), w, BINS));
+    if (!hist.isEmpty()) {
+      double[] counts = new double[BINS + 1];
+      int bi = hist.index("bin");
+      for (int i = 0; i < hist.rows().size(); i++) {
+        counts[hist.rows().get(i).getInt(bi)] = hist.doubles("customers")[i];
+      }
+      List<String> labels = new ArrayList<>();
+      for (int b = 0; b < BINS; b++) {
+        labels.add(compact(b * width));
+      }
+      labels.add("≥" + compact(BINS * width));
+      blocks.add(ReportContext.block("clv-histogram", "Distribution of " + c.clv,
+          "Bins of " + Fmt.money(width) + " (bin = floor(CLV / width)); the last bin collects the top 1% tail and above.",
+          hist, "pdf = df.toPandas()\npdf.plot.bar(x=\"bin\", y=\"customers\", title=\"Distribution of " + c.clv
+              + "\", xlabel=\"bin (x " + w + ")\", ylabel=\"Customers\")",
+          null, Charts.bars("Distribution of " + c.clv, c.clv + " (lower bin edge, currency units)", "Customers",
+              labels, Map.of("customers", counts), false, false)));
+    }
+
+    ReportContext.Result deciles = c.query("""
+        SELECT decile, count(*) AS customers, min(clv) AS min_clv, max(clv) AS max_clv, sum(clv) AS total_clv,
+               sum(clv) / sum(sum(clv)) OVER () AS value_share,
+               sum(sum(clv)) OVER (ORDER BY decile) / sum(sum(clv)) OVER () AS cumulative_share
+        FROM (
+          SELECT %1$s AS clv, ntile(10) OVER (ORDER BY %1$s DESC, customer_key) AS decile
+          FROM customer_scores
+          WHERE as_of_date = %2$s AND %1$s IS NOT NULL
+        )
+        GROUP BY decile
+        ORDER BY decile
+        """.formatted(c.clv, c.date()));
+    if (!deciles.isEmpty()) {
+      double top = deciles.doubles("value_share")[0];
+      blocks.add(ReportContext.block("clv-deciles", "Share of future value by decile",
+          "Customers ranked by " + c.clv + " and cut into ten equal groups. The top decile holds "
+              + Fmt.percent(top) + " of the predicted value.",
+          deciles, "pdf = df.toPandas()\npdf.plot.bar(x=\"decile\", y=\"value_share\", title=\"Share of predicted value by"
+              + " CLV decile\", ylabel=\"Share\")",
+          deciles.table(Map.of("value_share", Kind.PERCENT, "cumulative_share", Kind.PERCENT)),
+          Charts.bars("Share of predicted value by CLV decile (1 = highest)", "Decile", "Share of " + c.clv + " (%)",
+              deciles.strings("decile"), Map.of("value share", deciles.doubles("value_share")), false, true)));
+    }
+
+    ReportContext.Result params = c.query("""
+        SELECT model, model_version, time_unit, parameter, estimate, j.standard_errors[parameter] AS std_error,
+               log_likelihood, converged, iterations
+        FROM (
+          SELECT *, from_json(parameters_json, 'struct<params:map<string,double>,standard_errors:map<string,double>>') AS j
+          FROM model_runs
+          WHERE as_of_date = %s AND model NOT IN ('backtest', 'churn')
+        )
+        LATERAL VIEW posexplode(j.params) p AS pos, parameter, estimate
+        ORDER BY model, pos
+        """.formatted(c.date()));
+    blocks.add(params.isEmpty()
+        ? ReportContext.missing("clv-parameters", "Model parameters", params.sql(),
+            "No fitted transaction or spend model in model_runs for this date.")
+        : ReportContext.block("clv-parameters", "Model parameters",
+            "Maximum-likelihood estimates with standard errors from the Hessian (gold model_runs).",
+            params, null, params.table(Map.of("estimate", Kind.DECIMAL4, "std_error", Kind.DECIMAL4)), null));
+
+    return new Report.Section("clv", "Customer lifetime value",
+        "Predicted CLV from the BTYD transaction model and Gamma-Gamma spend model (" + basis + ").", blocks);
+  }
+
+  /** A round bin width (1, 2 or 5 times a power of ten) of at least {@code raw}. */
+  static double niceWidth(double raw) {
+    if (!(raw > 0)) {
+      return 1.0;
+    }
+    double pow = Math.pow(10, Math.floor(Math.log10(raw)));
+    for (double m : new double[] {1, 2, 5, 10}) {
+      if (m * pow >= raw) {
+        return m * pow;
+      }
+    }
+    return 10 * pow;
+  }
+
+  private static String compact(double v) {
+    if (v >= 1_000_000) {
+      return trim(v / 1_000_000) + "M";
+    }
+    if (v >= 1_000) {
+      return trim(v / 1_000) + "k";
+    }
+    return trim(v);
+  }
+
+  private static String trim(double v) {
+    String s = String.format(Locale.ROOT, "%.2f", v);
+    return s.contains(".") ? s.replaceAll("0+$", "").replaceAll("\\.$", "") : s;
+  }
+}
