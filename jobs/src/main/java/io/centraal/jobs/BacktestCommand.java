@@ -135,12 +135,12 @@ public final class BacktestCommand implements Callable<Integer> {
                                    Progress progress) {
     SourceSettings source = settings.sources().get(SourceContracts.TRANSACTIONS);
     CentraalSettings.Ingest ingest = settings.ingest();
-    // Rows after the holdout end are valid data the backtest does not use (Backtest ignores them),
-    // so they are validated against today rather than rejected as "after the as-of date".
+    // Rows after the holdout end are valid data the backtest does not use: ingest's rules defer
+    // them (not in valid()), they are not rejected.
     LocalDate today = LocalDate.now(java.time.ZoneOffset.UTC);
-    SourceValidator.Rules rules = new SourceValidator.Rules(today.isAfter(asOf) ? today : asOf,
+    SourceValidator.Rules rules = new SourceValidator.Rules(asOf, today.isAfter(asOf) ? today : asOf,
         ingest.timestampFloor(), ingest.currencies(),
-        ingest.ratingMin(), ingest.ratingMax(), ingest.maxAbsAmount());
+        ingest.ratingMin(), ingest.ratingMax(), ingest.maxAbsAmount(), false);
     long t0 = System.nanoTime();
     Dataset<Row> raw = SourceReader.read(spark, source);
     SourceValidator.Result validated = SourceValidator.validate(raw, SourceContracts.TRANSACTIONS_CONTRACT,
