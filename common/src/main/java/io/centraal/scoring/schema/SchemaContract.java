@@ -58,7 +58,11 @@ public record SchemaContract(String table, String version, String description, L
     return new SchemaContract(table, version, description, List.copyOf(cols));
   }
 
-  /** Differences between this contract and what was written; empty when they match exactly. */
+  /**
+   * Differences between this contract and what was written; empty when they match. A column the
+   * contract allows to be null may be written NOT NULL (whether Spark marks it so depends on the
+   * table's history: Delta round-trips relax nullability); the reverse is drift.
+   */
   public List<String> drift(StructType written) {
     List<Column> actual = describing(written).columns();
     List<String> out = new ArrayList<>();
@@ -69,7 +73,8 @@ public record SchemaContract(String table, String version, String description, L
         out.add("column " + (i + 1) + " '" + got.name() + "' " + got.type() + " is written but not in the contract");
       } else if (got == null) {
         out.add("column " + (i + 1) + " '" + want.name() + "' " + want.type() + " is in the contract but not written");
-      } else if (!want.equals(got)) {
+      } else if (!want.name().equals(got.name()) || !want.type().equals(got.type())
+          || (!want.nullable() && got.nullable())) {
         out.add("column " + (i + 1) + ": contract " + want + ", written " + got);
       }
     }

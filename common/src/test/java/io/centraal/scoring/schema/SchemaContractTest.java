@@ -83,4 +83,14 @@ class SchemaContractTest {
     assertEquals(2, drift.size(), drift.toString());
     assertTrue(drift.get(1).contains("'extra'"), drift.toString());
   }
+
+  @Test
+  void aNullableContractColumnMayBeWrittenNotNullButNotTheReverse() {
+    SchemaContract c = contract("1.0", KEY, CLV);
+    StructType stricter = new StructType().add("customer_key", DataTypes.LongType, false)
+        .add("clv", DataTypes.DoubleType, false);
+    assertEquals(List.of(), c.drift(stricter));
+    StructType looser = new StructType().add("customer_key", DataTypes.LongType, true).add("clv", DataTypes.DoubleType);
+    assertEquals(1, c.drift(looser).size(), c.drift(looser).toString());
+  }
 }
