@@ -36,7 +36,6 @@ public final class DemoCommand implements Callable<Integer> {
     DemoSpec spec = demo.apply(settings.demo());
     GenerateCommand.generate(spark, spec, settings.paths().raw(), progress);
     RunContext ctx = new RunContext(spec.endDate(), runId == null ? DateOptions.newRunId() : runId, Versions.code());
-    io.centraal.scoring.privacy.KeyedHash.useEphemeralKeysWhenUnset();
     RunCommand.runPipeline(spark, settings, ctx, progress);
     RunSummary.print(spark, settings, ctx, System.out);
     DemoGroundTruth.print(spark, settings, ctx, System.out);

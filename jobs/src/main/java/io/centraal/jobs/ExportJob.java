@@ -54,7 +54,7 @@ public final class ExportJob extends StageCommand {
     long t1 = System.nanoTime();
     String dropDir = settings.paths().exports(TableNames.MARKETING_DROP) + "/as_of_date=" + ctx.asOfDate();
     KeyedHash pseudonyms = settings.export().marketingKey() == CentraalSettings.MarketingKey.PSEUDONYM
-        ? MarketingDrop.pseudonymKey() : null;
+        ? io.centraal.scoring.privacy.HashKeys.pseudonym(settings.privacy()) : null;
     long dropped = MarketingDrop.write(spark,
         MarketingDrop.rows(gold, CustomerScoresTable.marketingColumns(horizon), pseudonyms),
         dropDir, settings.export().marketingFormats(), ctx.runId(), ctx.asOfDate());

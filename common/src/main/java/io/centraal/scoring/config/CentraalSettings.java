@@ -155,8 +155,9 @@ public record CentraalSettings(
   }
 
   /** Personal data handling ({@code centraal.privacy}); keys come from the named environment variables. */
-  public record Privacy(String emailHashKeyEnv, List<String> emailLinkTypes, boolean ephemeralKeys,
-                        int clickstreamRetentionMonths, double retentionVacuumHours, double erasureVacuumHours) {}
+  public record Privacy(String emailHashKeyEnv, String pseudonymKeyEnv, List<String> emailLinkTypes,
+                        boolean ephemeralKeys, int clickstreamRetentionMonths, double retentionVacuumHours,
+                        double erasureVacuumHours) {}
 
   /** Builds the typed settings from a config loaded by {@link ConfigLoader}. */
   public static CentraalSettings from(Config root) {
@@ -218,7 +219,8 @@ public record CentraalSettings(
               enumValue(c, "export.marketing.key", MarketingKey.class),
               new Jdbc(c.getBoolean("export.jdbc.enabled"), c.getString("export.jdbc.url"),
                   c.getString("export.jdbc.user"), c.getString("export.jdbc.table"), c.getInt("export.jdbc.batch-size"))),
-          new Privacy(c.getString("privacy.email-hash-key-env"), List.copyOf(c.getStringList("privacy.email-link-types")),
+          new Privacy(c.getString("privacy.email-hash-key-env"), c.getString("privacy.pseudonym-key-env"),
+              List.copyOf(c.getStringList("privacy.email-link-types")),
               c.getBoolean("privacy.ephemeral-keys"), (int) positive(c, "privacy.clickstream-retention-months"),
               nonNegative(c, "privacy.retention-vacuum-hours"), nonNegative(c, "privacy.erasure-vacuum-hours")),
           DemoSpec.fromConfig(c.getConfig("demo")),

@@ -41,7 +41,7 @@ import org.apache.spark.sql.types.StructField;
  * markers, then replaces the date's drop.
  *
  * <p>By default the customer is identified by {@code customer_pseudonym}, the HMAC-SHA256 of the
- * customer_key under a secret key (env {@code CENTRAAL_PSEUDONYM_KEY}): stable across drops, so the
+ * customer_key under a secret key ({@link io.centraal.scoring.privacy.HashKeys#pseudonym}): stable across drops, so the
  * receiver can join successive drops, but not linkable to our customer_key without the key.
  */
 public final class MarketingDrop {
@@ -51,8 +51,6 @@ public final class MarketingDrop {
   public static final String CUSTOMER_PSEUDONYM = "customer_pseudonym";
   public static final String MANIFEST = "manifest.json";
   public static final String SUCCESS = "_SUCCESS";
-  /** Environment variable with the pseudonym key. */
-  public static final String PSEUDONYM_KEY_ENV = "CENTRAAL_PSEUDONYM_KEY";
 
   /** Rows of the drop: consented customers, the given columns, customer_key as the raw key. */
   public static Dataset<Row> rows(Dataset<Row> scores, List<String> columns) {
@@ -67,11 +65,6 @@ public final class MarketingDrop {
     return scores.where(col(FeatureColumns.MARKETING_ALLOWED))
         .select(columns.stream().map(c -> pseudonyms != null && c.equals(ScoreColumns.CUSTOMER_KEY)
             ? pseudonyms.column(col(c)).as(CUSTOMER_PSEUDONYM) : col(c)).toArray(Column[]::new));
-  }
-
-  /** The pseudonym key from the environment (stops with a message naming the variable when unset). */
-  public static KeyedHash pseudonymKey() {
-    return KeyedHash.fromEnvironment(PSEUDONYM_KEY_ENV, "pseudonymous customer keys in marketing drops");
   }
 
   /** Writes the drop under {@code dir/<format>} for each format, then the manifest and _SUCCESS; returns the row count. */

@@ -50,7 +50,6 @@ public final class Erasure {
   private static final String REF = "_erase_ref";
   private static final String KEY = "_erase_key";
   static final String PSEUDONYM = "customer_pseudonym";
-  static final String PSEUDONYM_KEY_ENV = "CENTRAAL_PSEUDONYM_KEY";
 
   private Erasure() {}
 
@@ -215,7 +214,7 @@ public final class Erasure {
         }
         Dataset<Row> drop = formats.contains("parquet") ? spark.read().parquet(dir + "/parquet")
             : spark.read().option("header", "true").option("inferSchema", "true").csv(dir + "/csv");
-        org.apache.spark.sql.Column erased = dropRowsOf(drop, keys);
+        org.apache.spark.sql.Column erased = dropRowsOf(drop, keys, settings.privacy());
         long n = drop.where(erased).count();
         if (n > 0) {
           Dataset<Row> kept = drop.where(org.apache.spark.sql.functions.not(erased))
@@ -234,13 +233,13 @@ public final class Erasure {
   }
 
   /** The drop rows of the erased customers (a drop row never has a null key or pseudonym). */
-  static org.apache.spark.sql.Column dropRowsOf(Dataset<Row> drop, Set<Long> keys) {
+  static org.apache.spark.sql.Column dropRowsOf(Dataset<Row> drop, Set<Long> keys, CentraalSettings.Privacy privacy) {
     List<String> columns = Arrays.asList(drop.columns());
     if (columns.contains(FeatureColumns.CUSTOMER_KEY)) {
       return col(FeatureColumns.CUSTOMER_KEY).cast(DataTypes.LongType).isin(keys.toArray());
     }
     if (columns.contains(PSEUDONYM)) {
-      KeyedHash pseudonym = KeyedHash.fromEnvironment(PSEUDONYM_KEY_ENV, "finding erased customers in the marketing drops");
+      KeyedHash pseudonym = HashKeys.pseudonym(privacy);
       Object[] hashed = keys.stream().map(k -> pseudonym.hex(Long.toString(k))).toArray();
       return col(PSEUDONYM).isin(hashed);
     }

@@ -1,8 +1,6 @@
 package io.centraal.scoring.privacy;
 
 import io.centraal.scoring.config.CentraalSettings;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -23,6 +21,12 @@ public final class HashKeys {
         privacy.ephemeralKeys());
   }
 
+  /** The key of the {@code customer_pseudonym} in marketing drops ({@code centraal.privacy.pseudonym-key-env}). */
+  public static KeyedHash pseudonym(CentraalSettings.Privacy privacy) {
+    return resolve(privacy.pseudonymKeyEnv(),
+        "pseudonymous customer keys in marketing drops (centraal.privacy.pseudonym-key-env)", privacy.ephemeralKeys());
+  }
+
   /** Whether the e-mail key is available without failing (set, or ephemeral keys allowed). */
   public static boolean emailHashAvailable(CentraalSettings.Privacy privacy) {
     String value = System.getenv(privacy.emailHashKeyEnv());
@@ -37,11 +41,9 @@ public final class HashKeys {
     String value = System.getenv(envName);
     if ((value == null || value.isBlank()) && ephemeralAllowed) {
       return EPHEMERAL.computeIfAbsent(envName, name -> {
-        byte[] bytes = new byte[32];
-        new SecureRandom().nextBytes(bytes);
         System.err.println("centraal: " + name + " is not set; the demo uses a random key for " + purpose
-            + " in this run only");
-        return KeyedHash.of(HexFormat.of().formatHex(bytes));
+            + " in this run only (set it for results that match across runs)");
+        return KeyedHash.random();
       });
     }
     return KeyedHash.fromEnvironment(envName, purpose);

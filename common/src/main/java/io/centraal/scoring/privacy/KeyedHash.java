@@ -25,24 +25,18 @@ public final class KeyedHash implements java.io.Serializable {
 
   private final byte[] key;
 
-  /** Set by the demo only: an unset key variable then gives a random key for this JVM's run. */
-  private static volatile boolean ephemeralWhenUnset;
-  private static final Map<String, KeyedHash> EPHEMERAL = new java.util.concurrent.ConcurrentHashMap<>();
-
-  /**
-   * For {@code centraal demo} only: from now on, {@link #fromEnvironment} answers an unset variable
-   * with a random key (one per variable for the rest of this JVM) and a one-line notice, instead of
-   * stopping. Production commands never call this.
-   */
-  public static void useEphemeralKeysWhenUnset() {
-    ephemeralWhenUnset = true;
-  }
-
   private KeyedHash(byte[] key) {
     if (key.length < 16) {
       throw new InvalidConfigException("a hashing key must be at least 16 bytes long, got " + key.length);
     }
     this.key = key.clone();
+  }
+
+  /** A hash under a random 32-byte key (the demo's keys when none is set). */
+  static KeyedHash random() {
+    byte[] bytes = new byte[32];
+    new java.security.SecureRandom().nextBytes(bytes);
+    return new KeyedHash(bytes);
   }
 
   /** A hash under this key (UTF-8 bytes of the key string). */
@@ -52,7 +46,8 @@ public final class KeyedHash implements java.io.Serializable {
 
   /**
    * The key from environment variable {@code envName}; stops with a message naming the variable and
-   * what needs it when the variable is unset or empty.
+   * what needs it when the variable is unset or empty. Jobs go through {@link HashKeys}, which also
+   * knows the demo's ephemeral keys.
    */
   public static KeyedHash fromEnvironment(String envName, String purpose) {
     return fromEnvironment(System.getenv(), envName, purpose);
@@ -60,15 +55,6 @@ public final class KeyedHash implements java.io.Serializable {
 
   static KeyedHash fromEnvironment(Map<String, String> env, String envName, String purpose) {
     String value = env.get(envName);
-    if ((value == null || value.isBlank()) && ephemeralWhenUnset) {
-      return EPHEMERAL.computeIfAbsent(envName, name -> {
-        System.out.println("notice: " + name + " is not set; the demo uses a random key for " + purpose
-            + " in this run only (set it for results that match across runs)");
-        byte[] random = new byte[32];
-        new java.security.SecureRandom().nextBytes(random);
-        return new KeyedHash(random);
-      });
-    }
     if (value == null || value.isBlank()) {
       throw new InvalidConfigException("environment variable " + envName + " is not set: it holds the secret key for "
           + purpose + " (at least 16 characters; keep it out of files in the repo)");
