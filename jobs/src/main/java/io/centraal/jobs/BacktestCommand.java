@@ -54,8 +54,7 @@ public final class BacktestCommand implements Callable<Integer> {
       description = "Holdout length in weeks or days, e.g. 39w or 273d.")
   String holdout;
 
-  @Option(names = "--run-id", paramLabel = "ID", description = "Run id of the model_runs row. Default: a new one.")
-  String runId;
+  @Mixin RunIdOption run;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -70,7 +69,7 @@ public final class BacktestCommand implements Callable<Integer> {
     CentraalSettings settings = common.settings();
     BreezeLbfgs.initialiseInBackground(); // overlaps Breeze's one-off start-up with reading the data
     Backtest.Spec backtest = spec(settings, cutoff, length);
-    RunContext ctx = new RunContext(backtest.holdoutEnd(), runId != null ? runId : DateOptions.newRunId(),
+    RunContext ctx = new RunContext(backtest.holdoutEnd(), run.runIdOrNew(),
         Versions.code());
     SparkSession spark = Sessions.create("backtest");
     String json = run(spark, settings, ctx, backtest, new Progress(System.err));

@@ -22,8 +22,7 @@ public final class DemoCommand implements Callable<Integer> {
       description = "Data directory for the raw files and every table (default: ${DEFAULT-VALUE}).")
   String out;
 
-  @Option(names = "--run-id", paramLabel = "ID", description = "Run id (default: a new unique id).")
-  String runId;
+  @Mixin RunIdOption run;
 
   @Override
   public Integer call() {
@@ -35,7 +34,7 @@ public final class DemoCommand implements Callable<Integer> {
     Progress progress = new Progress(System.out);
     DemoSpec spec = demo.apply(settings.demo());
     GenerateCommand.generate(spark, spec, settings.paths().raw(), progress);
-    RunContext ctx = new RunContext(spec.endDate(), runId == null ? DateOptions.newRunId() : runId, Versions.code());
+    RunContext ctx = new RunContext(spec.endDate(), run.runIdOrNew(), Versions.code());
     RunCommand.runPipeline(spark, settings, ctx, progress);
     RunSummary.print(spark, settings, ctx, System.out);
     DemoGroundTruth.print(spark, settings, ctx, System.out);

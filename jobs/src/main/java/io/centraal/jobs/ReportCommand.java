@@ -19,9 +19,8 @@ public final class ReportCommand implements Callable<Integer> {
 
   @Mixin CommonOptions common;
 
-  @Option(names = {"--as-of", "--as-of-date"}, required = true, paramLabel = "DATE",
-      description = "The as-of date to report (yyyy-MM-dd); its scores must exist in gold customer_scores.")
-  LocalDate asOf;
+  /** The as-of date to report; its scores must exist in gold customer_scores. */
+  @Mixin AsOfOption date;
 
   @Option(names = "--out", paramLabel = "DIR",
       description = "Directory for report.html and report.ipynb (default: <data-dir>/reports/as_of_date=<DATE>).")
@@ -31,7 +30,7 @@ public final class ReportCommand implements Callable<Integer> {
   public Integer call() {
     CentraalSettings settings = common.settings();
     SparkSession spark = Sessions.create("report");
-    render(spark, settings, asOf, out, System.out);
+    render(spark, settings, date.asOf, out, System.out);
     return 0;
   }
 

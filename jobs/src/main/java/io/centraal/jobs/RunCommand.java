@@ -33,9 +33,7 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--to", paramLabel = "DATE", description = "Last date of a backfill (inclusive).")
   LocalDate to;
 
-  @Option(names = "--run-id", paramLabel = "ID",
-      description = "Id stored with every row this run writes (a backfill appends -<date>). Default: a new unique id.")
-  String runId;
+  @Mixin RunIdOption run;
 
   @Option(names = "--model", paramLabel = "latest|VERSION",
       description = "Score with a saved churn model (latest, or a version) instead of training one.")
@@ -57,7 +55,7 @@ public final class RunCommand implements Callable<Integer> {
     CentraalSettings settings = common.settings();
     SparkSession spark = Sessions.create("run");
     Progress progress = new Progress(System.out);
-    String base = runId == null ? DateOptions.newRunId() : runId;
+    String base = run.runIdOrNew();
     List<LocalDate> done = new ArrayList<>();
     for (LocalDate date : dates) {
       RunContext ctx = new RunContext(date, dates.size() == 1 ? base : base + "-" + date, Versions.code());

@@ -15,7 +15,9 @@ import picocli.CommandLine.Mixin;
  */
 abstract class StageCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
-  @Mixin DateOptions date;
+  @Mixin AsOfOption date;
+
+  @Mixin RunIdOption run;
 
   abstract String jobName();
 
@@ -24,7 +26,7 @@ abstract class StageCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     CentraalSettings settings = common.settings();
-    RunContext ctx = new RunContext(date.asOf, date.runIdOrNew(), Versions.code());
+    RunContext ctx = new RunContext(date.asOf, run.runIdOrNew(), Versions.code());
     SparkSession spark = Sessions.create(jobName());
     runLogged(this, spark, settings, ctx, new Progress(System.out));
     return 0;

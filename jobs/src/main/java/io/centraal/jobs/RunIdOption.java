@@ -1,21 +1,17 @@
 package io.centraal.jobs;
 
-import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.UUID;
 import picocli.CommandLine.Option;
 
-/** The as-of date and run id every job needs: there is no implicit "today". */
-final class DateOptions {
-  @Option(names = {"--as-of", "--as-of-date"}, required = true, paramLabel = "DATE",
-      description = "The date scored (yyyy-MM-dd); data up to and including this day is used.")
-  LocalDate asOf;
-
+/** The id stored with every row a run writes ({@code run_log}, {@code model_runs}, the tables). */
+final class RunIdOption {
   @Option(names = "--run-id", paramLabel = "ID",
-      description = "Id stored with every row this run writes. Default: a new unique id.")
+      description = "Id stored with every row this run writes (a backfill appends -<date>). Default: a new unique id.")
   String runId;
 
+  /** The given id, or a new one (kept, so every later call returns the same id). */
   String runIdOrNew() {
     if (runId == null) {
       runId = newRunId();
