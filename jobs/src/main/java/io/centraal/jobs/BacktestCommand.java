@@ -7,11 +7,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.centraal.scoring.config.CentraalSettings;
 import io.centraal.scoring.config.SourceSettings;
 import io.centraal.scoring.dq.SourceValidator;
+import io.centraal.scoring.ingest.Ingestion;
 import io.centraal.scoring.io.ModelRuns;
-import io.centraal.scoring.io.SourceReader;
 import io.centraal.scoring.model.btyd.Backtest;
 import io.centraal.scoring.model.btyd.BreezeLbfgs;
-import io.centraal.scoring.run.DataQualityGateException;
 import io.centraal.scoring.run.InvalidInputException;
 import io.centraal.scoring.run.RunContext;
 import io.centraal.scoring.schema.FeatureColumns;
@@ -25,7 +24,6 @@ import java.util.concurrent.Callable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -141,27 +139,18 @@ public final class BacktestCommand implements Callable<Integer> {
         ingest.timestampFloor(), ingest.currencies(),
         ingest.ratingMin(), ingest.ratingMax(), ingest.maxAbsAmount(), false);
     long t0 = System.nanoTime();
-    Dataset<Row> raw = SourceReader.read(spark, source);
-    SourceValidator.Result validated = SourceValidator.validate(raw, SourceContracts.TRANSACTIONS_CONTRACT,
-        source, rules);
-    Dataset<Row> valid = validated.valid().where(col(Transactions.CUSTOMER_REF).isNotNull())
-        .withColumn(FeatureColumns.CUSTOMER_KEY, col(Transactions.CUSTOMER_REF))
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    long accepted = valid.count();
-    long rejected = validated.quarantined().count();
-    long read = accepted + rejected;
-    progress.step("backtest", "transactions", read, accepted, rejected, StageCommand.seconds(t0));
-    if (accepted == 0) {
-      valid.unpersist();
+    // Cached for the rest of the command (the backtest reads the valid rows twice).
+    Ingestion.Validated checked = Ingestion.validate(spark, source, SourceContracts.TRANSACTIONS_CONTRACT, rules);
+    progress.step("backtest", "transactions", checked.read(), checked.accepted(), checked.quarantined(),
+        StageCommand.seconds(t0));
+    Ingestion.checkRejectShare(checked, ingest.maxRejectShare(),
+        "run `centraal ingest` to see them in the quarantine");
+    Dataset<Row> valid = checked.result().valid().where(col(Transactions.CUSTOMER_REF).isNotNull())
+        .withColumn(FeatureColumns.CUSTOMER_KEY, col(Transactions.CUSTOMER_REF));
+    if (checked.accepted() - checked.anonymous() == 0) {
+      checked.close();
       throw new InvalidInputException("source 'transactions' at " + source.path()
           + " has no valid rows with a customer up to " + asOf + ": nothing to backtest");
-    }
-    if ((double) rejected / read > ingest.maxRejectShare()) {
-      valid.unpersist();
-      throw new DataQualityGateException(String.format(Locale.ROOT,
-          "source 'transactions' (through %s): %d of %d rows rejected, above centraal.ingest.max-reject-share = "
-              + "%.2f%%; run `centraal ingest` to see them in the quarantine", asOf, rejected, read,
-          100 * ingest.maxRejectShare()));
     }
     return valid;
   }

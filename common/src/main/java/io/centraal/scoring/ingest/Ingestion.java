@@ -97,29 +97,15 @@ public final class Ingestion {
     SourceValidator.Rules rules = new SourceValidator.Rules(ctx.asOfDate(), ingestDate, ingest.timestampFloor(),
         ingest.currencies(), ingest.ratingMin(), ingest.ratingMax(), ingest.maxAbsAmount(), keepExtra);
 
-    SourceValidator.Result validated = SourceValidator.validate(SourceReader.read(spark, source), contract, source,
-        rules);
     // One scan of the input: everything below (counts, quarantine, MERGE) reads this cache.
-    Dataset<Row> checked = validated.checked().persist(StorageLevel.MEMORY_AND_DISK());
+    Validated checked = validate(spark, source, contract, rules);
     try {
-      SourceValidator.Result result = validated.withChecked(checked);
-      Column status = col(SourceValidator.STATUS);
-      Column anonymousRow = contract.name().equals(SourceContracts.TRANSACTIONS)
-          ? status.equalTo(SourceValidator.ACCEPTED).and(col(Transactions.CUSTOMER_REF).isNull())
-          : lit(false);
-      Row counts = checked.agg(count(lit(1)), countIf(status.equalTo(SourceValidator.ACCEPTED)),
-          countIf(status.equalTo(SourceValidator.QUARANTINED)), countIf(status.equalTo(SourceValidator.DEFERRED)),
-          countIf(anonymousRow)).first();
-      long read = counts.getLong(0);
-      long acceptedCount = counts.getLong(1);
-      long quarantinedCount = counts.getLong(2);
-      long deferredCount = counts.getLong(3);
-      long anonymous = counts.getLong(4);
-      if (read != acceptedCount + quarantinedCount + deferredCount) {
-        throw new IllegalStateException("source '" + contract.name() + "': read " + read + " rows but accepted "
-            + acceptedCount + " + quarantined " + quarantinedCount + " + deferred " + deferredCount
-            + "; a row was lost");
-      }
+      SourceValidator.Result result = checked.result();
+      long read = checked.read();
+      long acceptedCount = checked.accepted();
+      long quarantinedCount = checked.quarantined();
+      long deferredCount = checked.deferred();
+      long anonymous = checked.anonymous();
       if (read == 0 && contract.name().equals(SourceContracts.TRANSACTIONS)) {
         throw new InvalidInputException("source 'transactions' at " + source.path()
             + " has no data rows (header only?): nothing to score");
@@ -133,14 +119,8 @@ public final class Ingestion {
           + " AND " + LogColumns.SOURCE + " = '" + contract.name() + "'");
       Map<String, Long> reasons = quarantinedCount == 0 ? Map.of() : reasonCounts(quarantine);
 
-      double share = read == 0 ? 0.0 : (double) quarantinedCount / read;
-      if (share > ingest.maxRejectShare()) {
-        throw new DataQualityGateException(String.format(
-            "source '%s' (as of %s): %d of %d rows (%.2f%%) quarantined, above centraal.ingest.max-reject-share"
-                + " = %.2f%%; reasons %s; see the quarantine table at %s",
-            contract.name(), ctx.asOfDate(), quarantinedCount, read, 100 * share,
-            100 * ingest.maxRejectShare(), reasons, quarantinePath));
-      }
+      checkRejectShare(checked, ingest.maxRejectShare(), "reasons " + reasons + "; see the quarantine table at "
+          + quarantinePath);
 
       String bronzePath = settings.paths().bronze(contract.name());
       DeltaTables.ensureTable(spark, bronzePath, bronzeSchema(contract, keepExtra), List.of(),
@@ -156,7 +136,66 @@ public final class Ingestion {
       return new SourceOutcome(contract.name(), read, acceptedCount, quarantinedCount, deferredCount, inserted,
           anonymous, result.extraColumns(), reasons);
     } finally {
-      checked.unpersist();
+      checked.close();
+    }
+  }
+
+  /**
+   * A source read once, mapped and validated, cached, with its counts: {@code read = accepted +
+   * quarantined + deferred} (checked here), {@code anonymous} = accepted transactions without a
+   * customer. {@link #close()} releases the cache.
+   */
+  public record Validated(String source, LocalDate asOfDate, SourceValidator.Result result, long read, long accepted,
+                          long quarantined, long deferred, long anonymous) implements AutoCloseable {
+    /** Share of the rows read that were quarantined (0 for an empty source). */
+    public double rejectShare() {
+      return read == 0 ? 0.0 : (double) quarantined / read;
+    }
+
+    @Override
+    public void close() {
+      result.checked().unpersist();
+    }
+  }
+
+  /**
+   * Reads, maps and validates a source in one cached scan and counts what happened to its rows,
+   * as ingest does; the backtest uses it too, so both apply the same rules and the same counts.
+   */
+  public static Validated validate(SparkSession spark, SourceSettings source, SourceContract contract,
+                                   SourceValidator.Rules rules) {
+    SourceValidator.Result validated = SourceValidator.validate(SourceReader.read(spark, source), contract, source,
+        rules);
+    Dataset<Row> checked = validated.checked().persist(StorageLevel.MEMORY_AND_DISK());
+    Column status = col(SourceValidator.STATUS);
+    Column anonymousRow = contract.name().equals(SourceContracts.TRANSACTIONS)
+        ? status.equalTo(SourceValidator.ACCEPTED).and(col(Transactions.CUSTOMER_REF).isNull())
+        : lit(false);
+    Row counts = checked.agg(count(lit(1)), countIf(status.equalTo(SourceValidator.ACCEPTED)),
+        countIf(status.equalTo(SourceValidator.QUARANTINED)), countIf(status.equalTo(SourceValidator.DEFERRED)),
+        countIf(anonymousRow)).first();
+    Validated result = new Validated(contract.name(), rules.asOfDate(), validated.withChecked(checked),
+        counts.getLong(0), counts.getLong(1), counts.getLong(2), counts.getLong(3), counts.getLong(4));
+    if (result.read() != result.accepted() + result.quarantined() + result.deferred()) {
+      result.close();
+      throw new IllegalStateException("source '" + contract.name() + "': read " + result.read()
+          + " rows but accepted " + result.accepted() + " + quarantined " + result.quarantined() + " + deferred "
+          + result.deferred() + "; a row was lost");
+    }
+    return result;
+  }
+
+  /**
+   * The data-quality gate: fails (exit 3) when the quarantined share exceeds {@code maxRejectShare}
+   * (centraal.ingest.max-reject-share); {@code where} tells the user where to look at the rows.
+   */
+  public static void checkRejectShare(Validated counts, double maxRejectShare, String where) {
+    if (counts.rejectShare() > maxRejectShare) {
+      counts.close();
+      throw new DataQualityGateException(String.format(java.util.Locale.ROOT,
+          "source '%s' (as of %s): %d of %d rows (%.2f%%) quarantined, above centraal.ingest.max-reject-share"
+              + " = %.2f%%; %s", counts.source(), counts.asOfDate(), counts.quarantined(), counts.read(),
+          100 * counts.rejectShare(), 100 * maxRejectShare, where));
     }
   }
 
