@@ -56,66 +56,62 @@ final class CalibrationSection {
     blocks.add(ReportContext.block("backtest-summary", "Backtest", "Fit on the calibration period up to the cut-off,"
             + " predicted over the holdout, compared with what customers actually did." + verdict,
         head, null, head.table(Map.of("mae", Kind.DECIMAL4, "rmse", Kind.DECIMAL4)), null));
-    String cutoff = (String) head.first("cutoff");
 
-    ReportContext.Result cal = c.query(cte + """
-        SELECT inline(from_json(get_json_object(metrics_json, '$.calibration_table'),
-          'array<struct<frequency:string,customers:bigint,predicted_mean:double,actual_mean:double>>'))
-        FROM backtest
-        """);
-    if (cal.isEmpty() || cal.fields().length == 0) {
-      blocks.add(ReportContext.missing("calibration-table", "Predicted vs actual by calibration frequency", cal.sql(),
-          "The backtest row has no calibration_table."));
-    } else {
-      Map<String, double[]> s = new LinkedHashMap<>();
-      s.put("actual", cal.doubles("actual_mean"));
-      s.put("predicted", cal.doubles("predicted_mean"));
-      blocks.add(ReportContext.block("calibration-table", "Predicted vs actual holdout purchases by calibration frequency",
-          "Mean holdout purchases per customer, grouped by the number of repeat purchases in the calibration period"
-              + " (the classic BTYD conditional-expectation plot).",
-          cal, "pdf = df.toPandas()\npdf.plot.bar(x=\"frequency\", y=[\"actual_mean\", \"predicted_mean\"],"
-              + " title=\"Holdout purchases by calibration frequency\", ylabel=\"Purchases per customer\")",
-          cal.table(Map.of("predicted_mean", Kind.DECIMAL4, "actual_mean", Kind.DECIMAL4)),
-          Charts.bars("Conditional expectation: holdout purchases by calibration frequency",
-              "Repeat purchases in calibration period", "Mean holdout purchases per customer",
-              cal.strings("frequency"), s, false, false)));
-    }
-
-    ReportContext.Result cum = c.query(cte + """
-        SELECT inline(from_json(get_json_object(metrics_json, '$.cumulative'),
-          'array<struct<period:int,date:string,actual:double,predicted:double>>'))
-        FROM backtest
-        """);
-    if (cum.isEmpty() || cum.fields().length == 0) {
-      blocks.add(ReportContext.missing("cumulative", "Cumulative repeat purchases", cum.sql(),
-          "The backtest row has no cumulative series."));
-    } else {
-      boolean dated = cum.strings("date").stream().allMatch(d -> d.matches("\\d{4}-\\d{2}-\\d{2}.*"));
-      Map<String, String> markers = new LinkedHashMap<>();
-      Report.Chart chart;
-      if (dated) {
-        if (cutoff != null && cutoff.matches("\\d{4}-\\d{2}-\\d{2}")) {
-          markers.put("cut-off " + cutoff, cutoff);
-        }
-        chart = Charts.dateLines("Tracking plot: cumulative repeat purchases", "Cumulative repeat purchases", List.of(
-            new Charts.DateSeries("actual", cum.strings("date"), cum.doubles("actual"), false),
-            new Charts.DateSeries("predicted (" + head.first("transaction_model") + ")", cum.strings("date"),
-                cum.doubles("predicted"), false)), markers);
-      } else {
-        double[] x = cum.doubles("period");
-        chart = Charts.lines("Tracking plot: cumulative repeat purchases", "Period", "Cumulative repeat purchases",
-            List.of(new Charts.Series("actual", x, cum.doubles("actual"), false, false),
-                new Charts.Series("predicted", x, cum.doubles("predicted"), false, false)), Map.of(), false, false);
-      }
-      blocks.add(ReportContext.block("cumulative", "Cumulative repeat purchases over time",
-          "Actual vs model-predicted cumulative repeat purchases, week by week over calibration and holdout;"
-              + " the dashed line marks the cut-off.",
-          cum, "pdf = df.toPandas()\npdf.plot(x=\"date\", y=[\"actual\", \"predicted\"], title=\"Cumulative repeat"
-              + " purchases\", ylabel=\"Purchases\")",
-          null, chart));
-    }
+    blocks.add(ReportContext.blockOrMissing("calibration-table", "Predicted vs actual holdout purchases by"
+            + " calibration frequency",
+        c.jsonRows(cte, "backtest", "get_json_object(metrics_json, '$.calibration_table')",
+            "array<struct<frequency:string,customers:bigint,predicted_mean:double,actual_mean:double>>"),
+        "The backtest row has no calibration_table.", CalibrationSection::calibrationTable));
+    blocks.add(ReportContext.blockOrMissing("cumulative", "Cumulative repeat purchases over time",
+        c.jsonRows(cte, "backtest", "get_json_object(metrics_json, '$.cumulative')",
+            "array<struct<period:int,date:string,actual:double,predicted:double>>"),
+        "The backtest row has no cumulative series.",
+        cum -> cumulative(cum, (String) head.first("cutoff"), head.first("transaction_model"))));
     return new Report.Section("calibration", "Calibration vs holdout",
         "How well the transaction model predicted a period it did not see (centraal backtest, as of "
             + head.first("as_of_date") + ", run " + head.first("run_id") + ").", blocks);
+  }
+
+  /** The classic BTYD conditional-expectation plot: mean holdout purchases by calibration frequency. */
+  private static Report.Block calibrationTable(ReportContext.Result cal) {
+    Map<String, double[]> s = new LinkedHashMap<>();
+    s.put("actual", cal.doubles("actual_mean"));
+    s.put("predicted", cal.doubles("predicted_mean"));
+    return ReportContext.block("calibration-table", "Predicted vs actual holdout purchases by calibration frequency",
+        "Mean holdout purchases per customer, grouped by the number of repeat purchases in the calibration period"
+            + " (the classic BTYD conditional-expectation plot).",
+        cal, "pdf = df.toPandas()\npdf.plot.bar(x=\"frequency\", y=[\"actual_mean\", \"predicted_mean\"],"
+            + " title=\"Holdout purchases by calibration frequency\", ylabel=\"Purchases per customer\")",
+        cal.table(Map.of("predicted_mean", Kind.DECIMAL4, "actual_mean", Kind.DECIMAL4)),
+        Charts.bars("Conditional expectation: holdout purchases by calibration frequency",
+            "Repeat purchases in calibration period", "Mean holdout purchases per customer",
+            cal.strings("frequency"), s, false, false));
+  }
+
+  /** The tracking plot: cumulative repeat purchases, actual vs predicted, with the cut-off marked. */
+  private static Report.Block cumulative(ReportContext.Result cum, String cutoff, Object transactionModel) {
+    boolean dated = cum.strings("date").stream().allMatch(d -> d.matches("\\d{4}-\\d{2}-\\d{2}.*"));
+    Map<String, String> markers = new LinkedHashMap<>();
+    Report.Chart chart;
+    if (dated) {
+      if (cutoff != null && cutoff.matches("\\d{4}-\\d{2}-\\d{2}")) {
+        markers.put("cut-off " + cutoff, cutoff);
+      }
+      chart = Charts.dateLines("Tracking plot: cumulative repeat purchases", "Cumulative repeat purchases", List.of(
+          new Charts.DateSeries("actual", cum.strings("date"), cum.doubles("actual"), false),
+          new Charts.DateSeries("predicted (" + transactionModel + ")", cum.strings("date"),
+              cum.doubles("predicted"), false)), markers);
+    } else {
+      double[] x = cum.doubles("period");
+      chart = Charts.lines("Tracking plot: cumulative repeat purchases", "Period", "Cumulative repeat purchases",
+          List.of(new Charts.Series("actual", x, cum.doubles("actual"), false, false),
+              new Charts.Series("predicted", x, cum.doubles("predicted"), false, false)), Map.of(), false, false);
+    }
+    return ReportContext.block("cumulative", "Cumulative repeat purchases over time",
+        "Actual vs model-predicted cumulative repeat purchases, week by week over calibration and holdout;"
+            + " the dashed line marks the cut-off.",
+        cum, "pdf = df.toPandas()\npdf.plot(x=\"date\", y=[\"actual\", \"predicted\"], title=\"Cumulative repeat"
+            + " purchases\", ylabel=\"Purchases\")",
+        null, chart);
   }
 }

@@ -73,79 +73,24 @@ final class ChurnSection {
             + " lower for log loss and Brier score.",
         metrics, null, metrics.table(Map.of("model", Kind.DECIMAL4, "baseline_1_minus_p_alive", Kind.DECIMAL4)), null));
 
-    ReportContext.Result roc = c.query(cte + """
-        SELECT inline(from_json(%s, 'array<struct<fpr:double,tpr:double>>'))
-        FROM churn
-        """.formatted(field("roc", "", "model")));
-    if (roc.isEmpty()) {
-      blocks.add(ReportContext.missing("churn-roc", "ROC curve", roc.sql(), "metrics_json has no roc curve."));
-    } else {
-      double auc = metrics.rows().isEmpty() || metrics.rows().get(0).isNullAt(1) ? Double.NaN
-          : metrics.rows().get(0).getDouble(1);
-      blocks.add(ReportContext.block("churn-roc", "ROC curve", "True-positive rate against false-positive rate on the"
-              + " holdout" + (Double.isNaN(auc) ? "." : String.format(java.util.Locale.ROOT, " (AUC %.3f).", auc)),
-          roc, "pdf = df.toPandas()\npdf.plot(x=\"fpr\", y=\"tpr\", title=\"ROC curve\", xlabel=\"False-positive rate\","
-              + " ylabel=\"True-positive rate\")", null,
-          Charts.lines("ROC curve (holdout)", "False-positive rate", "True-positive rate", List.of(
-              new Charts.Series("model", roc.doubles("fpr"), roc.doubles("tpr"), false, false),
-              new Charts.Series("random", new double[] {0, 1}, new double[] {0, 1}, true, false)),
-              Map.of(), true, true)));
-    }
-
-    ReportContext.Result lift = c.query(cte + """
-        SELECT inline(from_json(%s, 'array<struct<decile:int,lift:double,baseline_lift:double>>'))
-        FROM churn
-        """.formatted(field("lift", "", "model")));
-    if (lift.isEmpty()) {
-      blocks.add(ReportContext.missing("churn-lift", "Lift by decile", lift.sql(), "metrics_json has no lift curve."));
-    } else {
-      Map<String, double[]> s = new LinkedHashMap<>();
-      s.put("model", lift.doubles("lift"));
-      s.put("baseline 1 - P(alive)", lift.doubles("baseline_lift"));
-      blocks.add(ReportContext.block("churn-lift", "Lift by decile",
-          "Churn rate in each risk decile (1 = highest predicted risk) divided by the overall churn rate.", lift,
-          "pdf = df.toPandas()\npdf.plot.bar(x=\"decile\", y=[\"lift\", \"baseline_lift\"], title=\"Lift by decile\")",
-          lift.table(Map.of("lift", Kind.DECIMAL4, "baseline_lift", Kind.DECIMAL4)),
-          Charts.bars("Lift by risk decile (1 = highest risk)", "Decile", "Lift (x overall churn rate)",
-              lift.strings("decile"), s, false, false)));
-    }
-
-    ReportContext.Result rel = c.query(cte + """
-        SELECT inline(from_json(%s, 'array<struct<bin:int,mean_predicted:double,observed_rate:double,count:bigint>>'))
-        FROM churn
-        """.formatted(field("reliability", "", "model")));
-    if (rel.isEmpty()) {
-      blocks.add(ReportContext.missing("churn-reliability", "Reliability", rel.sql(),
-          "metrics_json has no reliability table."));
-    } else {
-      blocks.add(ReportContext.block("churn-reliability", "Reliability (calibration) table",
-          "Holdout customers binned by predicted churn probability: a calibrated model has observed rate ≈ mean predicted.",
-          rel, "pdf = df.toPandas()\npdf.plot(x=\"mean_predicted\", y=\"observed_rate\", marker=\"o\","
-              + " title=\"Reliability\")",
-          rel.table(Map.of("mean_predicted", Kind.DECIMAL4, "observed_rate", Kind.DECIMAL4)),
-          Charts.lines("Reliability: observed churn rate vs predicted probability", "Mean predicted churn probability",
-              "Observed churn rate", List.of(
-                  new Charts.Series("model", rel.doubles("mean_predicted"), rel.doubles("observed_rate"), false, true),
-                  new Charts.Series("perfect calibration", new double[] {0, 1}, new double[] {0, 1}, true, false)),
-              Map.of(), true, true)));
-    }
-
-    ReportContext.Result fi = c.query(cte + """
+    double auc = metrics.rows().isEmpty() || metrics.rows().get(0).isNullAt(1) ? Double.NaN
+        : metrics.rows().get(0).getDouble(1);
+    blocks.add(ReportContext.blockOrMissing("churn-roc", "ROC curve",
+        c.jsonRows(cte, "churn", field("roc", "", "model"), "array<struct<fpr:double,tpr:double>>"),
+        "metrics_json has no roc curve.", roc -> roc(roc, auc)));
+    blocks.add(ReportContext.blockOrMissing("churn-lift", "Lift by decile",
+        c.jsonRows(cte, "churn", field("lift", "", "model"), "array<struct<decile:int,lift:double,baseline_lift:double>>"),
+        "metrics_json has no lift curve.", ChurnSection::lift));
+    blocks.add(ReportContext.blockOrMissing("churn-reliability", "Reliability (calibration) table",
+        c.jsonRows(cte, "churn", field("reliability", "", "model"),
+            "array<struct<bin:int,mean_predicted:double,observed_rate:double,count:bigint>>"),
+        "metrics_json has no reliability table.", ChurnSection::reliability));
+    blocks.add(ReportContext.blockOrMissing("churn-features", "Feature importances", c.query(cte + """
         SELECT feature, weight, abs(weight) AS abs_weight
         FROM (SELECT inline(from_json(%s, 'array<struct<feature:string,weight:double>>')) FROM churn)
         ORDER BY abs_weight DESC, feature
-        """.formatted(field("feature_importances", "", "model")));
-    if (fi.isEmpty()) {
-      blocks.add(ReportContext.missing("churn-features", "Feature importances", fi.sql(),
-          "metrics_json has no feature_importances."));
-    } else {
-      blocks.add(ReportContext.block("churn-features", "Feature importances",
-          "Standardised coefficients of the logistic model: positive raises churn risk, negative lowers it.",
-          fi, "pdf = df.toPandas()\npdf.plot.barh(x=\"feature\", y=\"weight\", title=\"Feature importances\")",
-          fi.table(Map.of("weight", Kind.DECIMAL4, "abs_weight", Kind.DECIMAL4)),
-          Charts.bars("Feature importances (standardised coefficients)", "Feature", "Weight (per standard deviation)",
-              fi.strings("feature"), Map.of("weight", fi.doubles("weight")), true, false)));
-    }
+        """.formatted(field("feature_importances", "", "model"))),
+        "metrics_json has no feature_importances.", ChurnSection::featureImportances));
     return section(blocks);
   }
 
@@ -153,5 +98,50 @@ final class ChurnSection {
     return new Report.Section("churn", "Churn risk",
         "A Spark MLlib model trained at a back-dated cut-off (label: no purchase within the churn window after it),"
             + " applied at the as-of date.", blocks);
+  }
+
+  private static Report.Block roc(ReportContext.Result roc, double auc) {
+    return ReportContext.block("churn-roc", "ROC curve", "True-positive rate against false-positive rate on the"
+            + " holdout" + (Double.isNaN(auc) ? "." : String.format(java.util.Locale.ROOT, " (AUC %.3f).", auc)),
+        roc, "pdf = df.toPandas()\npdf.plot(x=\"fpr\", y=\"tpr\", title=\"ROC curve\", xlabel=\"False-positive rate\","
+            + " ylabel=\"True-positive rate\")", null,
+        Charts.lines("ROC curve (holdout)", "False-positive rate", "True-positive rate", List.of(
+            new Charts.Series("model", roc.doubles("fpr"), roc.doubles("tpr"), false, false),
+            new Charts.Series("random", new double[] {0, 1}, new double[] {0, 1}, true, false)),
+            Map.of(), true, true));
+  }
+
+  private static Report.Block lift(ReportContext.Result lift) {
+    Map<String, double[]> s = new LinkedHashMap<>();
+    s.put("model", lift.doubles("lift"));
+    s.put("baseline 1 - P(alive)", lift.doubles("baseline_lift"));
+    return ReportContext.block("churn-lift", "Lift by decile",
+        "Churn rate in each risk decile (1 = highest predicted risk) divided by the overall churn rate.", lift,
+        "pdf = df.toPandas()\npdf.plot.bar(x=\"decile\", y=[\"lift\", \"baseline_lift\"], title=\"Lift by decile\")",
+        lift.table(Map.of("lift", Kind.DECIMAL4, "baseline_lift", Kind.DECIMAL4)),
+        Charts.bars("Lift by risk decile (1 = highest risk)", "Decile", "Lift (x overall churn rate)",
+            lift.strings("decile"), s, false, false));
+  }
+
+  private static Report.Block reliability(ReportContext.Result rel) {
+    return ReportContext.block("churn-reliability", "Reliability (calibration) table",
+        "Holdout customers binned by predicted churn probability: a calibrated model has observed rate ≈ mean predicted.",
+        rel, "pdf = df.toPandas()\npdf.plot(x=\"mean_predicted\", y=\"observed_rate\", marker=\"o\","
+            + " title=\"Reliability\")",
+        rel.table(Map.of("mean_predicted", Kind.DECIMAL4, "observed_rate", Kind.DECIMAL4)),
+        Charts.lines("Reliability: observed churn rate vs predicted probability", "Mean predicted churn probability",
+            "Observed churn rate", List.of(
+                new Charts.Series("model", rel.doubles("mean_predicted"), rel.doubles("observed_rate"), false, true),
+                new Charts.Series("perfect calibration", new double[] {0, 1}, new double[] {0, 1}, true, false)),
+            Map.of(), true, true));
+  }
+
+  private static Report.Block featureImportances(ReportContext.Result fi) {
+    return ReportContext.block("churn-features", "Feature importances",
+        "Standardised coefficients of the logistic model: positive raises churn risk, negative lowers it.",
+        fi, "pdf = df.toPandas()\npdf.plot.barh(x=\"feature\", y=\"weight\", title=\"Feature importances\")",
+        fi.table(Map.of("weight", Kind.DECIMAL4, "abs_weight", Kind.DECIMAL4)),
+        Charts.bars("Feature importances (standardised coefficients)", "Feature", "Weight (per standard deviation)",
+            fi.strings("feature"), Map.of("weight", fi.doubles("weight")), true, false));
   }
 }

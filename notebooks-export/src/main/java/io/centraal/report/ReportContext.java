@@ -129,6 +129,24 @@ final class ReportContext {
     return new Report.Block(id, title, caption, result.sql().strip(), plotCode, table, chart, null);
   }
 
+  /**
+   * The rows of a JSON array in a model_runs field: {@code cte} defines table {@code from} (one
+   * row), {@code jsonExpr} is the SQL of the field, {@code arrayType} its Spark DDL type.
+   */
+  Result jsonRows(String cte, String from, String jsonExpr, String arrayType) {
+    return query(cte + "SELECT inline(from_json(" + jsonExpr + ", '" + arrayType + "'))\nFROM " + from + "\n");
+  }
+
+  /**
+   * The block {@code present} builds from {@code result}, or, when the result has no rows (or no
+   * columns: a null JSON array), a missing-data block with {@code absentNote}.
+   */
+  static Report.Block blockOrMissing(String id, String title, Result result, String absentNote,
+                                     java.util.function.Function<Result, Report.Block> present) {
+    return result.isEmpty() || result.fields().length == 0 ? missing(id, title, result.sql(), absentNote)
+        : present.apply(result);
+  }
+
   /** A block whose data is missing: the SQL is still shown, with a note saying what is missing. */
   static Report.Block missing(String id, String title, String sql, String note) {
     return new Report.Block(id, title, null, sql.strip(), null, null, null, note);
