@@ -55,13 +55,25 @@ public final class RunCommand implements Callable<Integer> {
     CentraalSettings settings = common.settings();
     SparkSession spark = Sessions.create("run");
     Progress progress = new Progress(System.out);
-    String base = run.runIdOrNew();
+    backfill(dates, run.runIdOrNew(), ctx -> {
+      runPipeline(spark, settings, ctx, progress, churnModel);
+      ReportCommand.renderAfterRun(spark, settings, ctx.asOfDate(), System.out);
+    }, progress);
+    return 0;
+  }
+
+  /**
+   * Runs {@code pipeline} for each date in order (run id {@code base-<date>} in a backfill, {@code
+   * base} for a single date) and stops at the first failure, naming the dates done and the
+   * --from/--to that resumes; a single date's failure passes through unchanged.
+   */
+  static void backfill(List<LocalDate> dates, String base, java.util.function.Consumer<RunContext> pipeline,
+                       Progress progress) {
     List<LocalDate> done = new ArrayList<>();
     for (LocalDate date : dates) {
       RunContext ctx = new RunContext(date, dates.size() == 1 ? base : base + "-" + date, Versions.code());
       try {
-        runPipeline(spark, settings, ctx, progress, churnModel);
-        ReportCommand.renderAfterRun(spark, settings, ctx.asOfDate(), System.out);
+        pipeline.accept(ctx);
         done.add(date);
       } catch (RuntimeException e) {
         if (dates.size() == 1) {
@@ -76,7 +88,6 @@ public final class RunCommand implements Callable<Integer> {
     if (dates.size() > 1) {
       progress.info("backfill finished: " + dates.size() + " dates, " + dates.get(0) + " to " + dates.get(dates.size() - 1));
     }
-    return 0;
   }
 
   /** The dates to run: --as-of alone, or --from..--to (inclusive, in order). */

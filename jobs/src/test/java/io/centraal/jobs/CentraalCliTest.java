@@ -1,8 +1,17 @@
 package io.centraal.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.centraal.scoring.run.InvalidInputException;
+import io.centraal.scoring.run.RunContext;
+import io.centraal.scoring.run.ScoringException;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -50,5 +59,39 @@ class CentraalCliTest {
     assertEquals(2, CentraalCli.execute("erase", "--ref-file", "/no/such/refs.txt"));
     assertEquals(2, CentraalCli.execute("erase", "--ref", "jan@example.nl",
         "--set", "privacy.email-hash-key-env=CENTRAAL_TEST_KEY_THAT_IS_NOT_SET"));
+  }
+
+  @Test
+  void aBackfillRunsTheDatesInOrderAndStopsAtTheFirstFailureNamingHowToResume() {
+    List<LocalDate> dates = RunCommand.dates(null, LocalDate.of(2024, 3, 1), LocalDate.of(2024, 3, 4));
+    List<String> ran = new ArrayList<>();
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    Progress progress = new Progress(new PrintStream(printed, true, StandardCharsets.UTF_8));
+    RunCommand.backfill(dates, "nightly", ctx -> ran.add(ctx.runId() + "@" + ctx.asOfDate()), progress);
+    assertEquals(List.of("nightly-2024-03-01@2024-03-01", "nightly-2024-03-02@2024-03-02",
+        "nightly-2024-03-03@2024-03-03", "nightly-2024-03-04@2024-03-04"), ran);
+    assertTrue(printed.toString(StandardCharsets.UTF_8).contains("backfill finished: 4 dates"));
+
+    // The third date fails: the fourth is not run, and the message says where to resume.
+    ran.clear();
+    ScoringException stopped = assertThrows(ScoringException.class, () -> RunCommand.backfill(dates, "b",
+        (RunContext ctx) -> {
+          if (ctx.asOfDate().getDayOfMonth() == 3) {
+            throw new InvalidInputException("no transactions file for " + ctx.asOfDate());
+          }
+          ran.add(ctx.asOfDate().toString());
+        }, progress));
+    assertEquals(List.of("2024-03-01", "2024-03-02"), ran);
+    String message = stopped.getMessage();
+    assertTrue(message.contains("backfill stopped at 2024-03-03") && message.contains("2 of 4 dates done")
+        && message.contains("resume with --from 2024-03-03 --to 2024-03-04")
+        && message.contains("no transactions file for 2024-03-03"), message);
+
+    // A single date keeps its run id and its own error.
+    assertThrows(InvalidInputException.class, () -> RunCommand.backfill(List.of(LocalDate.of(2024, 3, 3)), "one",
+        ctx -> {
+          assertEquals("one", ctx.runId());
+          throw new InvalidInputException("bad");
+        }, progress));
   }
 }
