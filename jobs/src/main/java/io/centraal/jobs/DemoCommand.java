@@ -37,7 +37,7 @@ public final class DemoCommand implements Callable<Integer> {
     RunContext ctx = new RunContext(spec.endDate(), run.runIdOrNew(), Versions.code());
     RunCommand.runPipeline(spark, settings, ctx, progress);
     RunSummary.print(spark, settings, ctx, System.out);
-    DemoGroundTruth.print(spark, settings, ctx, System.out);
+    DemoGroundTruth.printAndRecord(spark, settings, ctx, System.out);
     ReportCommand.renderAfterRun(spark, settings, ctx.asOfDate(), System.out);
     return 0;
   }

@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigObject;
 import io.centraal.scoring.demo.DemoSpec;
 import io.centraal.scoring.features.FeatureSettings;
 import io.centraal.scoring.features.PurchaseRule;
+import io.centraal.scoring.features.ReferralSettings;
 import io.centraal.scoring.model.btyd.ClvSettings;
 import io.centraal.scoring.model.btyd.FitOptions;
 import io.centraal.scoring.model.btyd.ClvSettings.Discounting;
@@ -177,7 +178,7 @@ public record CentraalSettings(
               enumValue(c, "ingest.extra-columns", ExtraColumns.class)),
           new FeatureSettings(enumValue(c, "time-unit", TimeUnit.class),
               enumValue(c, "features.purchase-rule", PurchaseRule.class),
-              positive(c, "features.review-half-life-days"), (int) positive(c, "features.referral-window-days"),
+              positive(c, "features.review-half-life-days"), referrals(c),
               c.getInt("score.advocacy.promoter-min"), c.getInt("score.advocacy.passive-min") - 1,
               c.getBoolean("consent.default-profiling-allowed"), c.getBoolean("consent.default-marketing-allowed")),
           new Clv(enumValue(c, "score.clv.model", TransactionModelKind.class), c.getString("score.clv.horizon-label"),
@@ -206,7 +207,7 @@ public record CentraalSettings(
                   c.getDouble("score.influence.reach-weights.pagerank")),
               new InfluenceSettings.ReferralWeights(c.getDouble("score.influence.referral-weights.visitors"),
                   c.getDouble("score.influence.referral-weights.customers"),
-                  c.getDouble("score.influence.referral-weights.revenue")),
+                  c.getDouble("score.influence.referral-weights.value")),
               c.getDouble("score.influence.helpfulness-z"), c.getDouble("score.influence.tier-high"),
               c.getDouble("score.influence.tier-medium")),
           new PageRank(fraction(c, "score.influence.pagerank-reset-probability"),
@@ -245,6 +246,16 @@ public record CentraalSettings(
       rules.add(new RfmSegmentRule(rule.getString("segment"), r.get(0), r.get(1), fm.get(0), fm.get(1)));
     }
     return new RfmSettings(c.getInt("score.rfm.bins"), List.copyOf(rules), c.getString("score.rfm.no-purchase-segment"));
+  }
+
+  private static ReferralSettings referrals(Config c) {
+    double window = c.getDouble("score.influence.referrals.window-days");
+    if (!(window >= 0) || window != Math.rint(window)) {
+      throw new InvalidConfigException("centraal.score.influence.referrals.window-days = " + window
+          + " must be a whole number of days, 0 or more");
+    }
+    return new ReferralSettings((int) window, nonNegative(c, "score.influence.referrals.annual-discount-rate"),
+        fraction(c, "score.influence.referrals.unknown-margin-rate"));
   }
 
   private static AdvocacySettings advocacy(Config c) {

@@ -36,7 +36,7 @@ public final class CustomerFeatures {
       FeatureColumns.REVIEW_COUNT, FeatureColumns.REVIEW_COUNT_DECAYED, FeatureColumns.HELPFUL_VOTES,
       FeatureColumns.TOTAL_VOTES, FeatureColumns.PROMOTER_REVIEWS, FeatureColumns.DETRACTOR_REVIEWS,
       FeatureColumns.FOLLOWERS, FeatureColumns.AUDIENCE_SIZE, FeatureColumns.REFERRED_VISITORS,
-      FeatureColumns.REFERRED_CUSTOMERS, FeatureColumns.REFERRED_REVENUE);
+      FeatureColumns.REFERRED_CUSTOMERS, FeatureColumns.REFERRED_REVENUE, FeatureColumns.REFERRAL_VALUE);
 
   /** Output columns, in table order. */
   public static final List<String> COLUMNS = List.of(
@@ -55,7 +55,7 @@ public final class CustomerFeatures {
       FeatureColumns.RATING_EXTREMITY, FeatureColumns.PROMOTER_REVIEWS, FeatureColumns.DETRACTOR_REVIEWS,
       FeatureColumns.FOLLOWERS, FeatureColumns.AUDIENCE_SIZE,
       FeatureColumns.REFERRED_VISITORS, FeatureColumns.REFERRED_CUSTOMERS, FeatureColumns.REFERRED_REVENUE,
-      FeatureColumns.PROFILING_ALLOWED, FeatureColumns.MARKETING_ALLOWED);
+      FeatureColumns.REFERRAL_VALUE, FeatureColumns.PROFILING_ALLOWED, FeatureColumns.MARKETING_ALLOWED);
 
   private CustomerFeatures() {}
 
@@ -83,7 +83,7 @@ public final class CustomerFeatures {
         asOf, settings, sentiment, ratingMin, ratingMax));
     parts.add(ReachFeatures.followers(ReachFeatures.followEdges(in.follows(), map)));
     parts.add(ReachFeatures.audience(in.audience(), map));
-    parts.add(ReachFeatures.referrals(events, map, daily, settings.referralWindowDays()));
+    parts.add(ReachFeatures.referrals(events, map, daily, settings.referrals()));
     parts.add(ConsentFeatures.consent(in.consent(), map, asOf));
 
     Dataset<Row> all = map.select(FeatureColumns.CUSTOMER_KEY).distinct();

@@ -2,7 +2,11 @@ package io.centraal.scoring.features;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.countDistinct;
-import static org.apache.spark.sql.functions.date_add;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.datediff;
+import static org.apache.spark.sql.functions.exp;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.sum;
@@ -12,12 +16,14 @@ import io.centraal.scoring.schema.FeatureColumns;
 import io.centraal.scoring.schema.InputColumns.Audience;
 import io.centraal.scoring.schema.InputColumns.Clickstream;
 import io.centraal.scoring.schema.InputColumns.Follows;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
  * Reach and referrals per customer: followers in the follow graph, external audience size, and the
- * visitors, customers and revenue that a customer's shared links brought.
+ * visitors, customers, revenue and discounted margin (referral value) that a customer's shared links
+ * brought.
  */
 public final class ReachFeatures {
   private static final String FOLLOWER_KEY = FeatureColumns.FOLLOWER_KEY;
@@ -51,35 +57,59 @@ public final class ReachFeatures {
    * Referrals: a visitor referred by customer R is any visitor whose event carries
    * {@code referrer_ref} = one of R's references. Visitors are counted distinct (by customer key
    * when known, else by cookie). A referred visitor who is (or becomes) a customer is a referred
-   * customer; the revenue they bring is their net spend on purchase days within
-   * {@code windowDays} after their first referred visit. Output: customer_key, referred_visitors,
-   * referred_customers, referred_revenue.
+   * customer when they have a purchase day (net amount &gt; 0) in R's attribution window: from the
+   * day of their first visit referred by R (day 0) up to and including day
+   * {@link ReferralSettings#windowDays()}. A customer referred by several customers counts for each.
+   *
+   * <p><b>Referred revenue</b> is their net amount on those purchase days, undiscounted.
+   * <b>Referral value</b> (customer referral value) is the margin of those days, discounted back to
+   * the first referred visit: {@code sum over days of margin_d x (1 + r)^(-t_d / 365.25)}, with
+   * {@code t_d} the days from the first referred visit, r {@link ReferralSettings#annualDiscountRate()}
+   * (continuous discounting at ln(1 + r) a year), and {@code margin_d = total_margin +
+   * unknown_margin_rate x unknown_margin_amount}: the known line margins plus, for lines without a
+   * margin, the configured share of their amount (CLV's convention with the default rate 1.0: an
+   * unknown margin counts at revenue, not as 0).
+   *
+   * <p>Output: customer_key (the referrer), referred_visitors, referred_customers, referred_revenue,
+   * referral_value; one row per customer who referred at least one visitor. The last three are null
+   * when no referred visitor bought in the window (the caller treats null as 0).
    *
    * @param keyedEvents clickstream from {@link ClickstreamFeatures#keyed}
-   * @param daily       purchase days from {@link TransactionFeatures#daily}
+   * @param daily       purchase days from {@link TransactionFeatures#daily} (needs
+   *                    {@code net_amount, total_margin, unknown_margin_amount})
    */
   public static Dataset<Row> referrals(Dataset<Row> keyedEvents, Dataset<Row> identityMap, Dataset<Row> daily,
-                                       int windowDays) {
+                                       ReferralSettings settings) {
+    for (String c : new String[] {FeatureColumns.CUSTOMER_KEY, TransactionFeatures.PURCHASE_DATE,
+        TransactionFeatures.NET_AMOUNT, FeatureColumns.TOTAL_MARGIN, TransactionFeatures.UNKNOWN_MARGIN_AMOUNT}) {
+      if (!java.util.Arrays.asList(daily.columns()).contains(c)) {
+        throw new IllegalArgumentException("ReachFeatures.referrals: the daily purchases lack column '" + c
+            + "' (build them with TransactionFeatures.daily); columns are " + java.util.Arrays.toString(daily.columns()));
+      }
+    }
     Dataset<Row> referred = Keyed.withKey(keyedEvents.where(col(Clickstream.REFERRER_REF).isNotNull()),
             Clickstream.REFERRER_REF, identityMap, "_tmp_referrer_key")
         .where(col(ClickstreamFeatures.VISITOR_KEY).isNull()
             .or(col(ClickstreamFeatures.VISITOR_KEY).notEqual(col("_tmp_referrer_key"))));
     Dataset<Row> visitors = referred.withColumn("_tmp_visitor",
-            org.apache.spark.sql.functions.coalesce(col(ClickstreamFeatures.VISITOR_KEY).cast("string"),
-                org.apache.spark.sql.functions.concat(org.apache.spark.sql.functions.lit("cookie:"),
-                    col(Clickstream.ANONYMOUS_ID))))
+            coalesce(col(ClickstreamFeatures.VISITOR_KEY).cast("string"),
+                concat(lit("cookie:"), col(Clickstream.ANONYMOUS_ID))))
         .groupBy("_tmp_referrer_key").agg(countDistinct("_tmp_visitor").as(FeatureColumns.REFERRED_VISITORS));
 
     Dataset<Row> firstVisit = referred.where(col(ClickstreamFeatures.VISITOR_KEY).isNotNull())
         .groupBy(col("_tmp_referrer_key"), col(ClickstreamFeatures.VISITOR_KEY).as(FeatureColumns.CUSTOMER_KEY))
         .agg(min(to_date(col(Clickstream.TS))).as("_tmp_first_visit"));
+    Column daysAfterVisit = datediff(col(TransactionFeatures.PURCHASE_DATE), col("_tmp_first_visit"));
+    Column margin = col(FeatureColumns.TOTAL_MARGIN)
+        .plus(col(TransactionFeatures.UNKNOWN_MARGIN_AMOUNT).multiply(lit(settings.unknownMarginRate())));
+    Column discount = exp(daysAfterVisit.cast("double").multiply(lit(-settings.continuousDailyRate())));
     Dataset<Row> revenue = firstVisit.join(daily, FeatureColumns.CUSTOMER_KEY)
-        .where(col(TransactionFeatures.PURCHASE_DATE).geq(col("_tmp_first_visit"))
-            .and(col(TransactionFeatures.PURCHASE_DATE).leq(date_add(col("_tmp_first_visit"), windowDays)))
-            .and(col(TransactionFeatures.NET_AMOUNT).gt(0)))  // revenue: days that brought money
+        .where(daysAfterVisit.between(0, settings.windowDays())
+            .and(col(TransactionFeatures.NET_AMOUNT).gt(0)))  // purchase days: days that brought money
         .groupBy("_tmp_referrer_key")
         .agg(countDistinct(FeatureColumns.CUSTOMER_KEY).as(FeatureColumns.REFERRED_CUSTOMERS),
-            sum(TransactionFeatures.NET_AMOUNT).as(FeatureColumns.REFERRED_REVENUE));
+            sum(TransactionFeatures.NET_AMOUNT).as(FeatureColumns.REFERRED_REVENUE),
+            sum(margin.multiply(discount)).as(FeatureColumns.REFERRAL_VALUE));
     return visitors.join(revenue, new String[] {"_tmp_referrer_key"}, "left")
         .withColumnRenamed("_tmp_referrer_key", FeatureColumns.CUSTOMER_KEY);
   }

@@ -44,13 +44,19 @@ public final class TransactionFeatures {
   public static final String NET_AMOUNT = "net_amount";
   /** True when the day has at least one sale line (amount >= 0). */
   public static final String HAS_SALE = "has_sale";
+  /**
+   * Net amount of the day's lines without a known margin (0 when every line has one), so a margin
+   * on the whole day can be estimated as {@code total_margin + rate x unknown_margin_amount}.
+   */
+  public static final String UNKNOWN_MARGIN_AMOUNT = "unknown_margin_amount";
   private static final String IS_PURCHASE = "_tmp_is_purchase";
 
   private TransactionFeatures() {}
 
   /**
-   * One row per customer and day: {@code customer_key, purchase_date, net_amount, margin,
-   * n_transactions, returns_count, returns_amount, store_transactions}. Input: bronze transactions
+   * One row per customer and day: {@code customer_key, purchase_date, net_amount, total_margin
+   * (known margins; null margins count 0), unknown_margin_amount, n_transactions, returns_count,
+   * returns_amount, store_transactions}. Input: bronze transactions
    * with a customer_key column; rows after the as-of date are ignored.
    */
   public static Dataset<Row> daily(Dataset<Row> keyedTransactions, LocalDate asOf) {
@@ -60,6 +66,7 @@ public final class TransactionFeatures {
         .agg(sum(amount).as(NET_AMOUNT),
             sum(when(col(Transactions.MARGIN).isNotNull(), col(Transactions.MARGIN)).otherwise(lit(0.0)))
                 .as(FeatureColumns.TOTAL_MARGIN),
+            sum(when(col(Transactions.MARGIN).isNull(), amount).otherwise(lit(0.0))).as(UNKNOWN_MARGIN_AMOUNT),
             count(lit(1)).as(FeatureColumns.N_TRANSACTIONS),
             sum(when(amount.lt(0), 1).otherwise(0)).cast("long").as(FeatureColumns.RETURNS_COUNT),
             sum(when(amount.lt(0), amount.multiply(-1)).otherwise(0.0)).as(FeatureColumns.RETURNS_AMOUNT),

@@ -19,7 +19,9 @@ public final class CustomerScoresTable {
         ScoreColumns.CHURN_RISK, ScoreColumns.CHURN_BAND,
         ScoreColumns.INFLUENCE_SCORE, ScoreColumns.INFLUENCE_TIER, ScoreColumns.INF_REVIEWS, ScoreColumns.INF_REACH,
         ScoreColumns.INF_REFERRALS, ScoreColumns.INF_ADVOCACY, ScoreColumns.ADVOCACY,
-        ScoreColumns.VALUE_QUADRANT, ScoreColumns.RISK_FLAG, FeatureColumns.MARKETING_ALLOWED);
+        ScoreColumns.VALUE_QUADRANT, ScoreColumns.RISK_FLAG, FeatureColumns.MARKETING_ALLOWED,
+        // Added in contract 1.1 (new columns are appended).
+        FeatureColumns.REFERRAL_VALUE);
   }
 
   /** Columns of the marketing drop: scores a CRM can act on, no raw references. */

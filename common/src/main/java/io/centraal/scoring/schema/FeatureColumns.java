@@ -63,6 +63,8 @@ public final class FeatureColumns {
   public static final String REFERRED_VISITORS = "referred_visitors";
   public static final String REFERRED_CUSTOMERS = "referred_customers";
   public static final String REFERRED_REVENUE = "referred_revenue";
+  /** Customer referral value: referred customers' margin in the window, discounted to the referred visit. */
+  public static final String REFERRAL_VALUE = "referral_value";
 
   // Consent (latest state as of the date; absent consent record = not allowed).
   public static final String PROFILING_ALLOWED = "profiling_allowed";

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class CustomerFeaturesTest {
   private static final LocalDate AS_OF = LocalDate.parse("2024-06-30");
   private static final FeatureSettings SETTINGS = new FeatureSettings(TimeUnit.DAYS, PurchaseRule.NET_POSITIVE,
-      180, 90, 5, 3, true, false);
+      180, new ReferralSettings(90, 0.0, 1.0), 5, 3, true, false);
 
   private static Timestamp ts(String s) {
     return Timestamp.valueOf(s.length() == 10 ? s + " 12:00:00" : s);
@@ -128,6 +128,8 @@ class CustomerFeaturesTest {
     assertEquals(1L, (long) c1.<Long>getAs(FeatureColumns.REFERRED_CUSTOMERS));
     assertEquals(10.0, c1.<Double>getAs(FeatureColumns.REFERRED_REVENUE), 1e-9,
         "customer 2's purchase within 90 days of the referred visit; the one after the as-of date is unknown");
+    assertEquals(3.0, c1.<Double>getAs(FeatureColumns.REFERRAL_VALUE), 1e-9,
+        "the margin (3.0) of that purchase, undiscounted at rate 0");
     assertTrue(c1.<Boolean>getAs(FeatureColumns.PROFILING_ALLOWED));
     assertFalse(c1.<Boolean>getAs(FeatureColumns.MARKETING_ALLOWED), "one objection on any reference wins");
 

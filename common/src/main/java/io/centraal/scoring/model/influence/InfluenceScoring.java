@@ -38,7 +38,8 @@ import org.apache.spark.sql.types.StructType;
  *   <li>reach — {@code audience_size}; {@code followers}; {@code follower_pagerank} (also needs
  *       {@code followers});</li>
  *   <li>referrals — {@code referred_visitors}; {@code referred_customers};
- *       {@code referred_revenue};</li>
+ *       {@code referral_value} (discounted margin of the referred customers; raw
+ *       {@code referred_revenue} is kept as a feature but not scored);</li>
  *   <li>advocacy — {@code promoter_reviews} and {@code detractor_reviews}: net promoter reviews
  *       (promoter minus detractor), i.e. the volume of positive word of mouth.</li>
  * </ul>
@@ -112,7 +113,7 @@ public final class InfluenceScoring {
     return List.of(
         simple("visitors", w.visitors(), FeatureColumns.REFERRED_VISITORS),
         simple("customers", w.customers(), FeatureColumns.REFERRED_CUSTOMERS),
-        simple("revenue", w.revenue(), FeatureColumns.REFERRED_REVENUE));
+        simple("value", w.value(), FeatureColumns.REFERRAL_VALUE));
   }
 
   private List<Signal> advocacySignals() {

@@ -68,10 +68,14 @@ public record InfluenceSettings(
     }
   }
 
-  /** Referral sub-weights: {@code referred_visitors}, {@code referred_customers}, {@code referred_revenue}. */
-  public record ReferralWeights(double visitors, double customers, double revenue) {
+  /**
+   * Referral sub-weights: {@code referred_visitors}, {@code referred_customers} and {@code referral_value}
+   * (the referred customers' discounted margin, not their raw revenue: what the business keeps, valued
+   * like CLV, so a referrer of low-margin or late purchases ranks below one of high-margin prompt ones).
+   */
+  public record ReferralWeights(double visitors, double customers, double value) {
     public ReferralWeights {
-      checkWeights("referrals", visitors, customers, revenue);
+      checkWeights("referrals", visitors, customers, value);
     }
   }
 

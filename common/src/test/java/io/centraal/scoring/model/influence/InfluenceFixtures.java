@@ -36,7 +36,7 @@ final class InfluenceFixtures {
       .add(ScoreColumns.FOLLOWER_PAGERANK, DataTypes.DoubleType, true)
       .add(FeatureColumns.REFERRED_VISITORS, DataTypes.LongType, true)
       .add(FeatureColumns.REFERRED_CUSTOMERS, DataTypes.LongType, true)
-      .add(FeatureColumns.REFERRED_REVENUE, DataTypes.DoubleType, true);
+      .add(FeatureColumns.REFERRAL_VALUE, DataTypes.DoubleType, true);
 
   static final StructType FOLLOWS = new StructType()
       .add(FeatureColumns.FOLLOWER_KEY, DataTypes.LongType, false)
@@ -116,7 +116,7 @@ final class InfluenceFixtures {
             .set(FeatureColumns.DETRACTOR_REVIEWS, 1L).set(FeatureColumns.AUDIENCE_SIZE, 1000L)
             .set(FeatureColumns.FOLLOWERS, 50L).set(ScoreColumns.FOLLOWER_PAGERANK, 3.0)
             .set(FeatureColumns.REFERRED_VISITORS, 20L).set(FeatureColumns.REFERRED_CUSTOMERS, 5L)
-            .set(FeatureColumns.REFERRED_REVENUE, 500.0),
+            .set(FeatureColumns.REFERRAL_VALUE, 500.0),
         new Customer(4).set(FeatureColumns.AUDIENCE_SIZE, 10L).set(FeatureColumns.FOLLOWERS, 2L)
             .set(ScoreColumns.FOLLOWER_PAGERANK, 0.5),
         new Customer(5).set(FeatureColumns.FOLLOWERS, 0L).set(ScoreColumns.FOLLOWER_PAGERANK, 0.2));

@@ -101,7 +101,7 @@ class InfluenceGroundTruthTest {
             .set(FeatureColumns.AUDIENCE_SIZE, 5_000L + rnd.nextInt(45_000))
             .set(FeatureColumns.REFERRED_VISITORS, 50L + rnd.nextInt(150))
             .set(FeatureColumns.REFERRED_CUSTOMERS, 10L + rnd.nextInt(20))
-            .set(FeatureColumns.REFERRED_REVENUE, 1_000 + 4_000 * rnd.nextDouble());
+            .set(FeatureColumns.REFERRAL_VALUE, 1_000 + 4_000 * rnd.nextDouble());
         clv = 20 + 80 * rnd.nextDouble(); // buys little
       } else if (spenders.contains(k)) {
         clv = 20_000 + 30_000 * rnd.nextDouble(); // no reviews, no audience, no referrals
@@ -128,7 +128,7 @@ class InfluenceGroundTruthTest {
         if (rnd.nextDouble() < 0.08) {
           c.set(FeatureColumns.REFERRED_VISITORS, 1L + rnd.nextInt(10))
               .set(FeatureColumns.REFERRED_CUSTOMERS, (long) rnd.nextInt(3))
-              .set(FeatureColumns.REFERRED_REVENUE, 200 * rnd.nextDouble());
+              .set(FeatureColumns.REFERRAL_VALUE, 200 * rnd.nextDouble());
         }
         clv = Math.exp(5 + rnd.nextGaussian());
       }
