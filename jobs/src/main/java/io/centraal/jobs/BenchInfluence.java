@@ -47,7 +47,8 @@ import picocli.CommandLine.Option;
  * ({@link ReviewFeatures#reviews}, {@link Sentiment}), {@link Advocacy} and {@link InfluenceScoring}
  * for every customer, and writes the scores as Parquet. Audience and referral counts are drawn per
  * customer (heavy-tailed, a few percent active) instead of derived from a generated clickstream.
- * Prints the time of each stage.
+ * Prints the time of each stage. The generated data depends on {@code --seed} and on
+ * {@code --partitions} (Spark seeds {@code rand} per partition).
  */
 @Command(name = "influence", mixinStandardHelpOptions = true,
     description = "Influence benchmark: generated follow graph + reviews -> followers, GraphX PageRank, review "
