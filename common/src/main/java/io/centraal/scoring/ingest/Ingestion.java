@@ -10,7 +10,6 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.transform;
 
 import io.centraal.scoring.config.CentraalSettings;
-import io.centraal.scoring.config.InvalidConfigException;
 import io.centraal.scoring.config.SourceSettings;
 import io.centraal.scoring.dq.SourceValidator;
 import io.centraal.scoring.io.DeltaTables;
@@ -125,7 +124,6 @@ public final class Ingestion {
       String bronzePath = settings.paths().bronze(contract.name());
       DeltaTables.ensureTable(spark, bronzePath, bronzeSchema(contract, keepExtra), List.of(),
           PersonalData.bronzeTableProperties(contract));
-      assertBronzeHasExtraColumn(spark, bronzePath, keepExtra);
       // E-mails are hashed before anything is written, so the address never reaches bronze.
       Dataset<Row> accepted = EmailHashing.apply(result.valid(), contract, settings.privacy(),
           () -> HashKeys.emailHash(settings.privacy()));
@@ -201,16 +199,6 @@ public final class Ingestion {
 
   private static Column countIf(Column condition) {
     return functions.coalesce(sum(when(condition, 1L).otherwise(0L)), lit(0L));
-  }
-
-  private static void assertBronzeHasExtraColumn(SparkSession spark, String bronzePath, boolean keepExtra) {
-    boolean has = java.util.Arrays.asList(DeltaTables.read(spark, bronzePath).columns())
-        .contains(LogColumns.EXTRA_COLUMNS);
-    if (keepExtra && !has) {
-      throw new InvalidConfigException("centraal.ingest.extra-columns = keep, but the bronze table " + bronzePath
-          + " was created without " + LogColumns.EXTRA_COLUMNS + "; ingest into a fresh data directory or"
-          + " set extra-columns = ignore");
-    }
   }
 
   /** The bronze schema: the contract's typed fields plus lineage. */

@@ -20,14 +20,20 @@ import org.apache.spark.sql.types.StructType;
  *       that a re-ingest must not duplicate;</li>
  *   <li>{@link #append}: for logs.</li>
  * </ul>
- * Tables are created from schema constants before the first write; schemas never auto-merge.
+ * Tables are created from schema constants before the first write; schemas never auto-merge on
+ * write. A column the code's schema has and an existing table lacks is added explicitly by
+ * {@link #ensureTable} (the output contracts only change additively within a major version), so a
+ * data directory written by an earlier release keeps working.
  */
 public final class DeltaTables {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DeltaTables.class);
+
   private DeltaTables() {}
 
   public static void ensureTable(SparkSession spark, String path, StructType schema,
                                  List<String> partitionColumns, Map<String, String> properties) {
     if (DeltaTable.isDeltaTable(spark, path)) {
+      addMissingColumns(spark, path, schema);
       Map<String, String> current = DeltaTable.forPath(spark, path).detail().first().getJavaMap(
           DeltaTable.forPath(spark, path).detail().schema().fieldIndex("properties"));
       StringBuilder changed = new StringBuilder();
@@ -54,6 +60,27 @@ public final class DeltaTables {
       builder = builder.property(p.getKey(), p.getValue());
     }
     builder.execute();
+  }
+
+  /**
+   * Adds (nullable, at the end) the columns of {@code schema} that the table at {@code path} does
+   * not have yet; existing rows read them as null. One ALTER TABLE, so one commit, only when needed.
+   */
+  static void addMissingColumns(SparkSession spark, String path, StructType schema) {
+    java.util.Set<String> present = new java.util.HashSet<>();
+    for (StructField f : read(spark, path).schema().fields()) {
+      present.add(f.name().toLowerCase(java.util.Locale.ROOT));
+    }
+    List<String> added = new java.util.ArrayList<>();
+    for (StructField f : schema.fields()) {
+      if (!present.contains(f.name().toLowerCase(java.util.Locale.ROOT))) {
+        added.add("`" + f.name() + "` " + f.dataType().sql());
+      }
+    }
+    if (!added.isEmpty()) {
+      LOG.info("{}: adding column(s) {} (an additive schema change since the table was created)", path, added);
+      spark.sql("ALTER TABLE delta.`" + path + "` ADD COLUMNS (" + String.join(", ", added) + ")");
+    }
   }
 
   /** Atomically replaces the rows matching {@code predicate} (e.g. one as-of date) with {@code rows}. */

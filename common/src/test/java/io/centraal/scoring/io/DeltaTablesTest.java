@@ -1,0 +1,51 @@
+package io.centraal.scoring.io;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.centraal.scoring.testing.SparkExtension;
+import java.nio.file.Path;
+import java.sql.Date;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A table written by an earlier release takes the columns an additive contract change adds. */
+@ExtendWith(SparkExtension.class)
+class DeltaTablesTest {
+  private static final StructType V1 = new StructType()
+      .add("customer_key", DataTypes.LongType, false)
+      .add("as_of_date", DataTypes.DateType, false)
+      .add("clv_12m", DataTypes.DoubleType);
+  private static final StructType V1_1 = V1.add("referral_value", DataTypes.DoubleType);
+
+  @Test
+  void anAdditiveSchemaChangeAddsTheColumnOnceAndOldRowsReadNull(SparkSession spark, @TempDir Path dir) {
+    String path = dir.resolve("customer_scores").toString();
+    DeltaTables.ensureTable(spark, path, V1, List.of("as_of_date"), Map.of());
+    DeltaTables.replaceSlice(spark.createDataFrame(List.of(RowFactory.create(1L, Date.valueOf("2024-06-30"), 10.0)),
+        V1), path, "as_of_date = DATE'2024-06-30'");
+    long before = DeltaTables.latestVersion(spark, path);
+
+    DeltaTables.ensureTable(spark, path, V1_1, List.of("as_of_date"), Map.of());
+    assertEquals(before + 1, DeltaTables.latestVersion(spark, path), "one commit adds the column");
+    DeltaTables.ensureTable(spark, path, V1_1, List.of("as_of_date"), Map.of());
+    assertEquals(before + 1, DeltaTables.latestVersion(spark, path), "nothing to add: no commit");
+
+    DeltaTables.replaceSlice(spark.createDataFrame(List.of(RowFactory.create(1L, Date.valueOf("2024-07-31"), 11.0,
+        5.5)), V1_1), path, "as_of_date = DATE'2024-07-31'");
+    List<Row> rows = DeltaTables.read(spark, path).orderBy("as_of_date").collectAsList();
+    assertEquals(List.of("customer_key", "as_of_date", "clv_12m", "referral_value"),
+        List.of(DeltaTables.read(spark, path).columns()));
+    assertEquals(2, rows.size());
+    assertNull(rows.get(0).get(3), "the earlier date has no value for the new column");
+    assertEquals(5.5, rows.get(1).getDouble(3));
+  }
+}
