@@ -83,7 +83,7 @@ final class InfluenceSection {
 
     ReportContext.Result hidden = c.query("""
         SELECT customer_key, influence_score, influence_reviews, influence_reach, influence_referrals,
-               influence_advocacy, %1$s, clv_tier, advocacy
+               influence_advocacy, %1$s, referral_value, clv_tier, advocacy
         FROM customer_scores
         WHERE as_of_date = %2$s AND value_quadrant = 'Hidden influencer'
         ORDER BY influence_score DESC, customer_key
@@ -94,9 +94,11 @@ final class InfluenceSection {
             "No hidden influencers (high influence, not high CLV) on this date.")
         : ReportContext.block("hidden-influencers", "Top 10 hidden influencers",
             "High influence, low or medium CLV: the customers a purchase-only CRM misses. Components are percentile"
-                + " ranks (0-1).", hidden, null,
+                + " ranks (0-1); referral_value is the discounted margin of the customers their shared links"
+                + " brought.", hidden, null,
             hidden.table(Map.of("influence_reviews", Kind.DECIMAL2, "influence_reach", Kind.DECIMAL2,
-                "influence_referrals", Kind.DECIMAL2, "influence_advocacy", Kind.DECIMAL2)), null));
+                "influence_referrals", Kind.DECIMAL2, "influence_advocacy", Kind.DECIMAL2, "referral_value", Kind.DECIMAL2)),
+            null));
 
     ReportContext.Result nps = c.query("""
         SELECT count(advocacy) AS rated_customers,
