@@ -21,12 +21,12 @@ import org.apache.spark.sql.RowFactory;
  *   <li>Alive customers keep visiting: browsing sessions are a Poisson process with rate
  *       sessionsPerPurchase * lambda per day over the online life (planted influencers at least
  *       0.15 a day), whether or not they buy, so a live but slow buyer still shows recent visits.</li>
- *   <li>Visits lead purchases: before every purchase (store or online), Poisson(1.5) research
- *       sessions at the purchase time - Exp(mean 7 days), with add_to_cart twice as likely (0.5 per
+ *   <li>Visits lead purchases: before every purchase (store or online), Poisson(2) research
+ *       sessions at the purchase time - Exp(mean 14 days), with add_to_cart twice as likely (0.5 per
  *       product view); an imminent purchase shows as recent visits and cart adds.</li>
  *   <li>Disengagement precedes the dropout: a person who drops out (the BG/NBD death time, right
  *       after the last purchase; planted influencers excepted) loses interest first. Engagement
- *       e(t) falls linearly from 1 at dropout - F to 0 at dropout - 14 days, F ~ U(6, 12) weeks;
+ *       e(t) falls linearly from 1 at dropout - F to 0 at dropout - 14 days, F ~ U(4, 8) weeks;
  *       browsing and research sessions at time t are kept with probability e(t) (Poisson thinning)
  *       and their add_to_cart probability is scaled by e(t). So sessions, product views and cart
  *       adds thin out and stop two weeks before the dropout; only the order session of a last online
@@ -54,11 +54,11 @@ final class DemoClickstream implements FlatMapFunction<Long, Row> {
   /** Engagement reaches 0 this many days before the dropout. */
   static final double STOP_BEFORE_DROPOUT_DAYS = 14.0;
   /** Engagement starts to fall U(min, max) days before the dropout. */
-  static final double FADE_MIN_DAYS = 42.0;
-  static final double FADE_MAX_DAYS = 84.0;
+  static final double FADE_MIN_DAYS = 28.0;
+  static final double FADE_MAX_DAYS = 56.0;
   /** Research sessions before a purchase: Poisson mean, and mean days ahead of the purchase. */
-  static final double RESEARCH_SESSIONS = 1.5;
-  static final double RESEARCH_LEAD_DAYS = 7.0;
+  static final double RESEARCH_SESSIONS = 2.0;
+  static final double RESEARCH_LEAD_DAYS = 14.0;
   static final double CART_ADD = 0.25;
   static final double RESEARCH_CART_ADD = 0.5;
   static final double LOGGED_IN = 0.75;
