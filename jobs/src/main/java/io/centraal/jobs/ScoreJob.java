@@ -262,12 +262,7 @@ public final class ScoreJob extends StageCommand {
 
   /** The model's features: offline, online and the configured model's P(alive). */
   static List<String> churnFeatures(boolean withOnline) {
-    List<String> features = new ArrayList<>(ChurnModel.BASE_FEATURES);
-    if (withOnline) {
-      features.addAll(ChurnModel.ONLINE_FEATURES);
-    }
-    features.add(ScoreColumns.P_ALIVE);
-    return features;
+    return ChurnModel.features(withOnline);
   }
 
   static ChurnTraining.Outcome trainChurn(SparkSession spark, CentraalSettings settings, LocalDate asOf,

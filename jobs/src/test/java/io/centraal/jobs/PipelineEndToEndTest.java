@@ -168,8 +168,9 @@ class PipelineEndToEndTest {
     double aucWithout = offline.metrics().get("auc_roc");
     System.out.printf("churn holdout AUC: with online features %.3f, without %.3f, 1 - P(alive) %.3f%n",
         aucWith, aucWithout, withOnline.baselineMetrics().get("auc_roc"));
-    // Measured at 1,200 customers: 0.877 with, 0.882 without, baseline 0.891 — no evidence yet that
-    // the online features add signal at this size (open point in the README); both must at least rank.
+    // Measured at 1,200 customers: 0.873 with, 0.861 without, baseline 0.847. The gain is within the
+    // noise of a holdout this small, so it is asserted at 3,000 customers in ChurnOnlineSignalTest;
+    // here both must at least rank.
     assertTrue(aucWith > 0.7 && aucWithout > 0.7, aucWith + " / " + aucWithout);
     ByteArrayOutputStream summary = new ByteArrayOutputStream();
     RunSummary.print(spark, settings, new RunContext(asOf, "e2e-1", "test"),

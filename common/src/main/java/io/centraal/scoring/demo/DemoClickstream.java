@@ -15,18 +15,33 @@ import org.apache.spark.sql.RowFactory;
  * Clickstream events of one person with an online account (stream CLICKSTREAM), in the column
  * order of {@link DemoSchemas#CLICKSTREAM}.
  *
+ * <p><b>Web activity reflects the person's state</b> (so online behaviour carries churn signal
+ * beyond the purchase history, as it does in real shops):
  * <ul>
- *   <li>Browsing sessions: a Poisson process with rate sessionsPerPurchase * lambda per day over
- *       the online life (planted influencers at least 0.15 a day), so online activity tracks the
- *       purchase rate; after a dropout, Poisson(rate * 14) tail sessions at dropout + Exp(mean 14
- *       days). A session is logged in with probability 0.75 (else only the device cookie), on one
- *       of the person's 1-3 devices: page_view, a search (p 0.4), 1 + Geom(mean 1.5) product_views
- *       of Zipf-popular products, each followed by add_to_cart with p 0.25; events 5 s + Exp(mean
- *       40 s) apart; a session stops at the end of the window.</li>
- *   <li>Shares: with the segment's share probability a session ends with a share (logged in) of
- *       the last product viewed; each share brings Poisson(visitors per share) anonymous visitors
- *       (a fresh cookie each) 1 minute + Exp(mean 12 h) later, whose landing product_view carries
- *       referrer_ref = the sharer's account, followed by Geom(mean 1) more page/product views.</li>
+ *   <li>Alive customers keep visiting: browsing sessions are a Poisson process with rate
+ *       sessionsPerPurchase * lambda per day over the online life (planted influencers at least
+ *       0.15 a day), whether or not they buy, so a live but slow buyer still shows recent visits.</li>
+ *   <li>Visits lead purchases: before every purchase (store or online), Poisson(2) research
+ *       sessions at the purchase time - Exp(mean 14 days), with add_to_cart twice as likely (0.5 per
+ *       product view); an imminent purchase shows as recent visits and cart adds.</li>
+ *   <li>Disengagement precedes the dropout: a person who drops out (the BG/NBD death time, right
+ *       after the last purchase; planted influencers excepted) loses interest first. Engagement
+ *       e(t) falls linearly from 1 at dropout - F to 0 at dropout - 14 days, F ~ U(4, 8) weeks;
+ *       browsing and research sessions at time t are kept with probability e(t) (Poisson thinning)
+ *       and their add_to_cart probability is scaled by e(t). So sessions, product views and cart
+ *       adds thin out and stop two weeks before the dropout; only the order session of a last online
+ *       purchase remains. Nothing follows the dropout.</li>
+ * </ul>
+ *
+ * <p>Session content: a session is logged in with probability 0.75 (else only the device cookie),
+ * on one of the person's 1-3 devices: page_view, a search (p 0.4), 1 + Geom(mean 1.5) product_views
+ * of Zipf-popular products, each followed by add_to_cart with p 0.25 (research sessions 0.5);
+ * events 5 s + Exp(mean 40 s) apart; a session stops at the end of the window.
+ * <ul>
+ *   <li>Shares: with the segment's share probability a browsing session ends with a share (logged
+ *       in) of the last product viewed; each share brings Poisson(visitors per share) anonymous
+ *       visitors (a fresh cookie each) 1 minute + Exp(mean 12 h) later, whose landing product_view
+ *       carries referrer_ref = the sharer's account, followed by Geom(mean 1) more page/product views.</li>
  *   <li>Online purchases (web/app): a logged-in session 2-32 minutes before the purchase:
  *       page_view, product_views, add_to_cart.</li>
  *   <li>Referred persons: the referrer's share event (on the referrer's first cookie), then this
@@ -36,7 +51,16 @@ import org.apache.spark.sql.RowFactory;
  */
 final class DemoClickstream implements FlatMapFunction<Long, Row> {
   private static final long serialVersionUID = 1L;
-  static final double TAIL_DAYS = 14.0;
+  /** Engagement reaches 0 this many days before the dropout. */
+  static final double STOP_BEFORE_DROPOUT_DAYS = 14.0;
+  /** Engagement starts to fall U(min, max) days before the dropout. */
+  static final double FADE_MIN_DAYS = 28.0;
+  static final double FADE_MAX_DAYS = 56.0;
+  /** Research sessions before a purchase: Poisson mean, and mean days ahead of the purchase. */
+  static final double RESEARCH_SESSIONS = 2.0;
+  static final double RESEARCH_LEAD_DAYS = 14.0;
+  static final double CART_ADD = 0.25;
+  static final double RESEARCH_CART_ADD = 0.5;
   static final double LOGGED_IN = 0.75;
   static final int MAX_SESSIONS = 50_000;
   static final String EVENT_PREFIX = "ev-";
@@ -99,6 +123,8 @@ final class DemoClickstream implements FlatMapFunction<Long, Row> {
 
     void generate() {
       referralLanding();
+      boolean fades = person.dropped && person.segment != Segment.PLANTED_INFLUENCER;
+      double fadeDays = FADE_MIN_DAYS + rnd.nextDouble() * (FADE_MAX_DAYS - FADE_MIN_DAYS);
       double rate = person.sessionRate(pop.spec);
       if (rate > 0.0) {
         double t = person.onlineStart;
@@ -107,15 +133,20 @@ final class DemoClickstream implements FlatMapFunction<Long, Row> {
           if (!(t < person.onlineEnd)) {
             break;
           }
-          browse(t);
+          double e = fades ? engagement(t, fadeDays) : 1.0;
+          if (e >= 1.0 || rnd.chance(e)) {
+            browse(t, CART_ADD * e, true);
+          }
         }
-        if (person.dropped && person.segment != Segment.PLANTED_INFLUENCER) {
-          int tail = rnd.poisson(rate * TAIL_DAYS);
-          for (int s = 0; s < tail && sessions < MAX_SESSIONS; s++) {
-            double at = person.dropTime + rnd.exponential(TAIL_DAYS);
-            if (at < pop.days) {
-              browse(at);
-            }
+      }
+      for (int k = 0; k < person.purchases; k++) {
+        int research = rnd.poisson(RESEARCH_SESSIONS);
+        for (int s = 0; s < research && sessions < MAX_SESSIONS; s++) {
+          double at = person.times[k] - rnd.exponential(RESEARCH_LEAD_DAYS);
+          double e = fades ? engagement(at, fadeDays) : 1.0;
+          boolean kept = e >= 1.0 || rnd.chance(e);
+          if (kept && at >= person.onlineStart && at >= 0.0) {
+            browse(at, RESEARCH_CART_ADD * e, false);
           }
         }
       }
@@ -124,6 +155,12 @@ final class DemoClickstream implements FlatMapFunction<Long, Row> {
           purchaseSession(k);
         }
       }
+    }
+
+    /** Engagement at day t of a person who drops out: 1 until dropout - fadeDays, 0 from dropout - 14 days. */
+    private double engagement(double t, double fadeDays) {
+      double left = person.dropTime - STOP_BEFORE_DROPOUT_DAYS - t;
+      return Math.max(0.0, Math.min(1.0, left / (fadeDays - STOP_BEFORE_DROPOUT_DAYS)));
     }
 
     private void referralLanding() {
@@ -148,7 +185,8 @@ final class DemoClickstream implements FlatMapFunction<Long, Row> {
       }
     }
 
-    private void browse(double t) {
+    /** A browsing (may end with a share) or research session at day t. */
+    private void browse(double t, double cartAdd, boolean mayShare) {
       sessions++;
       int day = (int) Math.floor(t);
       long ts = pop.epochOf(day, DemoPerson.onlineSecond(rnd));
@@ -172,14 +210,14 @@ final class DemoClickstream implements FlatMapFunction<Long, Row> {
         if (!event(session, ts, Clickstream.PRODUCT_VIEW, user, cookie, last, null)) {
           return;
         }
-        if (rnd.chance(0.25)) {
+        if (rnd.chance(cartAdd)) {
           ts += gap();
           if (!event(session, ts, Clickstream.ADD_TO_CART, user, cookie, last, null)) {
             return;
           }
         }
       }
-      if (rnd.chance(DemoInfluence.shareProbability(person.segment))) {
+      if (mayShare && rnd.chance(DemoInfluence.shareProbability(person.segment))) {
         ts += gap();
         if (event(session, ts, Clickstream.SHARE, person.accountRef, cookie, last, null)) {
           visitors(ts, last);

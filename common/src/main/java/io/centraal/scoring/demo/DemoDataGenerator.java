@@ -66,9 +66,11 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code transactions/} ({@link DemoTransactions}): 1-3 lines per purchase on its day; ~returnRate
  *       of lines returned 1-14 days later (negative line); ~anonymousSaleShare of rows anonymous
  *       till sales (empty customer_ref) that belong to nobody in the truth.</li>
- *   <li>{@code clickstream/} ({@link DemoClickstream}): sessions at rate sessionsPerPurchase * lambda
- *       during the online life, a 14-day tail after dropout, a session before every online purchase,
- *       shares bringing referred visitors, and the referral landings of referred persons.</li>
+ *   <li>{@code clickstream/} ({@link DemoClickstream}): web activity that reflects the person's
+ *       state: browsing at rate sessionsPerPurchase * lambda while alive, research sessions leading
+ *       every purchase, engagement that fades out and stops two weeks before the dropout, an order
+ *       session before every online purchase, shares bringing referred visitors, and the referral
+ *       landings of referred persons.</li>
  *   <li>{@code reviews/} ({@link DemoReviews}): mostly after purchases, ratings skewed positive,
  *       English or Dutch text from a phrase bank ({@link DemoPhrases}).</li>
  *   <li>{@code identity_links/}, {@code follows/}, {@code audience/} ({@link DemoSocial}),

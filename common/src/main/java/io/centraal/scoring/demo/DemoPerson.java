@@ -25,7 +25,8 @@ import java.util.Arrays;
  *
  * <p>Online life, for persons with an account: from onlineStart = t0 - Exp(mean 21 days) (at
  * least 0; for referred persons the referral visit) to the dropout (planted influencers: to the
- * end, their online presence does not depend on buying). Referred: with probability referralShare
+ * end, their online presence does not depend on buying); {@link DemoClickstream} fades the activity
+ * out in the weeks before the dropout. Referred: with probability referralShare
  * the first purchase follows a visit through a shared link 10 minutes to 3 days before it.
  */
 final class DemoPerson {

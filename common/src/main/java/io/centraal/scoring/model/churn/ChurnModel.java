@@ -48,8 +48,8 @@ import org.apache.spark.sql.expressions.Window;
  * {@code windowDays}. Trained at a back-dated cut-off (as-of minus the window), where the outcome
  * is already known, on features computed as of that cut-off; applied at the as-of date.
  *
- * <p>The model is an MLlib {@link PipelineModel}: an {@link SQLTransformer} that imputes "never"
- * for missing days-since values (so the imputation is persisted with the model), a
+ * <p>The model is an MLlib {@link PipelineModel}: an {@link SQLTransformer} that imputes missing
+ * values (so the imputation is persisted with the model), a
  * {@link VectorAssembler}, a {@link StandardScaler}, a {@link LogisticRegression} and, when
  * calibrated, an {@link IsotonicRegressionModel} on the regression's probability.
  *
@@ -60,6 +60,13 @@ import org.apache.spark.sql.expressions.Window;
  * re-mapped by isotonic regression fitted on a separate calibration split (monotone, so the
  * ranking and AUC are essentially unchanged), and the result is checked with a reliability table
  * and the expected calibration error on the holdout.
+ *
+ * <p><b>"Never" in days-since features.</b> A days-since value is null when the event never
+ * happened (no visit: a customer without an online account). It becomes 0 plus an indicator
+ * feature {@code <feature>_never} = 1, so the regression learns the "never" effect separately.
+ * A single sentinel (say 3650 days) would not do for a linear model: the quarter of customers
+ * without an account would dominate the column's variance, and one coefficient cannot both rank
+ * visitors by days since their last visit and price the sentinel.
  */
 public final class ChurnModel {
   public static final String LABEL = "churned";
@@ -73,8 +80,8 @@ public final class ChurnModel {
   private static final String CALIBRATED = "_tmp_calibrated";
   /** The regression's own probability, before calibration (kept by {@link #score} on request). */
   public static final String UNCALIBRATED = "_tmp_p_uncalibrated";
-  /** Value used for "days since" when the event never happened: longer than any history. */
-  static final int NEVER_DAYS = 3650;
+  /** Suffix of the indicator column "the event never happened" of a days-since feature. */
+  public static final String NEVER_SUFFIX = "_never";
   /** Reliability bins: probability in [k/10, (k+1)/10). */
   static final int RELIABILITY_BINS = 10;
 
@@ -89,6 +96,20 @@ public final class ChurnModel {
       FeatureColumns.DAYS_SINCE_LAST_REVIEW);
 
   private ChurnModel() {}
+
+  /**
+   * The model's feature columns: {@link #BASE_FEATURES}, with {@code withOnline} also
+   * {@link #ONLINE_FEATURES}, and the configured transaction model's P(alive). Training on the set
+   * without the online columns measures what they add (same rows, same split).
+   */
+  public static List<String> features(boolean withOnline) {
+    List<String> features = new ArrayList<>(BASE_FEATURES);
+    if (withOnline) {
+      features.addAll(ONLINE_FEATURES);
+    }
+    features.add(ScoreColumns.P_ALIVE);
+    return List.copyOf(features);
+  }
 
   /**
    * Training rows: customers who purchased on or before the cut-off, labelled 1.0 when they made
@@ -123,15 +144,33 @@ public final class ChurnModel {
     return labelled.withColumn(WEIGHT, when(col(LABEL).equalTo(1.0), wPos).otherwise(wNeg));
   }
 
+  /** Whether a feature gets a {@link #NEVER_SUFFIX} indicator (days-since features, null = never). */
+  static boolean hasNeverIndicator(String feature) {
+    return feature.startsWith("days_since");
+  }
+
+  /** The model's input columns in vector order: the features, then their "never" indicators. */
+  public static List<String> vectorColumns(List<String> featureColumns) {
+    List<String> out = new ArrayList<>(featureColumns);
+    featureColumns.stream().filter(ChurnModel::hasNeverIndicator).forEach(f -> out.add(f + NEVER_SUFFIX));
+    return out;
+  }
+
   /** The unfitted pipeline over the given feature columns; fitting reads {@link #WEIGHT}. */
   public static Pipeline pipeline(List<String> featureColumns, int maxIter, double regParam) {
     List<String> selects = new ArrayList<>();
     List<String> imputed = new ArrayList<>();
     for (String f : featureColumns) {
       String name = "_f_" + f;
-      String fill = f.startsWith("days_since") ? String.valueOf(NEVER_DAYS) : "0";
-      selects.add("coalesce(cast(`" + f + "` as double), " + fill + ") AS " + name);
+      selects.add("coalesce(cast(`" + f + "` as double), 0) AS " + name);
       imputed.add(name);
+    }
+    for (String f : featureColumns) {
+      if (hasNeverIndicator(f)) {
+        String name = "_f_" + f + NEVER_SUFFIX;
+        selects.add("cast(`" + f + "` IS NULL as double) AS " + name);
+        imputed.add(name);
+      }
     }
     SQLTransformer impute = new SQLTransformer()
         .setStatement("SELECT *, " + String.join(", ", selects) + " FROM __THIS__");
@@ -331,16 +370,18 @@ public final class ChurnModel {
 
   /**
    * Feature importances: the regression's coefficients on the standardised features (the change in
-   * log-odds of churn per standard deviation of the feature), largest magnitude first.
+   * log-odds of churn per standard deviation of the feature), largest magnitude first; the
+   * "never" indicators ({@link #vectorColumns}) are listed under their own names.
    */
   public static List<Map<String, Object>> featureImportances(PipelineModel model, List<String> features) {
     LogisticRegressionModel lr = logisticRegression(model)
         .orElseThrow(() -> new IllegalArgumentException("not a churn model: no logistic regression stage"));
     Vector w = lr.coefficients();
+    List<String> columns = w.size() == features.size() ? features : vectorColumns(features);
     List<Map<String, Object>> out = new ArrayList<>();
-    for (int i = 0; i < features.size(); i++) {
+    for (int i = 0; i < columns.size(); i++) {
       Map<String, Object> f = new LinkedHashMap<>();
-      f.put("feature", features.get(i));
+      f.put("feature", columns.get(i));
       f.put("weight", w.apply(i));
       out.add(f);
     }
