@@ -2,18 +2,21 @@ package io.centraal.jobs;
 
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.raise_error;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 
 import io.centraal.scoring.config.CentraalSettings;
 import io.centraal.scoring.config.CentraalSettings.TimeUnit;
 import io.centraal.scoring.features.PurchaseRule;
-import io.centraal.scoring.features.TransactionFeatures;
 import io.centraal.scoring.model.btyd.BgNbdModel;
 import io.centraal.scoring.model.btyd.BreezeLbfgs;
 import io.centraal.scoring.model.btyd.BgNbdSimulator;
 import io.centraal.scoring.model.btyd.BtydModels;
+import io.centraal.scoring.model.btyd.BtydSummary;
 import io.centraal.scoring.model.btyd.ClvScoring;
 import io.centraal.scoring.model.btyd.ClvSettings;
 import io.centraal.scoring.model.btyd.FitOptions;
@@ -33,6 +36,7 @@ import java.time.LocalDate;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -118,18 +122,19 @@ public final class BenchClv implements Callable<Integer> {
       System.err.println(summary.queryExecution().executedPlan().treeString());
     }
     FitOptions options = settings.clv().fitOptions(TimeUnit.DAYS);
-    TransactionSummary distinct = BtydModels.collectTransactionSummary(summary);
+    BtydModels.Summaries distinctRows = BtydModels.collectSummaries(summary);
+    TransactionSummary distinct = distinctRows.transactions();
     double summarySeconds = StageCommand.seconds(t1);
     long t15 = System.nanoTime();
     FitResult bgNbd = BgNbdModel.fit(distinct, options);
     double bgSeconds = StageCommand.seconds(t15);
     long t2 = System.nanoTime();
-    FitResult gammaGamma = BtydModels.fitGammaGamma(summary, options);
+    FitResult gammaGamma = GammaGammaModel.fit(distinctRows.spend(), options);
     double ggSeconds = StageCommand.seconds(t2);
 
     long t3 = System.nanoTime();
     ClvSettings clv = settings.clv().toClvSettings(TimeUnit.DAYS);
-    Row totals = ClvScoring.score(summary, bgNbd, gammaGamma, clv)
+    Row totals = ClvScoring.score(summary, bgNbd, gammaGamma, clv, distinct)
         .agg(count(lit(1)), avg(col(ScoreColumns.P_ALIVE)),
             sum(col(ScoreColumns.expectedPurchases(clv.horizonLabel()))), sum(col(ScoreColumns.clv(clv.horizonLabel()))))
         .first();
@@ -139,8 +144,8 @@ public final class BenchClv implements Callable<Integer> {
     System.out.printf(Locale.ROOT, "bench clv: %,d customers scored from %s (shuffle partitions %d)%n",
         totals.getLong(0), file, partitions);
     System.out.printf(Locale.ROOT, "  spark session                         %6.1f s%n", sessionSeconds);
-    System.out.printf(Locale.ROOT, "  read CSV + summary + distinct rows    %6.1f s  (%,d distinct (x, t_x, T) rows)%n",
-        summarySeconds, distinct.distinctRows());
+    System.out.printf(Locale.ROOT, "  read CSV + summary + distinct rows    %6.1f s  (%,d distinct (x, t_x, T), %,d (x, m_x) rows)%n",
+        summarySeconds, distinct.distinctRows(), distinctRows.spend().distinctRows());
     System.out.printf(Locale.ROOT, "  BG/NBD fit                            %6.1f s  (%d iterations)%n", bgSeconds,
         bgNbd.iterations());
     System.out.printf(Locale.ROOT, "  Gamma-Gamma fit                       %6.1f s  (%,d repeat buyers, %,d distinct "
@@ -166,26 +171,28 @@ public final class BenchClv implements Callable<Integer> {
   }
 
   /**
-   * The BTYD summary of the CSV through the pipeline's own stages ({@link TransactionFeatures}),
-   * read with an explicit schema (no inference pass), in days, every sale a purchase.
+   * The BTYD summary of the CSV through the pipeline's BTYD-only stage ({@link BtydSummary}), read
+   * with an explicit schema (no inference pass), in days, every sale a purchase. The date is read
+   * as text and cast: Spark's cast parses ISO dates directly, where the CSV reader's date parsing
+   * goes through a java.time formatter per value.
    */
   static Dataset<Row> summary(SparkSession spark, String path) {
     StructType schema = new StructType()
         .add("customer_id", DataTypes.LongType, false)
-        .add("date", DataTypes.DateType, false)
+        .add("date", DataTypes.StringType, false)
         .add("amount", DataTypes.DoubleType, false);
-    Dataset<Row> transactions = spark.read().schema(schema).option("header", "true").option("dateFormat", "yyyy-MM-dd")
-        .option("mode", "FAILFAST").csv(path)
-        .select(col("customer_id").as(FeatureColumns.CUSTOMER_KEY), col("date").cast("timestamp").as(Transactions.TS),
-            col("amount").as(Transactions.AMOUNT), lit(null).cast("double").as(Transactions.MARGIN),
-            lit("store").as(Transactions.CHANNEL))
-        // Hash-partitioned by customer once: the per-day and per-customer aggregations of
-        // TransactionFeatures both find their input clustered and add no further shuffle.
+    Column date = col("date").cast(DataTypes.DateType);
+    Dataset<Row> transactions = spark.read().schema(schema).option("header", "true").option("mode", "FAILFAST")
+        .csv(path)
+        .select(col("customer_id").as(FeatureColumns.CUSTOMER_KEY),
+            // An unparsable date would become null and vanish from the summary: fail instead.
+            when(date.isNull(), raise_error(concat(lit("bad date: "), col("date")))).otherwise(date)
+                .as(Transactions.TS),
+            col("amount").as(Transactions.AMOUNT))
+        // Hash-partitioned by customer once: the per-day and per-customer aggregations both find
+        // their input clustered and add no further shuffle.
         .repartition(col(FeatureColumns.CUSTOMER_KEY));
-    return TransactionFeatures.summary(TransactionFeatures.daily(transactions, AS_OF), AS_OF, TimeUnit.DAYS,
-            PurchaseRule.ANY_SALE)
-        .select(FeatureColumns.CUSTOMER_KEY, FeatureColumns.FREQUENCY, FeatureColumns.RECENCY, FeatureColumns.T,
-            FeatureColumns.MONETARY_VALUE);
+    return BtydSummary.of(transactions, AS_OF, TimeUnit.DAYS, PurchaseRule.ANY_SALE);
   }
 
   /**

@@ -1,5 +1,13 @@
 package io.centraal.scoring.model.btyd;
 
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.raise_error;
+import static org.apache.spark.sql.functions.when;
+
 import io.centraal.scoring.schema.FeatureColumns;
 import io.centraal.scoring.schema.ScoreColumns;
 import java.util.ArrayList;
@@ -8,6 +16,8 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
+import org.apache.spark.sql.Column;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -61,20 +71,13 @@ public final class ClvScoring {
    */
   public static Dataset<Row> score(Dataset<Row> summary, FitResult transactionModel,
       FitResult spendModel, ClvSettings settings) {
-    StructType schema = summary.schema();
+    StructType schema = checkedInput(summary.schema(), settings);
     List<String> required = new ArrayList<>(List.of(FeatureColumns.FREQUENCY,
         FeatureColumns.RECENCY, FeatureColumns.T, FeatureColumns.MONETARY_VALUE));
     if (settings.onMargin()) {
       required.add(FeatureColumns.MARGIN_RATE);
     }
-    BtydModels.requireNumeric(schema, required.toArray(String[]::new));
     List<String> outputs = outputColumns(settings);
-    for (String out : outputs) {
-      if (Arrays.asList(schema.fieldNames()).contains(out)) {
-        throw new IllegalArgumentException("input already has output column '" + out
-            + "'; score a summary without previous scores");
-      }
-    }
     StructType outSchema = schema;
     for (String out : outputs) {
       outSchema = outSchema.add(out, DataTypes.DoubleType, true);
@@ -83,6 +86,101 @@ public final class ClvScoring {
         GammaGammaModel.fromFit(spendModel), settings,
         required.stream().mapToInt(schema::fieldIndex).toArray());
     return summary.mapPartitions(scorer, Encoders.row(outSchema));
+  }
+
+  /**
+   * The same columns as {@link #score(Dataset, FitResult, FitResult, ClvSettings)}, value for value,
+   * for large summaries: P(alive), expected purchases and discounted purchases depend on
+   * (x, t_x, T) only, so they are computed once per row of {@code distinct} (the summary's distinct
+   * rows, as collected for the fit) on the driver, in parallel, and joined back by broadcast; the
+   * expected spend and CLV are column expressions. On day-level data half the customers share their
+   * (x, t_x, T) with another, so this halves the model evaluations, and no customer row passes
+   * through a Java function.
+   *
+   * @param distinct the distinct (x, t_x, T) rows of {@code summary}; a summary row with no match
+   *     fails the job rather than score null
+   */
+  public static Dataset<Row> score(Dataset<Row> summary, FitResult transactionModel,
+      FitResult spendModel, ClvSettings settings, TransactionSummary distinct) {
+    StructType schema = checkedInput(summary.schema(), settings);
+    TransactionModel transactions = TransactionModel.fromFit(transactionModel);
+    GammaGammaModel spend = GammaGammaModel.fromFit(spendModel);
+    int n = distinct.distinctRows();
+    Row[] scored = new Row[n];
+    IntStream.range(0, n).parallel().forEach(i -> {
+      double x = distinct.x(i);
+      double tx = distinct.tx(i);
+      double age = distinct.t(i);
+      scored[i] = RowFactory.create(x, tx, age, transactions.probabilityAlive(x, tx, age),
+          Clv.expectedPurchases(transactions, x, tx, age, settings),
+          Clv.discountedPurchases(transactions, x, tx, age, settings));
+    });
+    StructType scoredSchema = new StructType()
+        .add(KEY_X, DataTypes.DoubleType, false).add(KEY_TX, DataTypes.DoubleType, false)
+        .add(KEY_T, DataTypes.DoubleType, false).add(P_ALIVE, DataTypes.DoubleType, false)
+        .add(EXPECTED, DataTypes.DoubleType, false).add(DISCOUNTED, DataTypes.DoubleType, false);
+    Dataset<Row> byRow = summary.sparkSession().createDataFrame(Arrays.asList(scored), scoredSchema);
+
+    Column x = col(FeatureColumns.FREQUENCY).cast(DataTypes.DoubleType);
+    Column tx = col(FeatureColumns.RECENCY).cast(DataTypes.DoubleType);
+    Column age = col(FeatureColumns.T).cast(DataTypes.DoubleType);
+    Column mx = col(FeatureColumns.MONETARY_VALUE).cast(DataTypes.DoubleType);
+    Column known = x.isNotNull().and(tx.isNotNull()).and(age.isNotNull());
+    // GammaGammaModel.conditionalExpectedAverageSpend as a column, the same operations in the
+    // same order, so the two scoring paths agree to the last bit.
+    Column ownSpend = lit(spend.gamma()).plus(x.multiply(greatest(mx, lit(0.0)))).multiply(spend.p())
+        .divide(lit(spend.p()).multiply(x).plus(spend.q()).minus(1));
+    Column avgSpend = when(known, when(x.gt(0).and(mx.isNotNull()), ownSpend)
+        .otherwise(lit(spend.populationMeanSpend())));
+    Column checkedSpend = when(avgSpend.geq(0).and(avgSpend.lt(Double.POSITIVE_INFINITY)), avgSpend)
+        .otherwise(when(known, raise_error(concat(
+            lit("expected spend per purchase must be finite and >= 0, got "), avgSpend.cast("string")))))
+        .cast(DataTypes.DoubleType);
+    Column clv = checkedSpend.multiply(col(DISCOUNTED));
+    if (settings.onMargin()) {
+      Column margin = col(FeatureColumns.MARGIN_RATE).cast(DataTypes.DoubleType);
+      clv = when(margin.isNull(), clv).otherwise(clv.multiply(margin));
+    }
+    List<String> outputs = outputColumns(settings);
+    List<Column> columns = new ArrayList<>();
+    for (String name : schema.fieldNames()) {
+      columns.add(summary.col(name));
+    }
+    // A known summary without a scored row means `distinct` does not describe this summary.
+    Column pAlive = when(known.and(col(P_ALIVE).isNull()), raise_error(concat(lit(
+        "summary row missing from the distinct rows: frequency="), x.cast("string"), lit(" recency="),
+        tx.cast("string"), lit(" t="), age.cast("string")))).otherwise(col(P_ALIVE));
+    columns.add(pAlive.cast(DataTypes.DoubleType).as(outputs.get(0)));
+    columns.add(col(EXPECTED).as(outputs.get(1)));
+    columns.add(checkedSpend.as(outputs.get(2)));
+    columns.add(clv.as(outputs.get(3)));
+    return summary
+        .join(broadcast(byRow), x.equalTo(col(KEY_X)).and(tx.equalTo(col(KEY_TX))).and(age.equalTo(col(KEY_T))),
+            "left")
+        .select(columns.toArray(Column[]::new));
+  }
+
+  private static final String KEY_X = "_tmp_score_x";
+  private static final String KEY_TX = "_tmp_score_tx";
+  private static final String KEY_T = "_tmp_score_t";
+  private static final String P_ALIVE = "_tmp_score_p_alive";
+  private static final String EXPECTED = "_tmp_score_expected";
+  private static final String DISCOUNTED = "_tmp_score_discounted";
+
+  private static StructType checkedInput(StructType schema, ClvSettings settings) {
+    List<String> required = new ArrayList<>(List.of(FeatureColumns.FREQUENCY,
+        FeatureColumns.RECENCY, FeatureColumns.T, FeatureColumns.MONETARY_VALUE));
+    if (settings.onMargin()) {
+      required.add(FeatureColumns.MARGIN_RATE);
+    }
+    BtydModels.requireNumeric(schema, required.toArray(String[]::new));
+    for (String out : outputColumns(settings)) {
+      if (Arrays.asList(schema.fieldNames()).contains(out)) {
+        throw new IllegalArgumentException("input already has output column '" + out
+            + "'; score a summary without previous scores");
+      }
+    }
+    return schema;
   }
 
   /** The four output column names, in output order. */

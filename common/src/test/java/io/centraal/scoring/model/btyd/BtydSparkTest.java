@@ -93,6 +93,52 @@ class BtydSparkTest {
   }
 
   @Test
+  void collectSummariesEqualsTheTwoSeparateCollects(SparkSession spark) {
+    Dataset<Row> summary = cdnow(spark);
+    BtydModels.Summaries both = BtydModels.collectSummaries(summary);
+    FitResult together = BgNbdModel.fit(both.transactions(), CdnowFixtures.weeks());
+    FitResult separate = BtydModels.fitBgNbd(summary, CdnowFixtures.weeks());
+    assertArrayEquals(separate.params(), together.params(), 0);
+    assertEquals(1016, both.transactions().distinctRows());
+    FitResult spendTogether = GammaGammaModel.fit(both.spend(), CdnowFixtures.currency());
+    assertArrayEquals(BtydModels.fitGammaGamma(summary, CdnowFixtures.currency()).params(),
+        spendTogether.params(), 0);
+    assertEquals(946, both.spend().customers());
+  }
+
+  /** The distinct-row scoring path gives the row-by-row path's values, nulls and margins included. */
+  @Test
+  void scoringByDistinctRowsEqualsRowByRow(SparkSession spark) {
+    FitResult bg = CdnowFixtures.bgNbdFit();
+    FitResult gg = CdnowFixtures.gammaGammaFit();
+    Dataset<Row> edge = spark.createDataFrame(List.of(
+        RowFactory.create("no-margin", 2, 30.43, 38.86, 22.35, null),
+        RowFactory.create("no-spend", 2, 30.43, 38.86, null, 0.25),
+        RowFactory.create("negative-spend", 2, 30.43, 38.86, -5.0, 0.25),
+        RowFactory.create("no-history", null, 30.43, 38.86, 22.35, 0.25)), SUMMARY);
+    Dataset<Row> input = cdnow(spark).union(edge);
+    TransactionSummary distinct = BtydModels.collectTransactionSummary(input.where(
+        input.col(FeatureColumns.FREQUENCY).isNotNull()));
+    for (ClvSettings settings : List.of(TWELVE_MONTHS, new ClvSettings("12m", 12 * 4.348125,
+        4.348125, 0.01, ClvSettings.Discounting.CONTINUOUS, true))) {
+      Dataset<Row> byDistinct = ClvScoring.score(input, bg, gg, settings, distinct);
+      assertEquals(ClvScoring.score(input, bg, gg, settings).schema(), byDistinct.schema());
+      Map<String, Row> expected = ClvScoring.score(input, bg, gg, settings).collectAsList().stream()
+          .collect(Collectors.toMap(r -> r.getString(0), r -> r));
+      List<Row> rows = byDistinct.collectAsList();
+      assertEquals(2357 + 4, rows.size());
+      for (Row r : rows) {
+        assertEquals(expected.get(r.getString(0)), r, r.getString(0));
+      }
+    }
+    Dataset<Row> unknownRow = spark.createDataFrame(List.of(
+        RowFactory.create("new", 1, 1.0, 2.0, 3.0, 0.2)), SUMMARY);
+    Exception e = assertThrows(Exception.class,
+        () -> ClvScoring.score(unknownRow, bg, gg, TWELVE_MONTHS, distinct).collectAsList());
+    assertTrue(String.valueOf(e.getMessage()).contains("missing from the distinct rows"), e.getMessage());
+  }
+
+  @Test
   void nullsAndMargin(SparkSession spark) {
     FitResult bg = CdnowFixtures.bgNbdFit();
     FitResult gg = CdnowFixtures.gammaGammaFit();
