@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.raise_error;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.centraal.scoring.config.CentraalSettings;
 import io.centraal.scoring.config.CentraalSettings.TimeUnit;
 import io.centraal.scoring.features.PurchaseRule;
@@ -29,6 +30,7 @@ import io.centraal.scoring.schema.ScoreColumns;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,15 +110,14 @@ public final class BenchClv implements Callable<Integer> {
       }
     }
     CentraalSettings settings = common.settings();
-    long t0 = System.nanoTime();
+    Stages stages = new Stages();
     BreezeLbfgs.initialiseInBackground(); // overlaps Breeze's one-off start-up with reading the data
     SparkSession spark = Sessions.create("bench clv");
     spark.conf().set("spark.sql.shuffle.partitions", Integer.toString(partitions));
     // Split the CSV so both cores parse it (the default 128 MB split leaves one core idle at 1M).
     spark.conf().set("spark.sql.files.maxPartitionBytes", Long.toString(16L << 20));
-    double sessionSeconds = StageCommand.seconds(t0);
+    stages.end("spark session");
 
-    long t1 = System.nanoTime();
     Dataset<Row> summary = summary(spark, file.toString()).persist(StorageLevel.MEMORY_AND_DISK());
     if (explain) {
       System.err.println(summary.queryExecution().executedPlan().treeString());
@@ -124,39 +125,59 @@ public final class BenchClv implements Callable<Integer> {
     FitOptions options = settings.clv().fitOptions(TimeUnit.DAYS);
     BtydModels.Summaries distinctRows = BtydModels.collectSummaries(summary);
     TransactionSummary distinct = distinctRows.transactions();
-    double summarySeconds = StageCommand.seconds(t1);
-    long t15 = System.nanoTime();
+    stages.end(String.format(Locale.ROOT, "read CSV + summary + distinct rows (%,d (x, t_x, T), %,d (x, m_x))",
+        distinct.distinctRows(), distinctRows.spend().distinctRows()));
     FitResult bgNbd = BgNbdModel.fit(distinct, options);
-    double bgSeconds = StageCommand.seconds(t15);
-    long t2 = System.nanoTime();
+    stages.end("BG/NBD fit (" + bgNbd.iterations() + " iterations)");
     FitResult gammaGamma = GammaGammaModel.fit(distinctRows.spend(), options);
-    double ggSeconds = StageCommand.seconds(t2);
+    stages.end(String.format(Locale.ROOT, "Gamma-Gamma fit (%,d repeat buyers, %d iterations)",
+        gammaGamma.customers(), gammaGamma.iterations()));
 
-    long t3 = System.nanoTime();
     ClvSettings clv = settings.clv().toClvSettings(TimeUnit.DAYS);
-    Row totals = ClvScoring.score(summary, bgNbd, gammaGamma, clv, distinct)
+    Row totals = ClvScoring.scoreByDistinctRows(summary, bgNbd, gammaGamma, clv)
         .agg(count(lit(1)), avg(col(ScoreColumns.P_ALIVE)),
             sum(col(ScoreColumns.expectedPurchases(clv.horizonLabel()))), sum(col(ScoreColumns.clv(clv.horizonLabel()))))
         .first();
-    double scoringSeconds = StageCommand.seconds(t3);
+    stages.end("scoring (p_alive, E[X], spend, CLV)");
     summary.unpersist();
 
     System.out.printf(Locale.ROOT, "bench clv: %,d customers scored from %s (shuffle partitions %d)%n",
         totals.getLong(0), file, partitions);
-    System.out.printf(Locale.ROOT, "  spark session                         %6.1f s%n", sessionSeconds);
-    System.out.printf(Locale.ROOT, "  read CSV + summary + distinct rows    %6.1f s  (%,d distinct (x, t_x, T), %,d (x, m_x) rows)%n",
-        summarySeconds, distinct.distinctRows(), distinctRows.spend().distinctRows());
-    System.out.printf(Locale.ROOT, "  BG/NBD fit                            %6.1f s  (%d iterations)%n", bgSeconds,
-        bgNbd.iterations());
-    System.out.printf(Locale.ROOT, "  Gamma-Gamma fit                       %6.1f s  (%,d repeat buyers, %,d distinct "
-        + "rows)%n", ggSeconds, gammaGamma.customers(), gammaGamma.distinctRows());
-    System.out.printf(Locale.ROOT, "  scoring (p_alive, E[X], spend, CLV)   %6.1f s%n", scoringSeconds);
-    System.out.printf(Locale.ROOT, "  total in-process                      %6.1f s%n", StageCommand.seconds(t0));
+    stages.print();
     System.out.printf(Locale.ROOT, "  mean p_alive %.4f, expected purchases %s %,.0f, CLV %s %,.0f%n",
         totals.getDouble(1), clv.horizonLabel(), totals.getDouble(2), clv.horizonLabel(), totals.getDouble(3));
     printRecovery(bgNbd, new double[] {TRUE_BG_NBD.r(), TRUE_BG_NBD.alpha(), TRUE_BG_NBD.a(), TRUE_BG_NBD.b()});
     printRecovery(gammaGamma, new double[] {TRUE_GAMMA_GAMMA.p(), TRUE_GAMMA_GAMMA.q(), TRUE_GAMMA_GAMMA.gamma()});
     return 0;
+  }
+
+  /**
+   * Wall and process CPU time per stage: CPU time (all threads, JIT and GC included) is the figure
+   * that holds when other jobs share the machine.
+   */
+  static final class Stages {
+    private final OperatingSystemMXBean os =
+        (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    private final StringBuilder lines = new StringBuilder();
+    private final long start = System.nanoTime();
+    private final long startCpu = os.getProcessCpuTime();
+    private long wall = start;
+    private long cpu = startCpu;
+
+    void end(String stage) {
+      long nowWall = System.nanoTime();
+      long nowCpu = os.getProcessCpuTime();
+      lines.append(String.format(Locale.ROOT, "  %-72s %6.1f s wall %6.1f s CPU%n", stage, (nowWall - wall) / 1e9,
+          (nowCpu - cpu) / 1e9));
+      wall = nowWall;
+      cpu = nowCpu;
+    }
+
+    void print() {
+      System.out.print(lines);
+      System.out.printf(Locale.ROOT, "  %-72s %6.1f s wall %6.1f s CPU (JVM start before this: %.1f s CPU)%n",
+          "total in-process", (wall - start) / 1e9, (cpu - startCpu) / 1e9, startCpu / 1e9);
+    }
   }
 
   /** True vs estimated parameters with standard errors and z = (estimate - truth) / SE. */

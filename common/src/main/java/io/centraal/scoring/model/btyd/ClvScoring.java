@@ -16,7 +16,6 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
@@ -91,41 +90,28 @@ public final class ClvScoring {
   /**
    * The same columns as {@link #score(Dataset, FitResult, FitResult, ClvSettings)}, value for value,
    * for large summaries: P(alive), expected purchases and discounted purchases depend on
-   * (x, t_x, T) only, so they are computed once per row of {@code distinct} (the summary's distinct
-   * rows, as collected for the fit) on the driver, in parallel, and joined back by broadcast; the
-   * expected spend and CLV are column expressions. On day-level data half the customers share their
-   * (x, t_x, T) with another, so this halves the model evaluations, and no customer row passes
-   * through a Java function.
-   *
-   * @param distinct the distinct (x, t_x, T) rows of {@code summary}; a summary row with no match
-   *     fails the job rather than score null
+   * (x, t_x, T) only, so they are computed once per distinct (x, t_x, T) of the summary (a Spark
+   * distinct, scored in parallel) and joined back by broadcast; the expected spend and CLV are
+   * column expressions. On day-level data half the customers share their (x, t_x, T) with
+   * another, so this halves the model evaluations, and no customer row passes through a Java
+   * function. Worth it when the summary is cached: it is read twice.
    */
-  public static Dataset<Row> score(Dataset<Row> summary, FitResult transactionModel,
-      FitResult spendModel, ClvSettings settings, TransactionSummary distinct) {
+  public static Dataset<Row> scoreByDistinctRows(Dataset<Row> summary, FitResult transactionModel,
+      FitResult spendModel, ClvSettings settings) {
     StructType schema = checkedInput(summary.schema(), settings);
     TransactionModel transactions = TransactionModel.fromFit(transactionModel);
     GammaGammaModel spend = GammaGammaModel.fromFit(spendModel);
-    int n = distinct.distinctRows();
-    Row[] scored = new Row[n];
-    IntStream.range(0, n).parallel().forEach(i -> {
-      double x = distinct.x(i);
-      double tx = distinct.tx(i);
-      double age = distinct.t(i);
-      scored[i] = RowFactory.create(x, tx, age, transactions.probabilityAlive(x, tx, age),
-          Clv.expectedPurchases(transactions, x, tx, age, settings),
-          Clv.discountedPurchases(transactions, x, tx, age, settings));
-    });
     StructType scoredSchema = new StructType()
         .add(KEY_X, DataTypes.DoubleType, false).add(KEY_TX, DataTypes.DoubleType, false)
         .add(KEY_T, DataTypes.DoubleType, false).add(P_ALIVE, DataTypes.DoubleType, false)
         .add(EXPECTED, DataTypes.DoubleType, false).add(DISCOUNTED, DataTypes.DoubleType, false);
-    Dataset<Row> byRow = summary.sparkSession().createDataFrame(Arrays.asList(scored), scoredSchema);
-
     Column x = col(FeatureColumns.FREQUENCY).cast(DataTypes.DoubleType);
     Column tx = col(FeatureColumns.RECENCY).cast(DataTypes.DoubleType);
     Column age = col(FeatureColumns.T).cast(DataTypes.DoubleType);
     Column mx = col(FeatureColumns.MONETARY_VALUE).cast(DataTypes.DoubleType);
     Column known = x.isNotNull().and(tx.isNotNull()).and(age.isNotNull());
+    Dataset<Row> byRow = summary.where(known).select(x.as(KEY_X), tx.as(KEY_TX), age.as(KEY_T)).distinct()
+        .mapPartitions(new DistinctRowScorer(transactions, settings), Encoders.row(scoredSchema));
     // GammaGammaModel.conditionalExpectedAverageSpend as a column, the same operations in the
     // same order, so the two scoring paths agree to the last bit.
     Column ownSpend = lit(spend.gamma()).plus(x.multiply(greatest(mx, lit(0.0)))).multiply(spend.p())
@@ -146,7 +132,7 @@ public final class ClvScoring {
     for (String name : schema.fieldNames()) {
       columns.add(summary.col(name));
     }
-    // A known summary without a scored row means `distinct` does not describe this summary.
+    // Cannot happen unless the summary changes between its two reads (not cached, not deterministic).
     Column pAlive = when(known.and(col(P_ALIVE).isNull()), raise_error(concat(lit(
         "summary row missing from the distinct rows: frequency="), x.cast("string"), lit(" recency="),
         tx.cast("string"), lit(" t="), age.cast("string")))).otherwise(col(P_ALIVE));
@@ -187,6 +173,39 @@ public final class ClvScoring {
   public static List<String> outputColumns(ClvSettings settings) {
     return List.of(ScoreColumns.P_ALIVE, ScoreColumns.expectedPurchases(settings.horizonLabel()),
         ScoreColumns.EXPECTED_AVG_SPEND, ScoreColumns.clv(settings.horizonLabel()));
+  }
+
+  /** Scores distinct (x, t_x, T) rows: appends P(alive), expected and discounted purchases. */
+  private static final class DistinctRowScorer implements MapPartitionsFunction<Row, Row> {
+    private static final long serialVersionUID = 1L;
+    private final TransactionModel transactions;
+    private final ClvSettings settings;
+
+    DistinctRowScorer(TransactionModel transactions, ClvSettings settings) {
+      this.transactions = transactions;
+      this.settings = settings;
+    }
+
+    @Override
+    public Iterator<Row> call(Iterator<Row> rows) {
+      return new Iterator<>() {
+        @Override
+        public boolean hasNext() {
+          return rows.hasNext();
+        }
+
+        @Override
+        public Row next() {
+          Row row = rows.next();
+          double x = row.getDouble(0);
+          double tx = row.getDouble(1);
+          double age = row.getDouble(2);
+          return RowFactory.create(x, tx, age, transactions.probabilityAlive(x, tx, age),
+              Clv.expectedPurchases(transactions, x, tx, age, settings),
+              Clv.discountedPurchases(transactions, x, tx, age, settings));
+        }
+      };
+    }
   }
 
   private record SummaryKey(double x, double tx, double age) {}
