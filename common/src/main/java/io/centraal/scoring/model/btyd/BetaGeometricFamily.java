@@ -157,14 +157,17 @@ final class BetaGeometricFamily {
     double aa = c - n;
     double eps = a - 1;
     double quotient;
+    double logSecond;
     if (Math.abs(eps) >= NEAR_ONE) {
-      double logP = eps * logOneMinusZ + Hypergeometric.log2F1(aa, eps, c, z);
-      quotient = -Math.expm1(logP) / eps;
+      double[] logF = Hypergeometric.log2F1Pair(aa, eps, a, c, z);
+      quotient = -Math.expm1(eps * logOneMinusZ + logF[0]) / eps;
+      logSecond = logF[1];
     } else {
       double tail = Hypergeometric.reducedTail(aa, eps, c, z);
       quotient = -LogMath.expm1Ratio(eps, logOneMinusZ) - tail * Math.exp(eps * logOneMinusZ);
+      logSecond = Hypergeometric.log2F1(aa, a, c, z);
     }
-    double second = -Math.expm1(a * logOneMinusZ + Hypergeometric.log2F1(aa, a, c, z));
+    double second = -Math.expm1(a * logOneMinusZ + logSecond);
     return bb * quotient + second;
   }
 

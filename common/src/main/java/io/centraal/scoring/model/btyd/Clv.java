@@ -39,14 +39,37 @@ public final class Clv {
    */
   public static double discountedPurchases(TransactionModel model, double x, double tx, double age,
       ClvSettings settings) {
+    return discounted(model, x, tx, age, settings)[0];
+  }
+
+  /**
+   * {@link #expectedPurchases} and {@link #discountedPurchases} together, equal to calling both:
+   * the discounting sum already evaluates the cumulative expectation at its last step, which is
+   * the horizon itself whenever the periods multiply back to it exactly (e.g. 12 x 30.4375 days),
+   * so the scorer saves one model evaluation in 13.
+   *
+   * @return {expected purchases, discounted purchases}
+   */
+  public static double[] expectedAndDiscountedPurchases(TransactionModel model, double x, double tx,
+      double age, ClvSettings settings) {
+    double[] d = discounted(model, x, tx, age, settings);
+    double expected = d[2] == settings.horizon() ? d[1] : expectedPurchases(model, x, tx, age, settings);
+    return new double[] {expected, d[0]};
+  }
+
+  /** {discounted purchases, last cumulative expectation, time of that last evaluation}. */
+  private static double[] discounted(TransactionModel model, double x, double tx, double age,
+      ClvSettings settings) {
     int periods = settings.periods();
     double length = settings.periodLength();
     double growth = 1 + settings.discountRatePerPeriod();
     double value = 0;
     double previous = 0;
+    double last = 0;
     if (settings.discounting() == ClvSettings.Discounting.DISCRETE) {
       for (int i = 1; i <= periods; i++) {
-        double cumulative = model.conditionalExpectedPurchases(i * length, x, tx, age);
+        last = i * length;
+        double cumulative = model.conditionalExpectedPurchases(last, x, tx, age);
         value += (cumulative - previous) / Math.pow(growth, i);
         previous = cumulative;
       }
@@ -55,12 +78,13 @@ public final class Clv {
       int steps = periods * CONTINUOUS_STEPS_PER_PERIOD;
       double step = length / CONTINUOUS_STEPS_PER_PERIOD;
       for (int j = 1; j <= steps; j++) {
-        double cumulative = model.conditionalExpectedPurchases(j * step, x, tx, age);
+        last = j * step;
+        double cumulative = model.conditionalExpectedPurchases(last, x, tx, age);
         double midpointInPeriods = (j - 0.5) / CONTINUOUS_STEPS_PER_PERIOD;
         value += (cumulative - previous) * Math.exp(-force * midpointInPeriods);
         previous = cumulative;
       }
     }
-    return value;
+    return new double[] {value, previous, last};
   }
 }

@@ -200,9 +200,9 @@ public final class ClvScoring {
           double x = row.getDouble(0);
           double tx = row.getDouble(1);
           double age = row.getDouble(2);
-          return RowFactory.create(x, tx, age, transactions.probabilityAlive(x, tx, age),
-              Clv.expectedPurchases(transactions, x, tx, age, settings),
-              Clv.discountedPurchases(transactions, x, tx, age, settings));
+          double[] purchases = Clv.expectedAndDiscountedPurchases(transactions, x, tx, age, settings);
+          return RowFactory.create(x, tx, age, transactions.probabilityAlive(x, tx, age), purchases[0],
+              purchases[1]);
         }
       };
     }
@@ -278,7 +278,7 @@ public final class ClvScoring {
     /**
      * P(alive), expected purchases and discounted purchases of a (x, tx, T) summary, memoised per
      * partition: on day-level data about half the customers share their summary with another
-     * (1M simulated customers have 457k distinct rows), and these three cost about 14 model
+     * (1M simulated customers have 457k distinct rows), and these three cost about 13 model
      * evaluations. The memo is cleared when it reaches {@value #MEMO_LIMIT} entries.
      */
     private double[] bySummary(double x, double tx, double age) {
@@ -286,9 +286,8 @@ public final class ClvScoring {
         memo = new HashMap<>();
       }
       return memo.computeIfAbsent(new SummaryKey(x, tx, age), k -> {
-        return new double[] {transactions.probabilityAlive(x, tx, age),
-            Clv.expectedPurchases(transactions, x, tx, age, settings),
-            Clv.discountedPurchases(transactions, x, tx, age, settings)};
+        double[] purchases = Clv.expectedAndDiscountedPurchases(transactions, x, tx, age, settings);
+        return new double[] {transactions.probabilityAlive(x, tx, age), purchases[0], purchases[1]};
       });
     }
 
