@@ -57,6 +57,50 @@ public final class Clv {
     return new double[] {expected, d[0]};
   }
 
+  /**
+   * The part of the CLV computation that depends on x and T only: expected purchases if alive
+   * ({@link TransactionModel#expectedPurchasesIfAlive}) at the end of every discounting step, then
+   * at the horizon. With {@link #fromSchedule}, equal to {@link #expectedAndDiscountedPurchases}
+   * to the last bit; on day-level data there are about a tenth as many distinct (x, T) as
+   * (x, t_x, T), and this is nearly all the work.
+   */
+  public static double[] ifAliveSchedule(TransactionModel model, double x, double age, ClvSettings settings) {
+    boolean discrete = settings.discounting() == ClvSettings.Discounting.DISCRETE;
+    int steps = discrete ? settings.periods() : settings.periods() * CONTINUOUS_STEPS_PER_PERIOD;
+    double step = discrete ? settings.periodLength() : settings.periodLength() / CONTINUOUS_STEPS_PER_PERIOD;
+    double[] schedule = new double[steps + 1];
+    for (int j = 1; j <= steps; j++) {
+      schedule[j - 1] = model.expectedPurchasesIfAlive(j * step, x, age);
+    }
+    schedule[steps] = steps * step == settings.horizon() ? schedule[steps - 1]
+        : model.expectedPurchasesIfAlive(settings.horizon(), x, age);
+    return schedule;
+  }
+
+  /** {expected purchases, discounted purchases} of a customer with this P(alive) and schedule. */
+  public static double[] fromSchedule(double probabilityAlive, double[] schedule, ClvSettings settings) {
+    double growth = 1 + settings.discountRatePerPeriod();
+    int steps = schedule.length - 1;
+    double value = 0;
+    double previous = 0;
+    if (settings.discounting() == ClvSettings.Discounting.DISCRETE) {
+      for (int i = 1; i <= steps; i++) {
+        double cumulative = probabilityAlive * schedule[i - 1];
+        value += (cumulative - previous) / Math.pow(growth, i);
+        previous = cumulative;
+      }
+    } else {
+      double force = Math.log(growth); // per period
+      for (int j = 1; j <= steps; j++) {
+        double cumulative = probabilityAlive * schedule[j - 1];
+        double midpointInPeriods = (j - 0.5) / CONTINUOUS_STEPS_PER_PERIOD;
+        value += (cumulative - previous) * Math.exp(-force * midpointInPeriods);
+        previous = cumulative;
+      }
+    }
+    return new double[] {probabilityAlive * schedule[steps], value};
+  }
+
   /** {discounted purchases, last cumulative expectation, time of that last evaluation}. */
   private static double[] discounted(TransactionModel model, double x, double tx, double age,
       ClvSettings settings) {

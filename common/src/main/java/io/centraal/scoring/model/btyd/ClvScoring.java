@@ -91,7 +91,8 @@ public final class ClvScoring {
    * The same columns as {@link #score(Dataset, FitResult, FitResult, ClvSettings)}, value for value,
    * for large summaries: P(alive), expected purchases and discounted purchases depend on
    * (x, t_x, T) only, so they are computed once per distinct (x, t_x, T) of the summary (a Spark
-   * distinct, scored in parallel) and joined back by broadcast; the expected spend and CLV are
+   * distinct, scored in parallel, the costly series once per distinct (x, T)) and joined back by
+   * broadcast; the expected spend and CLV are
    * column expressions. On day-level data half the customers share their (x, t_x, T) with
    * another, so this halves the model evaluations, and no customer row passes through a Java
    * function. Worth it when the summary is cached: it is read twice.
@@ -110,7 +111,9 @@ public final class ClvScoring {
     Column age = col(FeatureColumns.T).cast(DataTypes.DoubleType);
     Column mx = col(FeatureColumns.MONETARY_VALUE).cast(DataTypes.DoubleType);
     Column known = x.isNotNull().and(tx.isNotNull()).and(age.isNotNull());
+    // Partitioned by (x, T) so that each partition's scorer computes every (x, T) schedule once.
     Dataset<Row> byRow = summary.where(known).select(x.as(KEY_X), tx.as(KEY_TX), age.as(KEY_T)).distinct()
+        .repartition(col(KEY_X), col(KEY_T))
         .mapPartitions(new DistinctRowScorer(transactions, settings), Encoders.row(scoredSchema));
     // GammaGammaModel.conditionalExpectedAverageSpend as a column, the same operations in the
     // same order, so the two scoring paths agree to the last bit.
@@ -175,7 +178,10 @@ public final class ClvScoring {
         ScoreColumns.EXPECTED_AVG_SPEND, ScoreColumns.clv(settings.horizonLabel()));
   }
 
-  /** Scores distinct (x, t_x, T) rows: appends P(alive), expected and discounted purchases. */
+  /**
+   * Scores distinct (x, t_x, T) rows: appends P(alive), expected and discounted purchases, from
+   * the {@link Clv#ifAliveSchedule} of each (x, T), computed once per partition.
+   */
   private static final class DistinctRowScorer implements MapPartitionsFunction<Row, Row> {
     private static final long serialVersionUID = 1L;
     private final TransactionModel transactions;
@@ -188,6 +194,7 @@ public final class ClvScoring {
 
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
+      Map<SummaryKey, double[]> schedules = new HashMap<>(); // by (x, T); a few thousand per partition
       return new Iterator<>() {
         @Override
         public boolean hasNext() {
@@ -200,9 +207,11 @@ public final class ClvScoring {
           double x = row.getDouble(0);
           double tx = row.getDouble(1);
           double age = row.getDouble(2);
-          double[] purchases = Clv.expectedAndDiscountedPurchases(transactions, x, tx, age, settings);
-          return RowFactory.create(x, tx, age, transactions.probabilityAlive(x, tx, age), purchases[0],
-              purchases[1]);
+          double[] schedule = schedules.computeIfAbsent(new SummaryKey(x, 0, age),
+              k -> Clv.ifAliveSchedule(transactions, x, age, settings));
+          double pAlive = transactions.probabilityAlive(x, tx, age);
+          double[] purchases = Clv.fromSchedule(pAlive, schedule, settings);
+          return RowFactory.create(x, tx, age, pAlive, purchases[0], purchases[1]);
         }
       };
     }
