@@ -142,7 +142,7 @@ public final class BenchClv implements Callable<Integer> {
         gammaGamma.customers(), gammaGamma.iterations()));
 
     ClvSettings clv = settings.clv().toClvSettings(TimeUnit.DAYS);
-    Row totals = ClvScoring.scoreByDistinctRows(summary, bgNbd, gammaGamma, clv)
+    Row totals = ClvScoring.score(summary, bgNbd, gammaGamma, clv)
         .agg(count(lit(1)), avg(col(ScoreColumns.P_ALIVE)),
             sum(col(ScoreColumns.expectedPurchases(clv.horizonLabel()))), sum(col(ScoreColumns.clv(clv.horizonLabel()))))
         .first();

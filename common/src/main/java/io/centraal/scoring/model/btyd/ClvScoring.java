@@ -1,13 +1,5 @@
 package io.centraal.scoring.model.btyd;
 
-import static org.apache.spark.sql.functions.broadcast;
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.concat;
-import static org.apache.spark.sql.functions.greatest;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.raise_error;
-import static org.apache.spark.sql.functions.when;
-
 import io.centraal.scoring.schema.FeatureColumns;
 import io.centraal.scoring.schema.ScoreColumns;
 import java.util.ArrayList;
@@ -16,7 +8,6 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.sql.Column;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -70,13 +61,20 @@ public final class ClvScoring {
    */
   public static Dataset<Row> score(Dataset<Row> summary, FitResult transactionModel,
       FitResult spendModel, ClvSettings settings) {
-    StructType schema = checkedInput(summary.schema(), settings);
+    StructType schema = summary.schema();
     List<String> required = new ArrayList<>(List.of(FeatureColumns.FREQUENCY,
         FeatureColumns.RECENCY, FeatureColumns.T, FeatureColumns.MONETARY_VALUE));
     if (settings.onMargin()) {
       required.add(FeatureColumns.MARGIN_RATE);
     }
+    BtydModels.requireNumeric(schema, required.toArray(String[]::new));
     List<String> outputs = outputColumns(settings);
+    for (String out : outputs) {
+      if (Arrays.asList(schema.fieldNames()).contains(out)) {
+        throw new IllegalArgumentException("input already has output column '" + out
+            + "'; score a summary without previous scores");
+      }
+    }
     StructType outSchema = schema;
     for (String out : outputs) {
       outSchema = outSchema.add(out, DataTypes.DoubleType, true);
@@ -87,137 +85,13 @@ public final class ClvScoring {
     return summary.mapPartitions(scorer, Encoders.row(outSchema));
   }
 
-  /**
-   * The same columns as {@link #score(Dataset, FitResult, FitResult, ClvSettings)}, value for value,
-   * for large summaries: P(alive), expected purchases and discounted purchases depend on
-   * (x, t_x, T) only, so they are computed once per distinct (x, t_x, T) of the summary (a Spark
-   * distinct, scored in parallel, the costly series once per distinct (x, T)) and joined back by
-   * broadcast; the expected spend and CLV are
-   * column expressions. On day-level data half the customers share their (x, t_x, T) with
-   * another, so this halves the model evaluations, and no customer row passes through a Java
-   * function. Worth it when the summary is cached: it is read twice.
-   */
-  public static Dataset<Row> scoreByDistinctRows(Dataset<Row> summary, FitResult transactionModel,
-      FitResult spendModel, ClvSettings settings) {
-    StructType schema = checkedInput(summary.schema(), settings);
-    TransactionModel transactions = TransactionModel.fromFit(transactionModel);
-    GammaGammaModel spend = GammaGammaModel.fromFit(spendModel);
-    StructType scoredSchema = new StructType()
-        .add(KEY_X, DataTypes.DoubleType, false).add(KEY_TX, DataTypes.DoubleType, false)
-        .add(KEY_T, DataTypes.DoubleType, false).add(P_ALIVE, DataTypes.DoubleType, false)
-        .add(EXPECTED, DataTypes.DoubleType, false).add(DISCOUNTED, DataTypes.DoubleType, false);
-    Column x = col(FeatureColumns.FREQUENCY).cast(DataTypes.DoubleType);
-    Column tx = col(FeatureColumns.RECENCY).cast(DataTypes.DoubleType);
-    Column age = col(FeatureColumns.T).cast(DataTypes.DoubleType);
-    Column mx = col(FeatureColumns.MONETARY_VALUE).cast(DataTypes.DoubleType);
-    Column known = x.isNotNull().and(tx.isNotNull()).and(age.isNotNull());
-    // Partitioned by (x, T) so that each partition's scorer computes every (x, T) schedule once.
-    Dataset<Row> byRow = summary.where(known).select(x.as(KEY_X), tx.as(KEY_TX), age.as(KEY_T)).distinct()
-        .repartition(col(KEY_X), col(KEY_T))
-        .mapPartitions(new DistinctRowScorer(transactions, settings), Encoders.row(scoredSchema));
-    // GammaGammaModel.conditionalExpectedAverageSpend as a column, the same operations in the
-    // same order, so the two scoring paths agree to the last bit.
-    Column ownSpend = lit(spend.gamma()).plus(x.multiply(greatest(mx, lit(0.0)))).multiply(spend.p())
-        .divide(lit(spend.p()).multiply(x).plus(spend.q()).minus(1));
-    Column avgSpend = when(known, when(x.gt(0).and(mx.isNotNull()), ownSpend)
-        .otherwise(lit(spend.populationMeanSpend())));
-    Column checkedSpend = when(avgSpend.geq(0).and(avgSpend.lt(Double.POSITIVE_INFINITY)), avgSpend)
-        .otherwise(when(known, raise_error(concat(
-            lit("expected spend per purchase must be finite and >= 0, got "), avgSpend.cast("string")))))
-        .cast(DataTypes.DoubleType);
-    Column clv = checkedSpend.multiply(col(DISCOUNTED));
-    if (settings.onMargin()) {
-      Column margin = col(FeatureColumns.MARGIN_RATE).cast(DataTypes.DoubleType);
-      clv = when(margin.isNull(), clv).otherwise(clv.multiply(margin));
-    }
-    List<String> outputs = outputColumns(settings);
-    List<Column> columns = new ArrayList<>();
-    for (String name : schema.fieldNames()) {
-      columns.add(summary.col(name));
-    }
-    // Cannot happen unless the summary changes between its two reads (not cached, not deterministic).
-    Column pAlive = when(known.and(col(P_ALIVE).isNull()), raise_error(concat(lit(
-        "summary row missing from the distinct rows: frequency="), x.cast("string"), lit(" recency="),
-        tx.cast("string"), lit(" t="), age.cast("string")))).otherwise(col(P_ALIVE));
-    columns.add(pAlive.cast(DataTypes.DoubleType).as(outputs.get(0)));
-    columns.add(col(EXPECTED).as(outputs.get(1)));
-    columns.add(checkedSpend.as(outputs.get(2)));
-    columns.add(clv.as(outputs.get(3)));
-    return summary
-        .join(broadcast(byRow), x.equalTo(col(KEY_X)).and(tx.equalTo(col(KEY_TX))).and(age.equalTo(col(KEY_T))),
-            "left")
-        .select(columns.toArray(Column[]::new));
-  }
-
-  private static final String KEY_X = "_tmp_score_x";
-  private static final String KEY_TX = "_tmp_score_tx";
-  private static final String KEY_T = "_tmp_score_t";
-  private static final String P_ALIVE = "_tmp_score_p_alive";
-  private static final String EXPECTED = "_tmp_score_expected";
-  private static final String DISCOUNTED = "_tmp_score_discounted";
-
-  private static StructType checkedInput(StructType schema, ClvSettings settings) {
-    List<String> required = new ArrayList<>(List.of(FeatureColumns.FREQUENCY,
-        FeatureColumns.RECENCY, FeatureColumns.T, FeatureColumns.MONETARY_VALUE));
-    if (settings.onMargin()) {
-      required.add(FeatureColumns.MARGIN_RATE);
-    }
-    BtydModels.requireNumeric(schema, required.toArray(String[]::new));
-    for (String out : outputColumns(settings)) {
-      if (Arrays.asList(schema.fieldNames()).contains(out)) {
-        throw new IllegalArgumentException("input already has output column '" + out
-            + "'; score a summary without previous scores");
-      }
-    }
-    return schema;
-  }
-
   /** The four output column names, in output order. */
   public static List<String> outputColumns(ClvSettings settings) {
     return List.of(ScoreColumns.P_ALIVE, ScoreColumns.expectedPurchases(settings.horizonLabel()),
         ScoreColumns.EXPECTED_AVG_SPEND, ScoreColumns.clv(settings.horizonLabel()));
   }
 
-  /**
-   * Scores distinct (x, t_x, T) rows: appends P(alive), expected and discounted purchases, from
-   * the {@link Clv#ifAliveSchedule} of each (x, T), computed once per partition.
-   */
-  private static final class DistinctRowScorer implements MapPartitionsFunction<Row, Row> {
-    private static final long serialVersionUID = 1L;
-    private final TransactionModel transactions;
-    private final ClvSettings settings;
-
-    DistinctRowScorer(TransactionModel transactions, ClvSettings settings) {
-      this.transactions = transactions;
-      this.settings = settings;
-    }
-
-    @Override
-    public Iterator<Row> call(Iterator<Row> rows) {
-      Map<SummaryKey, double[]> schedules = new HashMap<>(); // by (x, T); a few thousand per partition
-      return new Iterator<>() {
-        @Override
-        public boolean hasNext() {
-          return rows.hasNext();
-        }
-
-        @Override
-        public Row next() {
-          Row row = rows.next();
-          double x = row.getDouble(0);
-          double tx = row.getDouble(1);
-          double age = row.getDouble(2);
-          double[] schedule = schedules.computeIfAbsent(new SummaryKey(x, 0, age),
-              k -> Clv.ifAliveSchedule(transactions, x, age, settings));
-          double pAlive = transactions.probabilityAlive(x, tx, age);
-          double[] purchases = Clv.fromSchedule(pAlive, schedule, settings);
-          return RowFactory.create(x, tx, age, pAlive, purchases[0], purchases[1]);
-        }
-      };
-    }
-  }
-
-  private record SummaryKey(double x, double tx, double age) {}
+  private record ScheduleKey(double x, double age) {}
 
   /** Scores one partition; holds only serialisable model records and column positions. */
   private static final class RowScorer implements MapPartitionsFunction<Row, Row> {
@@ -227,7 +101,7 @@ public final class ClvScoring {
     private final ClvSettings settings;
     private final int[] inputs; // frequency, recency, t, monetary_value[, margin_rate]
     private static final int MEMO_LIMIT = 200_000;
-    private transient Map<SummaryKey, double[]> memo;
+    private transient Map<ScheduleKey, double[]> memo;
 
     RowScorer(TransactionModel transactions, GammaGammaModel spend, ClvSettings settings,
         int[] inputs) {
@@ -285,19 +159,21 @@ public final class ClvScoring {
     }
 
     /**
-     * P(alive), expected purchases and discounted purchases of a (x, tx, T) summary, memoised per
-     * partition: on day-level data about half the customers share their summary with another
-     * (1M simulated customers have 457k distinct rows), and these three cost about 13 model
-     * evaluations. The memo is cleared when it reaches {@value #MEMO_LIMIT} entries.
+     * P(alive), expected purchases and discounted purchases of a (x, tx, T) summary. The costly
+     * part, the {@link Clv#ifAliveSchedule} (about 13 model evaluations with hypergeometric
+     * series), depends on (x, T) only and is memoised per partition: 1M simulated customers at
+     * day grain have 457k distinct (x, tx, T) but a few tens of thousands of distinct (x, T). The
+     * memo is cleared when it reaches {@value #MEMO_LIMIT} entries.
      */
     private double[] bySummary(double x, double tx, double age) {
       if (memo == null || memo.size() >= MEMO_LIMIT) {
         memo = new HashMap<>();
       }
-      return memo.computeIfAbsent(new SummaryKey(x, tx, age), k -> {
-        double[] purchases = Clv.expectedAndDiscountedPurchases(transactions, x, tx, age, settings);
-        return new double[] {transactions.probabilityAlive(x, tx, age), purchases[0], purchases[1]};
-      });
+      double[] schedule = memo.computeIfAbsent(new ScheduleKey(x, age),
+          k -> Clv.ifAliveSchedule(transactions, x, age, settings));
+      double pAlive = transactions.probabilityAlive(x, tx, age);
+      double[] purchases = Clv.fromSchedule(pAlive, schedule, settings);
+      return new double[] {pAlive, purchases[0], purchases[1]};
     }
 
     private static Double number(Row row, int index) {

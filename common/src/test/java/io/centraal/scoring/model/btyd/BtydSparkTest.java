@@ -106,31 +106,6 @@ class BtydSparkTest {
     assertEquals(946, both.spend().customers());
   }
 
-  /** The distinct-row scoring path gives the row-by-row path's values, nulls and margins included. */
-  @Test
-  void scoringByDistinctRowsEqualsRowByRow(SparkSession spark) {
-    FitResult bg = CdnowFixtures.bgNbdFit();
-    FitResult gg = CdnowFixtures.gammaGammaFit();
-    Dataset<Row> edge = spark.createDataFrame(List.of(
-        RowFactory.create("no-margin", 2, 30.43, 38.86, 22.35, null),
-        RowFactory.create("no-spend", 2, 30.43, 38.86, null, 0.25),
-        RowFactory.create("negative-spend", 2, 30.43, 38.86, -5.0, 0.25),
-        RowFactory.create("no-history", null, 30.43, 38.86, 22.35, 0.25)), SUMMARY);
-    Dataset<Row> input = cdnow(spark).union(edge);
-    for (ClvSettings settings : List.of(TWELVE_MONTHS, new ClvSettings("12m", 12 * 4.348125,
-        4.348125, 0.01, ClvSettings.Discounting.CONTINUOUS, true))) {
-      Dataset<Row> byDistinct = ClvScoring.scoreByDistinctRows(input, bg, gg, settings);
-      assertEquals(ClvScoring.score(input, bg, gg, settings).schema(), byDistinct.schema());
-      Map<String, Row> expected = ClvScoring.score(input, bg, gg, settings).collectAsList().stream()
-          .collect(Collectors.toMap(r -> r.getString(0), r -> r));
-      List<Row> rows = byDistinct.collectAsList();
-      assertEquals(2357 + 4, rows.size());
-      for (Row r : rows) {
-        assertEquals(expected.get(r.getString(0)), r, r.getString(0));
-      }
-    }
-  }
-
   @Test
   void nullsAndMargin(SparkSession spark) {
     FitResult bg = CdnowFixtures.bgNbdFit();
