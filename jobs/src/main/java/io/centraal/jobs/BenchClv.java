@@ -51,8 +51,9 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code centraal bench clv}: read a transactions CSV, build the BTYD summary, fit BG/NBD and
- * Gamma-Gamma, and score every customer (P(alive), expected purchases, expected spend, CLV), the
- * same stages the score job uses. The data is simulated from known BG/NBD and Gamma-Gamma
+ * Gamma-Gamma, and score every customer (P(alive), expected purchases, expected spend, CLV): the
+ * score job's fit and scoring stages, with the BTYD-only summary ({@link BtydSummary}, equal to
+ * the feature path's BTYD columns) in place of the full feature summary. The data is simulated from known BG/NBD and Gamma-Gamma
  * parameters (customers acquired evenly over two years, one line per purchase, times in days), so
  * the run also shows parameter recovery at scale.
  *

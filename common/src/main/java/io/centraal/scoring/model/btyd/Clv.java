@@ -61,8 +61,8 @@ public final class Clv {
    * The part of the CLV computation that depends on x and T only: expected purchases if alive
    * ({@link TransactionModel#expectedPurchasesIfAlive}) at the end of every discounting step, then
    * at the horizon. With {@link #fromSchedule}, equal to {@link #expectedAndDiscountedPurchases}
-   * to the last bit; on day-level data there are about a tenth as many distinct (x, T) as
-   * (x, t_x, T), and this is nearly all the work.
+   * to the last bit. This is nearly all the scoring work, and day-level data have far fewer
+   * distinct (x, T) than (x, t_x, T) (1M simulated customers: 19k against 457k).
    */
   public static double[] ifAliveSchedule(TransactionModel model, double x, double age, ClvSettings settings) {
     boolean discrete = settings.discounting() == ClvSettings.Discounting.DISCRETE;

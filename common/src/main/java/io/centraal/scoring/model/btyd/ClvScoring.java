@@ -162,7 +162,7 @@ public final class ClvScoring {
      * P(alive), expected purchases and discounted purchases of a (x, tx, T) summary. The costly
      * part, the {@link Clv#ifAliveSchedule} (about 13 model evaluations with hypergeometric
      * series), depends on (x, T) only and is memoised per partition: 1M simulated customers at
-     * day grain have 457k distinct (x, tx, T) but a few tens of thousands of distinct (x, T). The
+     * day grain have 457k distinct (x, tx, T) but 19k distinct (x, T). The
      * memo is cleared when it reaches {@value #MEMO_LIMIT} entries.
      */
     private double[] bySummary(double x, double tx, double age) {
