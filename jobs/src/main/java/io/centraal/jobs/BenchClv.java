@@ -2,18 +2,22 @@ package io.centraal.jobs;
 
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.raise_error;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.centraal.scoring.config.CentraalSettings;
 import io.centraal.scoring.config.CentraalSettings.TimeUnit;
 import io.centraal.scoring.features.PurchaseRule;
-import io.centraal.scoring.features.TransactionFeatures;
 import io.centraal.scoring.model.btyd.BgNbdModel;
 import io.centraal.scoring.model.btyd.BreezeLbfgs;
 import io.centraal.scoring.model.btyd.BgNbdSimulator;
 import io.centraal.scoring.model.btyd.BtydModels;
+import io.centraal.scoring.model.btyd.BtydSummary;
 import io.centraal.scoring.model.btyd.ClvScoring;
 import io.centraal.scoring.model.btyd.ClvSettings;
 import io.centraal.scoring.model.btyd.FitOptions;
@@ -26,6 +30,7 @@ import io.centraal.scoring.schema.ScoreColumns;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +38,7 @@ import java.time.LocalDate;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -45,8 +51,9 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code centraal bench clv}: read a transactions CSV, build the BTYD summary, fit BG/NBD and
- * Gamma-Gamma, and score every customer (P(alive), expected purchases, expected spend, CLV), the
- * same stages the score job uses. The data is simulated from known BG/NBD and Gamma-Gamma
+ * Gamma-Gamma, and score every customer (P(alive), expected purchases, expected spend, CLV): the
+ * score job's fit and scoring stages, with the BTYD-only summary ({@link BtydSummary}, equal to
+ * the feature path's BTYD columns) in place of the full feature summary. The data is simulated from known BG/NBD and Gamma-Gamma
  * parameters (customers acquired evenly over two years, one line per purchase, times in days), so
  * the run also shows parameter recovery at scale.
  *
@@ -104,54 +111,82 @@ public final class BenchClv implements Callable<Integer> {
       }
     }
     CentraalSettings settings = common.settings();
-    long t0 = System.nanoTime();
+    Stages stages = new Stages();
     BreezeLbfgs.initialiseInBackground(); // overlaps Breeze's one-off start-up with reading the data
+    // On one machine the shuffle files and the cached summary stay in the page cache and memory:
+    // compressing them costs CPU and saves nothing (read before the context starts).
+    System.setProperty("spark.shuffle.compress", "false");
+    System.setProperty("spark.shuffle.spill.compress", "false");
     SparkSession spark = Sessions.create("bench clv");
+    spark.conf().set("spark.sql.inMemoryColumnarStorage.compressed", "false");
     spark.conf().set("spark.sql.shuffle.partitions", Integer.toString(partitions));
-    // Split the CSV so both cores parse it (the default 128 MB split leaves one core idle at 1M).
-    spark.conf().set("spark.sql.files.maxPartitionBytes", Long.toString(16L << 20));
-    double sessionSeconds = StageCommand.seconds(t0);
+    // Two CSV splits per core, so a core that finishes early takes over half a split's work
+    // rather than waiting on the other core's whole split.
+    int cores = spark.sparkContext().defaultParallelism();
+    spark.conf().set("spark.sql.files.maxPartitionBytes",
+        Long.toString(Math.max(1L << 20, Files.size(file) / (2L * cores) + 1)));
+    stages.end("spark session");
 
-    long t1 = System.nanoTime();
     Dataset<Row> summary = summary(spark, file.toString()).persist(StorageLevel.MEMORY_AND_DISK());
     if (explain) {
       System.err.println(summary.queryExecution().executedPlan().treeString());
     }
     FitOptions options = settings.clv().fitOptions(TimeUnit.DAYS);
-    TransactionSummary distinct = BtydModels.collectTransactionSummary(summary);
-    double summarySeconds = StageCommand.seconds(t1);
-    long t15 = System.nanoTime();
+    BtydModels.Summaries distinctRows = BtydModels.collectSummaries(summary);
+    TransactionSummary distinct = distinctRows.transactions();
+    stages.end(String.format(Locale.ROOT, "read CSV + summary + distinct rows (%,d (x, t_x, T), %,d (x, m_x))",
+        distinct.distinctRows(), distinctRows.spend().distinctRows()));
     FitResult bgNbd = BgNbdModel.fit(distinct, options);
-    double bgSeconds = StageCommand.seconds(t15);
-    long t2 = System.nanoTime();
-    FitResult gammaGamma = BtydModels.fitGammaGamma(summary, options);
-    double ggSeconds = StageCommand.seconds(t2);
+    stages.end("BG/NBD fit (" + bgNbd.iterations() + " iterations)");
+    FitResult gammaGamma = GammaGammaModel.fit(distinctRows.spend(), options);
+    stages.end(String.format(Locale.ROOT, "Gamma-Gamma fit (%,d repeat buyers, %d iterations)",
+        gammaGamma.customers(), gammaGamma.iterations()));
 
-    long t3 = System.nanoTime();
     ClvSettings clv = settings.clv().toClvSettings(TimeUnit.DAYS);
     Row totals = ClvScoring.score(summary, bgNbd, gammaGamma, clv)
         .agg(count(lit(1)), avg(col(ScoreColumns.P_ALIVE)),
             sum(col(ScoreColumns.expectedPurchases(clv.horizonLabel()))), sum(col(ScoreColumns.clv(clv.horizonLabel()))))
         .first();
-    double scoringSeconds = StageCommand.seconds(t3);
+    stages.end("scoring (p_alive, E[X], spend, CLV)");
     summary.unpersist();
 
     System.out.printf(Locale.ROOT, "bench clv: %,d customers scored from %s (shuffle partitions %d)%n",
         totals.getLong(0), file, partitions);
-    System.out.printf(Locale.ROOT, "  spark session                         %6.1f s%n", sessionSeconds);
-    System.out.printf(Locale.ROOT, "  read CSV + summary + distinct rows    %6.1f s  (%,d distinct (x, t_x, T) rows)%n",
-        summarySeconds, distinct.distinctRows());
-    System.out.printf(Locale.ROOT, "  BG/NBD fit                            %6.1f s  (%d iterations)%n", bgSeconds,
-        bgNbd.iterations());
-    System.out.printf(Locale.ROOT, "  Gamma-Gamma fit                       %6.1f s  (%,d repeat buyers, %,d distinct "
-        + "rows)%n", ggSeconds, gammaGamma.customers(), gammaGamma.distinctRows());
-    System.out.printf(Locale.ROOT, "  scoring (p_alive, E[X], spend, CLV)   %6.1f s%n", scoringSeconds);
-    System.out.printf(Locale.ROOT, "  total in-process                      %6.1f s%n", StageCommand.seconds(t0));
+    stages.print();
     System.out.printf(Locale.ROOT, "  mean p_alive %.4f, expected purchases %s %,.0f, CLV %s %,.0f%n",
         totals.getDouble(1), clv.horizonLabel(), totals.getDouble(2), clv.horizonLabel(), totals.getDouble(3));
     printRecovery(bgNbd, new double[] {TRUE_BG_NBD.r(), TRUE_BG_NBD.alpha(), TRUE_BG_NBD.a(), TRUE_BG_NBD.b()});
     printRecovery(gammaGamma, new double[] {TRUE_GAMMA_GAMMA.p(), TRUE_GAMMA_GAMMA.q(), TRUE_GAMMA_GAMMA.gamma()});
     return 0;
+  }
+
+  /**
+   * Wall and process CPU time per stage: CPU time (all threads, JIT and GC included) is the figure
+   * that holds when other jobs share the machine.
+   */
+  static final class Stages {
+    private final OperatingSystemMXBean os =
+        (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    private final StringBuilder lines = new StringBuilder();
+    private final long start = System.nanoTime();
+    private final long startCpu = os.getProcessCpuTime();
+    private long wall = start;
+    private long cpu = startCpu;
+
+    void end(String stage) {
+      long nowWall = System.nanoTime();
+      long nowCpu = os.getProcessCpuTime();
+      lines.append(String.format(Locale.ROOT, "  %-72s %6.1f s wall %6.1f s CPU%n", stage, (nowWall - wall) / 1e9,
+          (nowCpu - cpu) / 1e9));
+      wall = nowWall;
+      cpu = nowCpu;
+    }
+
+    void print() {
+      System.out.print(lines);
+      System.out.printf(Locale.ROOT, "  %-72s %6.1f s wall %6.1f s CPU (JVM start before this: %.1f s CPU)%n",
+          "total in-process", (wall - start) / 1e9, (cpu - startCpu) / 1e9, startCpu / 1e9);
+    }
   }
 
   /** True vs estimated parameters with standard errors and z = (estimate - truth) / SE. */
@@ -166,26 +201,28 @@ public final class BenchClv implements Callable<Integer> {
   }
 
   /**
-   * The BTYD summary of the CSV through the pipeline's own stages ({@link TransactionFeatures}),
-   * read with an explicit schema (no inference pass), in days, every sale a purchase.
+   * The BTYD summary of the CSV through the pipeline's BTYD-only stage ({@link BtydSummary}), read
+   * with an explicit schema (no inference pass), in days, every sale a purchase. The date is read
+   * as text and cast: Spark's cast parses ISO dates directly, where the CSV reader's date parsing
+   * goes through a java.time formatter per value.
    */
   static Dataset<Row> summary(SparkSession spark, String path) {
     StructType schema = new StructType()
         .add("customer_id", DataTypes.LongType, false)
-        .add("date", DataTypes.DateType, false)
+        .add("date", DataTypes.StringType, false)
         .add("amount", DataTypes.DoubleType, false);
-    Dataset<Row> transactions = spark.read().schema(schema).option("header", "true").option("dateFormat", "yyyy-MM-dd")
-        .option("mode", "FAILFAST").csv(path)
-        .select(col("customer_id").as(FeatureColumns.CUSTOMER_KEY), col("date").cast("timestamp").as(Transactions.TS),
-            col("amount").as(Transactions.AMOUNT), lit(null).cast("double").as(Transactions.MARGIN),
-            lit("store").as(Transactions.CHANNEL))
-        // Hash-partitioned by customer once: the per-day and per-customer aggregations of
-        // TransactionFeatures both find their input clustered and add no further shuffle.
+    Column date = col("date").cast(DataTypes.DateType);
+    Dataset<Row> transactions = spark.read().schema(schema).option("header", "true").option("mode", "FAILFAST")
+        .csv(path)
+        .select(col("customer_id").as(FeatureColumns.CUSTOMER_KEY),
+            // An unparsable date would become null and vanish from the summary: fail instead.
+            when(date.isNull(), raise_error(concat(lit("bad date: "), col("date")))).otherwise(date)
+                .as(Transactions.TS),
+            col("amount").as(Transactions.AMOUNT))
+        // Hash-partitioned by customer once: the per-day and per-customer aggregations both find
+        // their input clustered and add no further shuffle.
         .repartition(col(FeatureColumns.CUSTOMER_KEY));
-    return TransactionFeatures.summary(TransactionFeatures.daily(transactions, AS_OF), AS_OF, TimeUnit.DAYS,
-            PurchaseRule.ANY_SALE)
-        .select(FeatureColumns.CUSTOMER_KEY, FeatureColumns.FREQUENCY, FeatureColumns.RECENCY, FeatureColumns.T,
-            FeatureColumns.MONETARY_VALUE);
+    return BtydSummary.of(transactions, AS_OF, TimeUnit.DAYS, PurchaseRule.ANY_SALE);
   }
 
   /**

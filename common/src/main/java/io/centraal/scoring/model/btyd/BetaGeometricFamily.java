@@ -34,12 +34,19 @@ final class BetaGeometricFamily {
   /**
    * Sum of weight * log L over the rows of {@code summary}; if {@code grad} is not null, adds the
    * gradient with respect to (r, alpha, a, b). The gamma-function terms depend on x only, so they
-   * are computed once per distinct x (rows are sorted by x), not once per row.
+   * are computed once per distinct x (rows are sorted by x), not once per row; large summaries are summed in parallel
+   * chunks ({@link ChunkedSum}).
    */
   static double totalLogLikelihood(double[] p, int k, TransactionSummary summary, double[] grad) {
+    return ChunkedSum.sum(summary.distinctRows(),
+        (from, to, g) -> rangeLogLikelihood(p, k, summary, from, to, g), grad);
+  }
+
+  private static double rangeLogLikelihood(double[] p, int k, TransactionSummary summary, int from,
+      int to, double[] grad) {
     double sum = 0;
     FrequencyTerms terms = null;
-    for (int i = 0; i < summary.distinctRows(); i++) {
+    for (int i = from; i < to; i++) {
       double x = summary.x(i);
       if (terms == null || terms.x != x) {
         terms = new FrequencyTerms(p[0], p[1], p[2], p[3], k, x, grad != null);
@@ -150,14 +157,17 @@ final class BetaGeometricFamily {
     double aa = c - n;
     double eps = a - 1;
     double quotient;
+    double logSecond;
     if (Math.abs(eps) >= NEAR_ONE) {
-      double logP = eps * logOneMinusZ + Hypergeometric.log2F1(aa, eps, c, z);
-      quotient = -Math.expm1(logP) / eps;
+      double[] logF = Hypergeometric.log2F1Pair(aa, eps, a, c, z);
+      quotient = -Math.expm1(eps * logOneMinusZ + logF[0]) / eps;
+      logSecond = logF[1];
     } else {
       double tail = Hypergeometric.reducedTail(aa, eps, c, z);
       quotient = -LogMath.expm1Ratio(eps, logOneMinusZ) - tail * Math.exp(eps * logOneMinusZ);
+      logSecond = Hypergeometric.log2F1(aa, a, c, z);
     }
-    double second = -Math.expm1(a * logOneMinusZ + Hypergeometric.log2F1(aa, a, c, z));
+    double second = -Math.expm1(a * logOneMinusZ + logSecond);
     return bb * quotient + second;
   }
 

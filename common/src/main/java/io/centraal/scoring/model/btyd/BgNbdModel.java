@@ -70,6 +70,13 @@ public record BgNbdModel(double r, double alpha, double a, double b) implements 
     return BetaGeometricFamily.conditionalExpected(r, alpha, a, b, 0, t, x, tx, age);
   }
 
+  @Override
+  public double expectedPurchasesIfAlive(double t, double x, double age) {
+    Checks.horizon(t);
+    Checks.summaryRow(x, 0, age);
+    return BetaGeometricFamily.expectedIfAlive(r + x, alpha + age, a, b + x, t);
+  }
+
   /** Fader, Hardie &amp; Lee, note 021 "Computing P(alive) using the BG/NBD model". */
   @Override
   public double probabilityAlive(double x, double tx, double age) {

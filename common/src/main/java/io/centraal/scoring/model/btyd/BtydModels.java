@@ -1,6 +1,11 @@
 package io.centraal.scoring.model.btyd;
 
+import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.when;
 
 import io.centraal.scoring.schema.FeatureColumns;
 import java.util.Arrays;
@@ -79,6 +84,60 @@ public final class BtydModels {
       customers[i] = row.getLong(3);
     }
     return TransactionSummary.ofDistinctRows(x, tx, t, customers);
+  }
+
+  /** Both fits' inputs, collected together. */
+  public record Summaries(TransactionSummary transactions, SpendSummary spend) {}
+
+  /**
+   * {@link #collectTransactionSummary} and {@link #collectSpendSummary} in one Spark job: each
+   * customer becomes a (x, t_x, T) row and, if a repeat buyer with positive spend, a (x, m_x) row,
+   * and one aggregation counts both kinds. Saves a pass over the summary, which matters when the
+   * summary is computed from millions of transactions.
+   */
+  public static Summaries collectSummaries(Dataset<Row> summary) {
+    requireNumeric(summary.schema(), FeatureColumns.FREQUENCY, FeatureColumns.RECENCY,
+        FeatureColumns.T, FeatureColumns.MONETARY_VALUE);
+    Column x = col(FeatureColumns.FREQUENCY).cast(DataTypes.DoubleType);
+    Column mx = col(FeatureColumns.MONETARY_VALUE).cast(DataTypes.DoubleType);
+    Column transactionRow = struct(lit(0).as("kind"), x.as("x"),
+        col(FeatureColumns.RECENCY).cast(DataTypes.DoubleType).as("u"),
+        col(FeatureColumns.T).cast(DataTypes.DoubleType).as("v"));
+    Column spendRow = struct(lit(1).as("kind"), x.as("x"), mx.as("u"),
+        lit(null).cast(DataTypes.DoubleType).as("v"));
+    List<Row> rows = summary
+        .select(explode(when(x.gt(0).and(mx.gt(0)), array(transactionRow, spendRow))
+            .otherwise(array(transactionRow))).as("row"))
+        .groupBy(col("row.kind"), col("row.x"), col("row.u"), col("row.v"))
+        .count()
+        .collectAsList();
+    int spendRows = (int) rows.stream().filter(r -> r.getInt(0) == 1).count();
+    int transactionRows = rows.size() - spendRows;
+    double[][] tr = new double[4][transactionRows];
+    double[][] sp = new double[3][spendRows];
+    int i = 0;
+    int j = 0;
+    String[] names = {FeatureColumns.FREQUENCY, FeatureColumns.RECENCY, FeatureColumns.T};
+    for (Row row : rows) {
+      if (row.getInt(0) == 1) {
+        sp[0][j] = row.getDouble(1);
+        sp[1][j] = row.getDouble(2);
+        sp[2][j++] = row.getLong(4);
+        continue;
+      }
+      for (int c = 0; c < names.length; c++) {
+        if (row.isNullAt(c + 1)) {
+          throw new IllegalArgumentException("column '" + names[c] + "' is null for "
+              + row.getLong(4) + " customers; BTYD fits need frequency, recency and t on every row");
+        }
+      }
+      tr[0][i] = row.getDouble(1);
+      tr[1][i] = row.getDouble(2);
+      tr[2][i] = row.getDouble(3);
+      tr[3][i++] = row.getLong(4);
+    }
+    return new Summaries(TransactionSummary.ofDistinctRows(tr[0], tr[1], tr[2], tr[3]),
+        SpendSummary.ofDistinctRows(sp[0], sp[1], sp[2]));
   }
 
   /** Distinct (frequency, monetary_value) rows of repeat buyers with positive spend. */

@@ -39,14 +39,81 @@ public final class Clv {
    */
   public static double discountedPurchases(TransactionModel model, double x, double tx, double age,
       ClvSettings settings) {
+    return discounted(model, x, tx, age, settings)[0];
+  }
+
+  /**
+   * {@link #expectedPurchases} and {@link #discountedPurchases} together, equal to calling both:
+   * the discounting sum already evaluates the cumulative expectation at its last step, which is
+   * the horizon itself whenever the periods multiply back to it exactly (e.g. 12 x 30.4375 days),
+   * so the scorer saves one model evaluation in 13.
+   *
+   * @return {expected purchases, discounted purchases}
+   */
+  public static double[] expectedAndDiscountedPurchases(TransactionModel model, double x, double tx,
+      double age, ClvSettings settings) {
+    double[] d = discounted(model, x, tx, age, settings);
+    double expected = d[2] == settings.horizon() ? d[1] : expectedPurchases(model, x, tx, age, settings);
+    return new double[] {expected, d[0]};
+  }
+
+  /**
+   * The part of the CLV computation that depends on x and T only: expected purchases if alive
+   * ({@link TransactionModel#expectedPurchasesIfAlive}) at the end of every discounting step, then
+   * at the horizon. With {@link #fromSchedule}, equal to {@link #expectedAndDiscountedPurchases}
+   * to the last bit. This is nearly all the scoring work, and day-level data have far fewer
+   * distinct (x, T) than (x, t_x, T) (1M simulated customers: 19k against 457k).
+   */
+  public static double[] ifAliveSchedule(TransactionModel model, double x, double age, ClvSettings settings) {
+    boolean discrete = settings.discounting() == ClvSettings.Discounting.DISCRETE;
+    int steps = discrete ? settings.periods() : settings.periods() * CONTINUOUS_STEPS_PER_PERIOD;
+    double step = discrete ? settings.periodLength() : settings.periodLength() / CONTINUOUS_STEPS_PER_PERIOD;
+    double[] schedule = new double[steps + 1];
+    for (int j = 1; j <= steps; j++) {
+      schedule[j - 1] = model.expectedPurchasesIfAlive(j * step, x, age);
+    }
+    schedule[steps] = steps * step == settings.horizon() ? schedule[steps - 1]
+        : model.expectedPurchasesIfAlive(settings.horizon(), x, age);
+    return schedule;
+  }
+
+  /** {expected purchases, discounted purchases} of a customer with this P(alive) and schedule. */
+  public static double[] fromSchedule(double probabilityAlive, double[] schedule, ClvSettings settings) {
+    double growth = 1 + settings.discountRatePerPeriod();
+    int steps = schedule.length - 1;
+    double value = 0;
+    double previous = 0;
+    if (settings.discounting() == ClvSettings.Discounting.DISCRETE) {
+      for (int i = 1; i <= steps; i++) {
+        double cumulative = probabilityAlive * schedule[i - 1];
+        value += (cumulative - previous) / Math.pow(growth, i);
+        previous = cumulative;
+      }
+    } else {
+      double force = Math.log(growth); // per period
+      for (int j = 1; j <= steps; j++) {
+        double cumulative = probabilityAlive * schedule[j - 1];
+        double midpointInPeriods = (j - 0.5) / CONTINUOUS_STEPS_PER_PERIOD;
+        value += (cumulative - previous) * Math.exp(-force * midpointInPeriods);
+        previous = cumulative;
+      }
+    }
+    return new double[] {probabilityAlive * schedule[steps], value};
+  }
+
+  /** {discounted purchases, last cumulative expectation, time of that last evaluation}. */
+  private static double[] discounted(TransactionModel model, double x, double tx, double age,
+      ClvSettings settings) {
     int periods = settings.periods();
     double length = settings.periodLength();
     double growth = 1 + settings.discountRatePerPeriod();
     double value = 0;
     double previous = 0;
+    double last = 0;
     if (settings.discounting() == ClvSettings.Discounting.DISCRETE) {
       for (int i = 1; i <= periods; i++) {
-        double cumulative = model.conditionalExpectedPurchases(i * length, x, tx, age);
+        last = i * length;
+        double cumulative = model.conditionalExpectedPurchases(last, x, tx, age);
         value += (cumulative - previous) / Math.pow(growth, i);
         previous = cumulative;
       }
@@ -55,12 +122,13 @@ public final class Clv {
       int steps = periods * CONTINUOUS_STEPS_PER_PERIOD;
       double step = length / CONTINUOUS_STEPS_PER_PERIOD;
       for (int j = 1; j <= steps; j++) {
-        double cumulative = model.conditionalExpectedPurchases(j * step, x, tx, age);
+        last = j * step;
+        double cumulative = model.conditionalExpectedPurchases(last, x, tx, age);
         double midpointInPeriods = (j - 0.5) / CONTINUOUS_STEPS_PER_PERIOD;
         value += (cumulative - previous) * Math.exp(-force * midpointInPeriods);
         previous = cumulative;
       }
     }
-    return value;
+    return new double[] {value, previous, last};
   }
 }

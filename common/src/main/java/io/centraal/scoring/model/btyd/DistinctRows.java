@@ -2,10 +2,10 @@ package io.centraal.scoring.model.btyd;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntBinaryOperator;
 
 /** Grouping and sorting of parallel columns, for the distinct-row summaries. */
 final class DistinctRows {
@@ -46,11 +46,11 @@ final class DistinctRows {
             + Arrays.toString(Arrays.stream(columns).mapToInt(c -> c.length).toArray()));
       }
     }
-    Integer[] order = new Integer[n];
+    int[] order = new int[n];
     for (int i = 0; i < n; i++) {
       order[i] = i;
     }
-    Comparator<Integer> byColumns = (i, j) -> {
+    IntBinaryOperator byColumns = (i, j) -> {
       for (double[] column : columns) {
         int c = Double.compare(column[i], column[j]);
         if (c != 0) {
@@ -59,7 +59,7 @@ final class DistinctRows {
       }
       return 0;
     };
-    Arrays.sort(order, byColumns);
+    mergeSort(order, byColumns);
     double[][] out = new double[columns.length][n];
     for (int c = 0; c < columns.length; c++) {
       for (int i = 0; i < n; i++) {
@@ -67,5 +67,44 @@ final class DistinctRows {
       }
     }
     return out;
+  }
+
+  /**
+   * Stable bottom-up merge sort of {@code order} by {@code compare}. Why not Arrays.sort: sorting
+   * an Integer[] with a comparator boxes every index and, on the hundreds of thousands of distinct
+   * rows of a large summary, took longer than the fit itself.
+   */
+  static void mergeSort(int[] order, IntBinaryOperator compare) {
+    int n = order.length;
+    int[] from = order;
+    int[] to = new int[n];
+    for (int width = 1; width < n; width *= 2) {
+      for (int lo = 0; lo < n; lo += 2 * width) {
+        int mid = Math.min(lo + width, n);
+        int hi = Math.min(lo + 2 * width, n);
+        int i = lo;
+        int j = mid;
+        int k = lo;
+        if (mid >= hi || compare.applyAsInt(from[mid - 1], from[mid]) <= 0) {
+          System.arraycopy(from, lo, to, lo, hi - lo); // already in order
+          continue;
+        }
+        while (i < mid && j < hi) {
+          to[k++] = compare.applyAsInt(from[i], from[j]) <= 0 ? from[i++] : from[j++];
+        }
+        while (i < mid) {
+          to[k++] = from[i++];
+        }
+        while (j < hi) {
+          to[k++] = from[j++];
+        }
+      }
+      int[] swap = from;
+      from = to;
+      to = swap;
+    }
+    if (from != order) {
+      System.arraycopy(from, 0, order, 0, n);
+    }
   }
 }

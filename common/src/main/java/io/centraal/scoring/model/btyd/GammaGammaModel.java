@@ -111,9 +111,16 @@ public record GammaGammaModel(double p, double q, double gamma) implements Seria
   /**
    * Sum of weight * log density over the rows of {@code summary}; adds the gradient with respect to
    * (p, q, gamma) to {@code grad} when not null. Gamma functions of px + q and px are computed
-   * once per distinct x (rows are sorted by x).
+   * once per distinct x (rows are sorted by x); large summaries are summed in parallel
+   * chunks ({@link ChunkedSum}).
    */
   static double totalLogLikelihood(double[] params, SpendSummary summary, double[] grad) {
+    return ChunkedSum.sum(summary.distinctRows(),
+        (from, to, g) -> rangeLogLikelihood(params, summary, from, to, g), grad);
+  }
+
+  private static double rangeLogLikelihood(double[] params, SpendSummary summary, int from, int to,
+      double[] grad) {
     double p = params[0];
     double q = params[1];
     double gamma = params[2];
@@ -125,7 +132,7 @@ public record GammaGammaModel(double p, double q, double gamma) implements Seria
     double gammaTerms = 0; // lnGamma(px+q) - lnGamma(px) - lnGamma(q) + q ln(gamma) + px ln(x)
     double digammaPxQ = 0;
     double digammaPx = 0;
-    for (int i = 0; i < summary.distinctRows(); i++) {
+    for (int i = from; i < to; i++) {
       double x = summary.x(i);
       double px = p * x;
       if (x != lastX) {

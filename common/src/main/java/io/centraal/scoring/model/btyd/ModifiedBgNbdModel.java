@@ -57,6 +57,13 @@ public record ModifiedBgNbdModel(double r, double alpha, double a, double b)
   }
 
   @Override
+  public double expectedPurchasesIfAlive(double t, double x, double age) {
+    Checks.horizon(t);
+    Checks.summaryRow(x, 0, age);
+    return BetaGeometricFamily.expectedIfAlive(r + x, alpha + age, a, b + x + EXTRA_DROPOUT, t);
+  }
+
+  @Override
   public double conditionalExpectedPurchases(double t, double x, double tx, double age) {
     Checks.horizon(t);
     Checks.summaryRow(x, tx, age);

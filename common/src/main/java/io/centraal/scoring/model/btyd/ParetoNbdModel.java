@@ -115,6 +115,13 @@ public record ParetoNbdModel(double r, double alpha, double s, double beta)
     return probabilityAliveUnchecked(x, tx, age) * expectedIfAlive(r + x, age, t);
   }
 
+  @Override
+  public double expectedPurchasesIfAlive(double t, double x, double age) {
+    Checks.horizon(t);
+    Checks.summaryRow(x, 0, age);
+    return expectedIfAlive(r + x, age, t);
+  }
+
   /** Note 008 eq. (11): 1 / (1 + s/(r+s+x) (alpha+T)^(r+x) (beta+T)^s A0). */
   @Override
   public double probabilityAlive(double x, double tx, double age) {

@@ -26,6 +26,15 @@ public interface TransactionModel extends Serializable {
   /** E[X(T, T+t] | x, tx, T]: expected repeat purchases in the next {@code t} time units. */
   double conditionalExpectedPurchases(double t, double x, double tx, double age);
 
+  /**
+   * E[X(T, T+t] | alive at T, x, T]: expected repeat purchases in the next {@code t} time units of
+   * a customer known to be alive. It does not depend on tx, and
+   * {@code conditionalExpectedPurchases(t, x, tx, T) == probabilityAlive(x, tx, T) *
+   * expectedPurchasesIfAlive(t, x, T)} exactly, so scorers can share it between customers with the
+   * same x and T.
+   */
+  double expectedPurchasesIfAlive(double t, double x, double age);
+
   /** P(the customer has not dropped out by T | x, tx, T), in [0, 1]. */
   double probabilityAlive(double x, double tx, double age);
 

@@ -17,6 +17,33 @@ class BtydClvTest {
     return new ClvSettings("12m", 12 * MONTH_IN_WEEKS, MONTH_IN_WEEKS, discount, how, false);
   }
 
+  /** The (x, T) schedule route the distinct-row scorer takes gives the direct values exactly. */
+  @Test
+  void scheduleRouteEqualsTheDirectComputation() {
+    List<TransactionModel> models = List.of(new BgNbdModel(0.243, 4.414, 0.793, 2.426),
+        new ModifiedBgNbdModel(0.525, 6.183, 0.891, 1.614), new ParetoNbdModel(0.553, 10.58, 0.606, 11.67));
+    List<ClvSettings> settings = List.of(
+        new ClvSettings("12m", 12 * 4.348125, 4.348125, 0.01, ClvSettings.Discounting.DISCRETE, false),
+        new ClvSettings("7p", 0.7, 0.1, 0.01, ClvSettings.Discounting.DISCRETE, false), // 7 * 0.1 != 0.7
+        new ClvSettings("12m", 12 * 4.348125, 4.348125, 0.01, ClvSettings.Discounting.CONTINUOUS, false));
+    double[][] rows = {{0, 0, 38.86}, {2, 30.43, 38.86}, {14, 20.1, 32.0}, {300, 39.0, 39.5}};
+    for (TransactionModel model : models) {
+      for (double[] r : rows) {
+        double pAlive = model.probabilityAlive(r[0], r[1], r[2]);
+        assertEquals(model.conditionalExpectedPurchases(7.5, r[0], r[1], r[2]),
+            pAlive * model.expectedPurchasesIfAlive(7.5, r[0], r[2]), 0, model.name());
+        for (ClvSettings s : settings) {
+          double[] viaSchedule = Clv.fromSchedule(pAlive, Clv.ifAliveSchedule(model, r[0], r[2], s), s);
+          assertEquals(Clv.expectedPurchases(model, r[0], r[1], r[2], s), viaSchedule[0], 0, model.name());
+          assertEquals(Clv.discountedPurchases(model, r[0], r[1], r[2], s), viaSchedule[1], 0, model.name());
+          double[] together = Clv.expectedAndDiscountedPurchases(model, r[0], r[1], r[2], s);
+          assertEquals(viaSchedule[0], together[0], 0);
+          assertEquals(viaSchedule[1], together[1], 0);
+        }
+      }
+    }
+  }
+
   @Test
   void withoutDiscountingClvIsSpendTimesExpectedPurchases() {
     for (ClvSettings.Discounting how : ClvSettings.Discounting.values()) {

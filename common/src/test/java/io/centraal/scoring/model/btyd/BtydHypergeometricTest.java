@@ -9,6 +9,21 @@ import org.junit.jupiter.api.Test;
 /** The 2F1 series against mpmath 1.3.0 (hyp2f1 and nsum at 40 significant digits). */
 class BtydHypergeometricTest {
 
+  /** The paired series used by the CLV scorer gives the two single series' values. */
+  @Test
+  void pairedSeriesEqualsTwoSingleSeries() {
+    double[][] cases = {{500.2426, 502.4262, 503.4262, 502.2192, 0.6}, {1.2, 0.8, 1.8, 2.5, 0.999},
+        {0.5, -0.3, 0.7, 1.7, 0.9}, {2.9, -0.2, 0.8, 3.2, 0.5}, {-3, 0.4, 1.4, 2.1, 0.7},
+        {0.3, 0.2, 1.2, 0.05, 0.5}, {1.5, 0.5, 1.5, 2.0, 0}};
+    for (double[] c : cases) {
+      double[] pair = Hypergeometric.log2F1Pair(c[0], c[1], c[2], c[3], c[4]);
+      assertEquals(Hypergeometric.log2F1(c[0], c[1], c[3], c[4]), pair[0],
+          1e-14 * Math.max(1, Math.abs(pair[0])), java.util.Arrays.toString(c));
+      assertEquals(Hypergeometric.log2F1(c[0], c[2], c[3], c[4]), pair[1],
+          1e-14 * Math.max(1, Math.abs(pair[1])), java.util.Arrays.toString(c));
+    }
+  }
+
   @Test
   void logSeriesMatchesMpmath() {
     // Terms far beyond the double range (the textbook BG/NBD term for x = 500).

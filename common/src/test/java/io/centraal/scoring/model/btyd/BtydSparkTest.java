@@ -93,6 +93,20 @@ class BtydSparkTest {
   }
 
   @Test
+  void collectSummariesEqualsTheTwoSeparateCollects(SparkSession spark) {
+    Dataset<Row> summary = cdnow(spark);
+    BtydModels.Summaries both = BtydModels.collectSummaries(summary);
+    FitResult together = BgNbdModel.fit(both.transactions(), CdnowFixtures.weeks());
+    FitResult separate = BtydModels.fitBgNbd(summary, CdnowFixtures.weeks());
+    assertArrayEquals(separate.params(), together.params(), 0);
+    assertEquals(1016, both.transactions().distinctRows());
+    FitResult spendTogether = GammaGammaModel.fit(both.spend(), CdnowFixtures.currency());
+    assertArrayEquals(BtydModels.fitGammaGamma(summary, CdnowFixtures.currency()).params(),
+        spendTogether.params(), 0);
+    assertEquals(946, both.spend().customers());
+  }
+
+  @Test
   void nullsAndMargin(SparkSession spark) {
     FitResult bg = CdnowFixtures.bgNbdFit();
     FitResult gg = CdnowFixtures.gammaGammaFit();

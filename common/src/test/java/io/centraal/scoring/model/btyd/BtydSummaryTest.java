@@ -1,0 +1,119 @@
+package io.centraal.scoring.model.btyd;
+
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.centraal.scoring.config.CentraalSettings;
+import io.centraal.scoring.config.CentraalSettings.TimeUnit;
+import io.centraal.scoring.features.PurchaseRule;
+import io.centraal.scoring.features.TransactionFeatures;
+import io.centraal.scoring.features.TransactionFeaturesCdnowTest;
+import io.centraal.scoring.ingest.Ingestion;
+import io.centraal.scoring.io.DeltaTables;
+import io.centraal.scoring.run.RunContext;
+import io.centraal.scoring.schema.FeatureColumns;
+import io.centraal.scoring.schema.InputColumns.Transactions;
+import io.centraal.scoring.schema.SourceContracts;
+import io.centraal.scoring.testing.SparkExtension;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The BTYD-only summary equals the BTYD columns of the general feature summary. */
+@ExtendWith(SparkExtension.class)
+class BtydSummaryTest {
+  private static final String[] BTYD = {FeatureColumns.FREQUENCY, FeatureColumns.RECENCY,
+      FeatureColumns.T, FeatureColumns.MONETARY_VALUE};
+
+  private static Map<Long, Row> byCustomer(Dataset<Row> summary) {
+    return summary.select(col(FeatureColumns.CUSTOMER_KEY), col(BTYD[0]), col(BTYD[1]), col(BTYD[2]),
+            col(BTYD[3])).collectAsList().stream()
+        .collect(Collectors.toMap(r -> r.getLong(0), r -> r));
+  }
+
+  private static void assertSameSummary(Dataset<Row> expected, Dataset<Row> actual) {
+    Map<Long, Row> want = byCustomer(expected);
+    Map<Long, Row> got = byCustomer(actual);
+    assertEquals(want.keySet(), got.keySet());
+    want.forEach((customer, row) -> assertEquals(row, got.get(customer), "customer " + customer));
+  }
+
+  @Test
+  void equalsTheFeatureSummaryOnCdnow(SparkSession spark, @TempDir Path dir) {
+    CentraalSettings settings = TransactionFeaturesCdnowTest.cdnowSettings(dir);
+    Ingestion.ingest(spark, settings, SourceContracts.TRANSACTIONS_CONTRACT,
+        new RunContext(LocalDate.parse("1998-06-30"), "cdnow", "test"));
+    Dataset<Row> keyed = DeltaTables.read(spark, settings.paths().bronze("transactions"))
+        .withColumn(FeatureColumns.CUSTOMER_KEY, col(Transactions.CUSTOMER_REF).cast("long"));
+    LocalDate calibrationEnd = LocalDate.parse("1997-09-30");
+    for (TimeUnit unit : TimeUnit.values()) {
+      for (PurchaseRule rule : PurchaseRule.values()) {
+        Dataset<Row> lean = BtydSummary.of(keyed, calibrationEnd, unit, rule);
+        assertEquals(List.of(FeatureColumns.CUSTOMER_KEY, BTYD[0], BTYD[1], BTYD[2], BTYD[3]),
+            List.of(lean.schema().fieldNames()));
+        assertSameSummary(TransactionFeatures.summary(TransactionFeatures.daily(keyed, calibrationEnd),
+            calibrationEnd, unit, rule), lean);
+      }
+    }
+    // The published CDNOW calibration figures for customer 1: x 2, t_x 30.43, T 38.86, zbar 22.35.
+    Row first = byCustomer(BtydSummary.of(keyed, calibrationEnd, TimeUnit.WEEKS, PurchaseRule.ANY_SALE)).get(1L);
+    assertEquals(2.0, first.getDouble(1));
+    assertEquals(30.43, first.getDouble(2), 0.005 + 1e-9);
+    assertEquals(38.86, first.getDouble(3), 0.005 + 1e-9);
+    assertEquals(22.35, first.getDouble(4), 0.005 + 1e-9); // published to 2 decimals
+  }
+
+  /** Returns, zero sales, same-day lines, a later return, rows after the as-of date, dates as DateType. */
+  @Test
+  void edgeCasesMatchTheFeatureSummary(SparkSession spark) {
+    StructType schema = new StructType()
+        .add(FeatureColumns.CUSTOMER_KEY, DataTypes.LongType, false)
+        .add(Transactions.TS, DataTypes.TimestampType, false)
+        .add(Transactions.AMOUNT, DataTypes.DoubleType, false)
+        .add(Transactions.MARGIN, DataTypes.DoubleType, true)
+        .add(Transactions.CHANNEL, DataTypes.StringType, true);
+    LocalDate asOf = LocalDate.parse("2024-03-31");
+    Dataset<Row> tx = spark.createDataFrame(List.of(
+        row(1, "2024-01-01 10:00:00", 10), row(1, "2024-01-01 18:00:00", 5),
+        row(1, "2024-01-15 09:00:00", 20), row(1, "2024-02-01 09:00:00", -20),
+        row(1, "2024-03-31 23:59:59", 7), row(1, "2024-04-01 00:00:00", 100),
+        row(2, "2024-02-10 12:00:00", -5),
+        row(3, "2024-01-05 12:00:00", 0), row(3, "2024-02-05 12:00:00", 12),
+        row(3, "2024-02-05 13:00:00", -12), row(3, "2024-03-05 12:00:00", 8)), schema);
+    for (PurchaseRule rule : PurchaseRule.values()) {
+      Dataset<Row> expected = TransactionFeatures.summary(TransactionFeatures.daily(tx, asOf), asOf,
+          TimeUnit.DAYS, rule);
+      assertSameSummary(expected, BtydSummary.of(tx, asOf, TimeUnit.DAYS, rule));
+      Dataset<Row> byDate = tx.withColumn(Transactions.TS, col(Transactions.TS).cast("date"));
+      assertSameSummary(expected, BtydSummary.of(byDate, asOf, TimeUnit.DAYS, rule));
+    }
+    Map<Long, Row> net = byCustomer(BtydSummary.of(tx, asOf, TimeUnit.DAYS, PurchaseRule.NET_POSITIVE));
+    // Customer 1: purchase days Jan 1 (15), Jan 15 (20), Mar 31 (7); the Feb 1 return is not one.
+    assertEquals(RowFactory.create(1L, 2.0, 90.0, 90.0, 13.5), net.get(1L));
+    // Customer 2 only returned goods: no purchase period, nulls.
+    for (int i = 1; i <= 4; i++) {
+      assertNull(net.get(2L).get(i));
+    }
+    // Customer 3: the zero sale and the netted-out day are purchases only under ANY_SALE.
+    assertEquals(RowFactory.create(3L, 0.0, 0.0, 26.0, 0.0), net.get(3L));
+    Row anySale = byCustomer(BtydSummary.of(tx, asOf, TimeUnit.DAYS, PurchaseRule.ANY_SALE)).get(3L);
+    assertEquals(RowFactory.create(3L, 2.0, 60.0, 86.0, 4.0), anySale);
+  }
+
+  private static Row row(long customer, String ts, double amount) {
+    return RowFactory.create(customer, Timestamp.valueOf(ts), amount, null, "store");
+  }
+}
