@@ -12,7 +12,6 @@ import io.centraal.scoring.model.churn.ChurnModel;
 import io.centraal.scoring.model.churn.ChurnTraining;
 import io.centraal.scoring.schema.FeatureColumns;
 import io.centraal.scoring.schema.ScoreColumns;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,21 +50,20 @@ public final class BenchChurn implements Callable<Integer> {
     features(spark, customers, features).write().mode("overwrite").parquet(table);
     double generate = StageCommand.seconds(t0);
     Dataset<Row> rows = spark.read().parquet(table);
+    BenchStages stages = new BenchStages();
 
     ChurnTraining.Settings s = new ChurnTraining.Settings(90, 50, 100, 0.01, 0.3, 0.2, true, 0.3, 0.6, 1L);
-    long t1 = System.nanoTime();
     ChurnTraining.Outcome o = ChurnTraining.train(rows, features, s, "bench", ChurnBaseline.P_ALIVE_MBGNBD);
-    double train = StageCommand.seconds(t1);
-    long t2 = System.nanoTime();
+    stages.end("train (fit + isotonic calibration + holdout metrics and curves)");
     ChurnModel.score(o.model().orElseThrow(), rows).select(ScoreColumns.CHURN_RISK).write().format("noop")
         .mode("overwrite").save();
-    double score = StageCommand.seconds(t2);
-    System.out.printf(Locale.ROOT, "bench churn: %,d customers, %d features; table generated in %.1f s (not timed)%n"
-        + "  train (fit + isotonic calibration + holdout metrics and curves): %.1f s%n"
-        + "  score all customers: %.1f s (%,.0f customers/s)%n  holdout AUC %.3f, ECE %.3f%n",
-        customers, features.size(), generate, train, score, customers / score, o.metrics().get("auc_roc"),
-        o.metrics().get("ece"));
-    deleteTree(Path.of(dir));
+    double score = stages.end("score all customers");
+    System.out.printf(Locale.ROOT, "bench churn: %,d customers, %d features; table generated in %.1f s (not timed)%n",
+        customers, features.size(), generate);
+    stages.print();
+    System.out.printf(Locale.ROOT, "  scoring %,.0f customers/s; holdout AUC %.3f, ECE %.3f%n", customers / score,
+        o.metrics().get("auc_roc"), o.metrics().get("ece"));
+    BenchStages.deleteTree(Path.of(dir));
     return 0;
   }
 
@@ -87,16 +85,5 @@ public final class BenchChurn implements Callable<Integer> {
     return base.withColumn(ChurnModel.LABEL, when(rand(99).lt(p), 1.0).otherwise(0.0))
         .withColumn(ChurnBaseline.P_ALIVE_MBGNBD, functions.least(lit(1.0),
             lit(1.0).minus(col(FeatureColumns.DAYS_SINCE_LAST_PURCHASE).divide(400))));
-  }
-
-  static void deleteTree(Path root) throws java.io.IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (var all = Files.walk(root)) {
-      for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
   }
 }

@@ -9,7 +9,6 @@ import static org.apache.spark.sql.functions.raise_error;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
-import com.sun.management.OperatingSystemMXBean;
 import io.centraal.scoring.config.CentraalSettings;
 import io.centraal.scoring.config.CentraalSettings.TimeUnit;
 import io.centraal.scoring.features.PurchaseRule;
@@ -30,7 +29,6 @@ import io.centraal.scoring.schema.ScoreColumns;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -111,7 +109,7 @@ public final class BenchClv implements Callable<Integer> {
       }
     }
     CentraalSettings settings = common.settings();
-    Stages stages = new Stages();
+    BenchStages stages = new BenchStages();
     BreezeLbfgs.initialiseInBackground(); // overlaps Breeze's one-off start-up with reading the data
     // On one machine the shuffle files and the cached summary stay in the page cache and memory:
     // compressing them costs CPU and saves nothing (read before the context starts).
@@ -158,35 +156,6 @@ public final class BenchClv implements Callable<Integer> {
     printRecovery(bgNbd, new double[] {TRUE_BG_NBD.r(), TRUE_BG_NBD.alpha(), TRUE_BG_NBD.a(), TRUE_BG_NBD.b()});
     printRecovery(gammaGamma, new double[] {TRUE_GAMMA_GAMMA.p(), TRUE_GAMMA_GAMMA.q(), TRUE_GAMMA_GAMMA.gamma()});
     return 0;
-  }
-
-  /**
-   * Wall and process CPU time per stage: CPU time (all threads, JIT and GC included) is the figure
-   * that holds when other jobs share the machine.
-   */
-  static final class Stages {
-    private final OperatingSystemMXBean os =
-        (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-    private final StringBuilder lines = new StringBuilder();
-    private final long start = System.nanoTime();
-    private final long startCpu = os.getProcessCpuTime();
-    private long wall = start;
-    private long cpu = startCpu;
-
-    void end(String stage) {
-      long nowWall = System.nanoTime();
-      long nowCpu = os.getProcessCpuTime();
-      lines.append(String.format(Locale.ROOT, "  %-72s %6.1f s wall %6.1f s CPU%n", stage, (nowWall - wall) / 1e9,
-          (nowCpu - cpu) / 1e9));
-      wall = nowWall;
-      cpu = nowCpu;
-    }
-
-    void print() {
-      System.out.print(lines);
-      System.out.printf(Locale.ROOT, "  %-72s %6.1f s wall %6.1f s CPU (JVM start before this: %.1f s CPU)%n",
-          "total in-process", (wall - start) / 1e9, (cpu - startCpu) / 1e9, startCpu / 1e9);
-    }
   }
 
   /** True vs estimated parameters with standard errors and z = (estimate - truth) / SE. */

@@ -41,7 +41,7 @@ public final class BenchClvRecovery implements Callable<Integer> {
     FitOptions options = settings.clv().fitOptions(TimeUnit.DAYS);
     BgNbdModel truth = BenchClv.TRUE_BG_NBD;
     GammaGammaModel spendTruth = BenchClv.TRUE_GAMMA_GAMMA;
-    long t0 = System.nanoTime();
+    BenchStages stages = new BenchStages();
     BgNbdSimulator simulator = new BgNbdSimulator(truth);
     SplittableRandom rng = new SplittableRandom(seed);
     double[] x = new double[customers];
@@ -60,19 +60,15 @@ public final class BenchClvRecovery implements Callable<Integer> {
       }
       meanSpend[c] = times.length == 0 ? 0 : total / times.length;
     }
-    double simulateSeconds = StageCommand.seconds(t0);
-    long t1 = System.nanoTime();
+    stages.end("simulate (continuous times, days)");
     FitResult bgNbd = BgNbdModel.fit(TransactionSummary.ofCustomers(x, tx, age), options);
-    double bgSeconds = StageCommand.seconds(t1);
-    long t2 = System.nanoTime();
+    stages.end(String.format(Locale.ROOT, "BG/NBD fit (%,d distinct rows, %d iterations, converged %b, LL %.2f)",
+        bgNbd.distinctRows(), bgNbd.iterations(), bgNbd.converged(), bgNbd.logLikelihood()));
     FitResult gammaGamma = GammaGammaModel.fit(SpendSummary.ofCustomers(x, meanSpend), options);
-    double ggSeconds = StageCommand.seconds(t2);
-    System.out.printf(Locale.ROOT, "bench clv-recovery: %,d simulated customers (continuous times, days), "
-        + "simulated in %.1f s%n", customers, simulateSeconds);
-    System.out.printf(Locale.ROOT, "  BG/NBD fit %.1f s over %,d distinct rows, %d iterations, converged %b, LL %.2f%n",
-        bgSeconds, bgNbd.distinctRows(), bgNbd.iterations(), bgNbd.converged(), bgNbd.logLikelihood());
-    System.out.printf(Locale.ROOT, "  Gamma-Gamma fit %.1f s over %,d repeat buyers, %d iterations, converged %b%n",
-        ggSeconds, gammaGamma.customers(), gammaGamma.iterations(), gammaGamma.converged());
+    stages.end(String.format(Locale.ROOT, "Gamma-Gamma fit (%,d repeat buyers, %d iterations, converged %b)",
+        gammaGamma.customers(), gammaGamma.iterations(), gammaGamma.converged()));
+    System.out.printf(Locale.ROOT, "bench clv-recovery: %,d simulated customers%n", customers);
+    stages.print();
     BenchClv.printRecovery(bgNbd, new double[] {truth.r(), truth.alpha(), truth.a(), truth.b()});
     BenchClv.printRecovery(gammaGamma, new double[] {spendTruth.p(), spendTruth.q(), spendTruth.gamma()});
     return 0;

@@ -94,38 +94,34 @@ public final class BenchInfluence implements Callable<Integer> {
           + PERMUTATION + "), --edges >= 1, --reviews >= 0");
     }
     CentraalSettings settings = common.settings();
-    long t0 = System.nanoTime();
+    BenchStages stages = new BenchStages();
     SparkSession spark = Sessions.create("bench influence");
     spark.conf().set("spark.sql.shuffle.partitions", Integer.toString(partitions));
-    double sessionSeconds = StageCommand.seconds(t0);
+    stages.end("spark session");
 
-    long t1 = System.nanoTime();
     Dataset<Row> follows = followEdges(spark).persist(StorageLevel.MEMORY_AND_DISK());
     long edgeRows = follows.count();
     Dataset<Row> reviewRows = reviewRows(spark).persist(StorageLevel.MEMORY_AND_DISK());
     long reviewCount = reviewRows.count();
-    double generateSeconds = StageCommand.seconds(t1);
+    stages.end("generate edges + reviews (persisted)");
 
-    long t2 = System.nanoTime();
     Dataset<Row> followers = ReachFeatures.followers(follows).persist(StorageLevel.MEMORY_AND_DISK());
     Row degree = followers.agg(count(lit(1)), max(FeatureColumns.FOLLOWERS)).first();
-    double followersSeconds = StageCommand.seconds(t2);
+    stages.end(String.format(Locale.ROOT, "followers per customer (%,d followed customers, max in-degree %,d)",
+        degree.getLong(0), degree.getLong(1)));
 
-    long t3 = System.nanoTime();
     Dataset<Row> pageRank = FollowGraph.pageRank(follows, settings.pageRank().resetProbability(),
         settings.pageRank().iterations()).persist(StorageLevel.MEMORY_AND_DISK());
     long ranked = pageRank.count();
-    double pageRankSeconds = StageCommand.seconds(t3);
+    stages.end(String.format(Locale.ROOT, "PageRank (GraphX, %,d vertices)", ranked));
     follows.unpersist();
 
-    long t4 = System.nanoTime();
     Dataset<Row> reviewFeatures = ReviewFeatures.reviews(reviewRows, AS_OF, settings.features(), Sentiment::score,
         settings.ingest().ratingMin(), settings.ingest().ratingMax()).persist(StorageLevel.MEMORY_AND_DISK());
     long reviewers = reviewFeatures.count();
-    double reviewSeconds = StageCommand.seconds(t4);
+    stages.end(String.format(Locale.ROOT, "review features (sentiment, Wilson interval; %,d reviewers)", reviewers));
     reviewRows.unpersist();
 
-    long t5 = System.nanoTime();
     Dataset<Row> all = customerRows(spark)
         .join(followers, new String[] {FeatureColumns.CUSTOMER_KEY}, "left")
         .join(pageRank, new String[] {FeatureColumns.CUSTOMER_KEY}, "left")
@@ -136,13 +132,13 @@ public final class BenchInfluence implements Callable<Integer> {
             ScoreColumns.INF_REFERRALS, ScoreColumns.INF_ADVOCACY, ScoreColumns.INFLUENCE_SCORE,
             ScoreColumns.INFLUENCE_TIER)
         .write().mode("overwrite").parquet(out);
-    double scoringSeconds = StageCommand.seconds(t5);
+    stages.end("advocacy + influence score + Parquet");
 
-    long t6 = System.nanoTime();
     Dataset<Row> written = spark.read().parquet(out);
     Row summary = written.agg(count(lit(1)), sum(when(col(ScoreColumns.INFLUENCE_TIER).equalTo(InfluenceScoring.TIER_HIGH),
         1).otherwise(0)), max(ScoreColumns.INFLUENCE_SCORE)).first();
-    double checkSeconds = StageCommand.seconds(t6);
+    stages.end(String.format(Locale.ROOT, "read back + check (%,d rows, %,d high tier, max score %.1f)",
+        summary.getLong(0), summary.getLong(1), summary.getDouble(2)));
     followers.unpersist();
     pageRank.unpersist();
     reviewFeatures.unpersist();
@@ -150,18 +146,7 @@ public final class BenchInfluence implements Callable<Integer> {
     System.out.printf(Locale.ROOT, "bench influence: %,d customers, %,d follow edges drawn (%,d distinct without "
             + "self-follows), %,d reviews; Zipf %.2f; %d partitions; PageRank %d iterations%n", customers, edges,
         edgeRows, reviewCount, zipf, partitions, settings.pageRank().iterations());
-    System.out.printf(Locale.ROOT, "  spark session                            %6.1f s%n", sessionSeconds);
-    System.out.printf(Locale.ROOT, "  generate edges + reviews (persisted)     %6.1f s%n", generateSeconds);
-    System.out.printf(Locale.ROOT, "  followers per customer                   %6.1f s  (%,d followed customers, max "
-        + "in-degree %,d)%n", followersSeconds, degree.getLong(0), degree.getLong(1));
-    System.out.printf(Locale.ROOT, "  PageRank (GraphX)                        %6.1f s  (%,d vertices)%n",
-        pageRankSeconds, ranked);
-    System.out.printf(Locale.ROOT, "  review features (sentiment, Wilson in.)  %6.1f s  (%,d reviewers)%n",
-        reviewSeconds, reviewers);
-    System.out.printf(Locale.ROOT, "  advocacy + influence score + Parquet     %6.1f s%n", scoringSeconds);
-    System.out.printf(Locale.ROOT, "  read back + check                        %6.1f s  (%,d rows, %,d high tier, max "
-        + "score %.1f)%n", checkSeconds, summary.getLong(0), summary.getLong(1), summary.getDouble(2));
-    System.out.printf(Locale.ROOT, "  total in-process                         %6.1f s%n", StageCommand.seconds(t0));
+    stages.print();
     return 0;
   }
 

@@ -14,15 +14,12 @@ import io.centraal.scoring.run.RunContext;
 import io.centraal.scoring.schema.InputColumns.Transactions;
 import io.centraal.scoring.schema.SourceContracts;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -59,7 +56,7 @@ public final class BenchIngest implements Callable<Integer> {
     if (!format.equals("csv") && !format.equals("parquet")) {
       throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--format must be csv or parquet");
     }
-    delete(workDir);
+    BenchStages.deleteTree(workDir);
     SparkSession spark = Sessions.create("bench ingest");
     Path input = workDir.resolve("raw-" + format);
     long g0 = System.nanoTime();
@@ -74,15 +71,16 @@ public final class BenchIngest implements Callable<Integer> {
         "sources.transactions.format", format,
         "ingest.max-reject-share", "0.01")));
     RunContext ctx = new RunContext(AS_OF, "bench-ingest", Versions.code());
-    long t0 = System.nanoTime();
+    BenchStages stages = new BenchStages();
     Ingestion.SourceOutcome o = Ingestion.ingest(spark, settings, SourceContracts.TRANSACTIONS_CONTRACT, ctx, AS_OF);
-    double seconds = StageCommand.seconds(t0);
+    double seconds = stages.end("ingest (read, validate, quarantine, MERGE into bronze)");
     System.out.printf(Locale.ROOT, "bench ingest: format=%s rows=%,d accepted=%,d quarantined=%,d inserted=%,d"
             + " anonymous=%,d seconds=%.1f rows/s=%,.0f cores=%d%n", format, o.read(), o.accepted(), o.quarantined(),
         o.inserted(), o.anonymous(), seconds, o.read() / seconds, Runtime.getRuntime().availableProcessors());
+    stages.print();
     spark.stop();
     if (!keep) {
-      delete(workDir);
+      BenchStages.deleteTree(workDir);
     }
     return 0;
   }
@@ -112,16 +110,5 @@ public final class BenchIngest implements Callable<Integer> {
         lit(1.0).as(Transactions.QUANTITY),
         functions.round(amount.multiply(0.3), 2).as(Transactions.MARGIN),
         lit("EUR").as(Transactions.CURRENCY));
-  }
-
-  private static void delete(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
   }
 }

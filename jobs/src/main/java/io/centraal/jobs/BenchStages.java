@@ -1,0 +1,55 @@
+package io.centraal.jobs;
+
+import com.sun.management.OperatingSystemMXBean;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * What every {@code centraal bench} command shares: wall and process CPU time per stage, printed
+ * as one aligned table, and its scratch directories. CPU time (all threads, JIT and GC included)
+ * is the figure that holds when other jobs share the machine; wall time is what a user waits.
+ */
+final class BenchStages {
+  private final OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+  private final StringBuilder lines = new StringBuilder();
+  private final long start = System.nanoTime();
+  private final long startCpu = os.getProcessCpuTime();
+  private long wall = start;
+  private long cpu = startCpu;
+
+  /** Ends the stage that began at the previous {@code end} (or at construction); returns its wall seconds. */
+  double end(String stage) {
+    long nowWall = System.nanoTime();
+    long nowCpu = os.getProcessCpuTime();
+    double seconds = (nowWall - wall) / 1e9;
+    lines.append(String.format(Locale.ROOT, "  %-72s %6.1f s wall %6.1f s CPU%n", stage, seconds,
+        (nowCpu - cpu) / 1e9));
+    wall = nowWall;
+    cpu = nowCpu;
+    return seconds;
+  }
+
+  /** Prints the stages and the in-process total; the CPU spent before the first stage (JVM start, untimed set-up) apart. */
+  void print() {
+    System.out.print(lines);
+    System.out.printf(Locale.ROOT, "  %-72s %6.1f s wall %6.1f s CPU (before the first stage: %.1f s CPU, JVM start and untimed set-up)%n",
+        "total in-process", (wall - start) / 1e9, (cpu - startCpu) / 1e9, startCpu / 1e9);
+  }
+
+  /** Deletes {@code dir} and everything below it, if it exists. */
+  static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}
