@@ -143,15 +143,18 @@ public final class BacktestCommand implements Callable<Integer> {
     Ingestion.Validated checked = Ingestion.validate(spark, source, SourceContracts.TRANSACTIONS_CONTRACT, rules);
     progress.step("backtest", "transactions", checked.read(), checked.accepted(), checked.quarantined(),
         StageCommand.seconds(t0));
-    Ingestion.checkRejectShare(checked, ingest.maxRejectShare(),
-        "run `centraal ingest` to see them in the quarantine");
-    Dataset<Row> valid = checked.result().valid().where(col(Transactions.CUSTOMER_REF).isNotNull())
-        .withColumn(FeatureColumns.CUSTOMER_KEY, col(Transactions.CUSTOMER_REF));
-    if (checked.accepted() - checked.anonymous() == 0) {
+    try {
+      if (checked.accepted() - checked.anonymous() == 0) {
+        throw new InvalidInputException("source 'transactions' at " + source.path()
+            + " has no valid rows with a customer up to " + asOf + ": nothing to backtest");
+      }
+      Ingestion.checkRejectShare(checked, ingest.maxRejectShare(),
+          "run `centraal ingest` to see them in the quarantine");
+    } catch (RuntimeException e) {
       checked.close();
-      throw new InvalidInputException("source 'transactions' at " + source.path()
-          + " has no valid rows with a customer up to " + asOf + ": nothing to backtest");
+      throw e;
     }
-    return valid;
+    return checked.result().valid().where(col(Transactions.CUSTOMER_REF).isNotNull())
+        .withColumn(FeatureColumns.CUSTOMER_KEY, col(Transactions.CUSTOMER_REF));
   }
 }

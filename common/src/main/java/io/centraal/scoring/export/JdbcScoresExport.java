@@ -121,10 +121,26 @@ public final class JdbcScoresExport {
           + ScoreColumns.AS_OF_DATE + ", got " + names);
     }
     String exportId = UUID.randomUUID().toString();
+    return inTransaction(conn -> exportInTransaction(conn, schema, rows, asOf, exportId, listener),
+        "JDBC export of " + asOf + " to table " + table + " at " + url
+            + " failed and was rolled back (the table keeps its previous scores)");
+  }
+
+  /** Work on one connection inside one transaction. */
+  @FunctionalInterface
+  private interface Transaction<T> {
+    T run(Connection conn) throws SQLException;
+  }
+
+  /**
+   * Runs {@code work} in one transaction on a new connection: commit when it returns, roll back when
+   * it throws; a database error becomes a {@link ScoringException} starting with {@code failure}.
+   */
+  private <T> T inTransaction(Transaction<T> work, String failure) {
     try (Connection conn = connect()) {
       conn.setAutoCommit(false);
       try {
-        Result result = exportInTransaction(conn, schema, rows, asOf, exportId, listener);
+        T result = work.run(conn);
         conn.commit();
         return result;
       } catch (SQLException | RuntimeException e) {
@@ -132,8 +148,7 @@ public final class JdbcScoresExport {
         throw e;
       }
     } catch (SQLException e) {
-      throw new ScoringException("JDBC export of " + asOf + " to table " + table + " at " + url
-          + " failed and was rolled back (the table keeps its previous scores): " + describe(e), e);
+      throw new ScoringException(failure + ": " + describe(e), e);
     }
   }
 
@@ -198,27 +213,16 @@ public final class JdbcScoresExport {
     if (customerKeys.isEmpty()) {
       return 0;
     }
-    try (Connection conn = connect()) {
-      conn.setAutoCommit(false);
-      try {
-        long deleted = 0;
-        if (tableExists(conn)) {
-          try (PreparedStatement st = conn.prepareStatement("DELETE FROM " + table + " WHERE "
-              + quote(ScoreColumns.CUSTOMER_KEY) + " = ANY(?)")) {
-            st.setArray(1, conn.createArrayOf("bigint", customerKeys.toArray(new Long[0])));
-            deleted = st.executeUpdate();
-          }
-        }
-        conn.commit();
-        return deleted;
-      } catch (SQLException | RuntimeException e) {
-        conn.rollback();
-        throw e;
+    return inTransaction(conn -> {
+      if (!tableExists(conn)) {
+        return 0L;
       }
-    } catch (SQLException e) {
-      throw new ScoringException("cannot delete " + customerKeys.size() + " customers from " + table + " at " + url
-          + ": " + describe(e), e);
-    }
+      try (PreparedStatement st = conn.prepareStatement("DELETE FROM " + table + " WHERE "
+          + quote(ScoreColumns.CUSTOMER_KEY) + " = ANY(?)")) {
+        st.setArray(1, conn.createArrayOf("bigint", customerKeys.toArray(new Long[0])));
+        return (long) st.executeUpdate();
+      }
+    }, "cannot delete " + customerKeys.size() + " customers from " + table + " at " + url);
   }
 
   private boolean tableExists(Connection conn) throws SQLException {

@@ -97,15 +97,9 @@ public final class Ingestion {
         ingest.currencies(), ingest.ratingMin(), ingest.ratingMax(), ingest.maxAbsAmount(), keepExtra);
 
     // One scan of the input: everything below (counts, quarantine, MERGE) reads this cache.
-    Validated checked = validate(spark, source, contract, rules);
-    try {
+    try (Validated checked = validate(spark, source, contract, rules)) {
       SourceValidator.Result result = checked.result();
-      long read = checked.read();
-      long acceptedCount = checked.accepted();
-      long quarantinedCount = checked.quarantined();
-      long deferredCount = checked.deferred();
-      long anonymous = checked.anonymous();
-      if (read == 0 && contract.name().equals(SourceContracts.TRANSACTIONS)) {
+      if (checked.read() == 0 && contract.name().equals(SourceContracts.TRANSACTIONS)) {
         throw new InvalidInputException("source 'transactions' at " + source.path()
             + " has no data rows (header only?): nothing to score");
       }
@@ -116,7 +110,7 @@ public final class Ingestion {
           PersonalData.quarantineTableProperties());
       DeltaTables.replaceSlice(quarantine, quarantinePath, LogColumns.AS_OF_DATE + " = " + ctx.asOfLiteral()
           + " AND " + LogColumns.SOURCE + " = '" + contract.name() + "'");
-      Map<String, Long> reasons = quarantinedCount == 0 ? Map.of() : reasonCounts(quarantine);
+      Map<String, Long> reasons = checked.quarantined() == 0 ? Map.of() : reasonCounts(quarantine);
 
       checkRejectShare(checked, ingest.maxRejectShare(), "reasons " + reasons + "; see the quarantine table at "
           + quarantinePath);
@@ -131,10 +125,8 @@ public final class Ingestion {
           .withColumn(LogColumns.INGEST_RUN_ID, lit(ctx.runId()))
           .withColumn(LogColumns.INGEST_AS_OF_DATE, lit(java.sql.Date.valueOf(ctx.asOfDate())));
       long inserted = DeltaTables.insertNew(spark, bronzeRows, bronzePath, contract.naturalKey());
-      return new SourceOutcome(contract.name(), read, acceptedCount, quarantinedCount, deferredCount, inserted,
-          anonymous, result.extraColumns(), reasons);
-    } finally {
-      checked.close();
+      return new SourceOutcome(contract.name(), checked.read(), checked.accepted(), checked.quarantined(),
+          checked.deferred(), inserted, checked.anonymous(), result.extraColumns(), reasons);
     }
   }
 
@@ -189,7 +181,6 @@ public final class Ingestion {
    */
   public static void checkRejectShare(Validated counts, double maxRejectShare, String where) {
     if (counts.rejectShare() > maxRejectShare) {
-      counts.close();
       throw new DataQualityGateException(String.format(java.util.Locale.ROOT,
           "source '%s' (as of %s): %d of %d rows (%.2f%%) quarantined, above centraal.ingest.max-reject-share"
               + " = %.2f%%; %s", counts.source(), counts.asOfDate(), counts.quarantined(), counts.read(),
