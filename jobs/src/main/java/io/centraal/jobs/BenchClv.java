@@ -187,10 +187,7 @@ public final class BenchClv implements Callable<Integer> {
             // An unparsable date would become null and vanish from the summary: fail instead.
             when(date.isNull(), raise_error(concat(lit("bad date: "), col("date")))).otherwise(date)
                 .as(Transactions.TS),
-            col("amount").as(Transactions.AMOUNT))
-        // Hash-partitioned by customer once: the per-day and per-customer aggregations both find
-        // their input clustered and add no further shuffle.
-        .repartition(col(FeatureColumns.CUSTOMER_KEY));
+            col("amount").as(Transactions.AMOUNT));
     return BtydSummary.of(transactions, AS_OF, TimeUnit.DAYS, PurchaseRule.ANY_SALE);
   }
 

@@ -3,12 +3,7 @@ package io.centraal.scoring.model.btyd;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.min_by;
-import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_date;
-import static org.apache.spark.sql.functions.when;
 
 import io.centraal.scoring.config.CentraalSettings.TimeUnit;
 import io.centraal.scoring.features.PurchaseRule;
@@ -18,10 +13,18 @@ import io.centraal.scoring.schema.InputColumns.Transactions;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.LocalDate;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.DateType;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * The BTYD summary alone, for jobs that need nothing else from the transactions: the same
@@ -29,14 +32,17 @@ import org.apache.spark.sql.types.DateType;
  * periods, same {@link PurchaseRule}, same time unit; tests check equality on CDNOW), without its
  * totals, returns, margin and channel columns.
  *
- * <p><b>Why a second path</b>: the general feature path carries eleven aggregates through two
- * hash aggregations, which on millions of transactions costs more than the model fits and scoring
- * together. Here the per-day aggregation keeps two values (net spend, whether the day has a sale)
- * and the per-customer one five.
+ * <p><b>Why a second path, and why sorted</b>: the general feature path carries eleven aggregates
+ * through two hash aggregations, the first keyed by (customer, day): on millions of transactions
+ * nearly every line is its own group, and the hash-map probes cost more than the model fits and
+ * scoring together. Here the lines are shuffled by customer once, sorted by (customer, day)
+ * within each partition (Spark's external sorter: a radix sort on the key prefix, spilling when
+ * memory runs short), and one streaming pass folds each customer's days into the summary, holding
+ * one customer at a time.
  *
- * <p><b>Input</b>: {@code customer_key}, {@code ts} (timestamp or date), {@code amount}; rows after
- * the as-of date are ignored. Partitioning the input by customer_key beforehand lets both
- * aggregations share one shuffle.
+ * <p><b>Input</b>: {@code customer_key} (any orderable type), {@code ts} (timestamp or date),
+ * {@code amount}; rows after the as-of date, and rows without a date, are ignored, as are null
+ * amounts (a sum skips them).
  *
  * <p><b>Output</b>: one row per customer: {@code customer_key, frequency, recency, t,
  * monetary_value} (doubles; recency and t in {@code unit}). A customer with no purchase period
@@ -46,41 +52,106 @@ public final class BtydSummary {
   private BtydSummary() {}
 
   private static final String DAY = "_tmp_day";
-  private static final String NET = "_tmp_net";
-  private static final String HAS_SALE = "_tmp_has_sale";
-  private static final String FIRST = "_tmp_first";
-  private static final String LAST = "_tmp_last";
-  private static final String PERIODS = "_tmp_periods";
-  private static final String SPEND = "_tmp_spend";
-  private static final String FIRST_SPEND = "_tmp_first_spend";
 
   /** Per-customer BTYD summary of {@code transactions} as of {@code asOf}. */
   public static Dataset<Row> of(Dataset<Row> transactions, LocalDate asOf, TimeUnit unit, PurchaseRule rule) {
-    Column amount = col(Transactions.AMOUNT);
     // A date column is compared as a date: promoting every row to a timestamp costs a time-zone
     // conversion per row.
     boolean isDate = transactions.schema().apply(Transactions.TS).dataType() instanceof DateType;
     Column knownAt = isDate ? col(Transactions.TS).leq(lit(Date.valueOf(asOf)))
         : col(Transactions.TS).lt(lit(Timestamp.valueOf(asOf.plusDays(1).atStartOfDay())));
-    Dataset<Row> daily = transactions.where(knownAt)
-        .groupBy(col(FeatureColumns.CUSTOMER_KEY), to_date(col(Transactions.TS)).as(DAY))
-        .agg(sum(amount).as(NET), max(amount.geq(0)).as(HAS_SALE));
-    Column purchase = rule == PurchaseRule.NET_POSITIVE ? col(NET).gt(0) : col(HAS_SALE);
-    Column purchaseDay = when(purchase, col(DAY));
-    Dataset<Row> perCustomer = daily.groupBy(FeatureColumns.CUSTOMER_KEY)
-        .agg(min(purchaseDay).as(FIRST), max(purchaseDay).as(LAST),
-            sum(when(purchase, 1).otherwise(0)).cast("long").as(PERIODS),
-            sum(when(purchase, col(NET)).otherwise(0.0)).as(SPEND),
-            min_by(col(NET), purchaseDay).as(FIRST_SPEND));
+    Column day = datediff(isDate ? col(Transactions.TS) : to_date(col(Transactions.TS)),
+        lit(Date.valueOf(LocalDate.EPOCH)));
+    Dataset<Row> lines = transactions.where(knownAt)
+        .select(col(FeatureColumns.CUSTOMER_KEY), day.as(DAY), col(Transactions.AMOUNT).cast(DataTypes.DoubleType));
+    StructType out = new StructType()
+        .add(FeatureColumns.CUSTOMER_KEY, lines.schema().apply(FeatureColumns.CUSTOMER_KEY).dataType(), true)
+        .add(FeatureColumns.FREQUENCY, DataTypes.DoubleType, true)
+        .add(FeatureColumns.RECENCY, DataTypes.DoubleType, true)
+        .add(FeatureColumns.T, DataTypes.DoubleType, true)
+        .add(FeatureColumns.MONETARY_VALUE, DataTypes.DoubleType, true);
+    return lines.repartition(col(FeatureColumns.CUSTOMER_KEY))
+        .sortWithinPartitions(col(FeatureColumns.CUSTOMER_KEY), col(DAY))
+        .mapPartitions(new CustomerFold(asOf.toEpochDay(), unit.days, rule), Encoders.row(out));
+  }
 
-    Column periods = col(PERIODS);
-    Column hasPurchase = periods.gt(0);
-    Column frequency = periods.minus(1).cast("double");
-    return perCustomer.select(col(FeatureColumns.CUSTOMER_KEY),
-        when(hasPurchase, frequency).as(FeatureColumns.FREQUENCY),
-        when(hasPurchase, datediff(col(LAST), col(FIRST)).divide(unit.days)).as(FeatureColumns.RECENCY),
-        when(hasPurchase, datediff(lit(Date.valueOf(asOf)), col(FIRST)).divide(unit.days)).as(FeatureColumns.T),
-        when(hasPurchase, when(frequency.gt(0), col(SPEND).minus(col(FIRST_SPEND)).divide(frequency))
-            .otherwise(lit(0.0))).as(FeatureColumns.MONETARY_VALUE));
+  /**
+   * Folds a partition's (customer_key, day, amount) lines, sorted by customer and day, into one
+   * summary row per customer: a day is a purchase period when the rule says so (any sale, or a
+   * positive net); frequency is purchase periods - 1, recency the first to the last purchase
+   * period, T the first purchase period to the as-of date, monetary value the mean net spend of
+   * the repeat periods (0 without any).
+   */
+  private static final class CustomerFold implements MapPartitionsFunction<Row, Row> {
+    private static final long serialVersionUID = 1L;
+    private final long asOfDay;
+    private final double unitDays;
+    private final PurchaseRule rule;
+
+    CustomerFold(long asOfDay, double unitDays, PurchaseRule rule) {
+      this.asOfDay = asOfDay;
+      this.unitDays = unitDays;
+      this.rule = rule;
+    }
+
+    @Override
+    public Iterator<Row> call(Iterator<Row> lines) {
+      return new Iterator<>() {
+        private Row pending = lines.hasNext() ? lines.next() : null;
+
+        @Override
+        public boolean hasNext() {
+          return pending != null;
+        }
+
+        @Override
+        public Row next() {
+          if (pending == null) {
+            throw new NoSuchElementException();
+          }
+          Object customer = pending.get(0);
+          long periods = 0;
+          int first = 0;
+          int last = 0;
+          double spend = 0;
+          double firstSpend = 0;
+          int day = pending.getInt(1);
+          double net = 0;
+          boolean sale = false;
+          while (true) {
+            boolean same = pending != null && Objects.equals(pending.get(0), customer);
+            if (!same || pending.getInt(1) != day) {
+              if (rule == PurchaseRule.NET_POSITIVE ? net > 0 : sale) {
+                if (periods == 0) {
+                  first = day;
+                  firstSpend = net;
+                }
+                last = day;
+                periods++;
+                spend += net;
+              }
+              if (!same) {
+                break;
+              }
+              day = pending.getInt(1);
+              net = 0;
+              sale = false;
+            }
+            if (!pending.isNullAt(2)) {
+              double amount = pending.getDouble(2);
+              net += amount;
+              sale |= amount >= 0;
+            }
+            pending = lines.hasNext() ? lines.next() : null;
+          }
+          if (periods == 0) {
+            return RowFactory.create(customer, null, null, null, null);
+          }
+          double frequency = periods - 1;
+          return RowFactory.create(customer, frequency, (last - first) / unitDays, (asOfDay - first) / unitDays,
+              frequency > 0 ? (spend - firstSpend) / frequency : 0.0);
+        }
+      };
+    }
   }
 }
