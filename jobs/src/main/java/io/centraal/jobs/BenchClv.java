@@ -129,6 +129,10 @@ public final class BenchClv implements Callable<Integer> {
     if (explain) {
       System.err.println(summary.queryExecution().executedPlan().treeString());
     }
+    if (Boolean.getBoolean("centraal.bench.split")) {
+      summary.count();
+      stages.end("DEBUG read + summary + cache");
+    }
     FitOptions options = settings.clv().fitOptions(TimeUnit.DAYS);
     BtydModels.Summaries distinctRows = BtydModels.collectSummaries(summary);
     TransactionSummary distinct = distinctRows.transactions();

@@ -1,15 +1,13 @@
 package io.centraal.scoring.model.btyd;
 
-import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.explode;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.struct;
-import static org.apache.spark.sql.functions.when;
 
 import io.centraal.scoring.schema.FeatureColumns;
+import java.io.Serializable;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
+import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -90,54 +88,105 @@ public final class BtydModels {
   public record Summaries(TransactionSummary transactions, SpendSummary spend) {}
 
   /**
-   * {@link #collectTransactionSummary} and {@link #collectSpendSummary} in one Spark job: each
-   * customer becomes a (x, t_x, T) row and, if a repeat buyer with positive spend, a (x, m_x) row,
-   * and one aggregation counts both kinds. Saves a pass over the summary, which matters when the
-   * summary is computed from millions of transactions.
+   * {@link #collectTransactionSummary} and {@link #collectSpendSummary} in one pass over the
+   * summary: each partition collapses its customers into distinct (x, t_x, T) rows and, for repeat
+   * buyers with positive spend, distinct (x, m_x) rows, as primitive columns with counts; the
+   * driver merges the few partition results. Why not a groupBy: on a million customers nearly
+   * every summary is distinct, so a Spark aggregation shuffles and collects about as many rows as
+   * it reads, one object per row, which cost more than both fits together.
    */
   public static Summaries collectSummaries(Dataset<Row> summary) {
     requireNumeric(summary.schema(), FeatureColumns.FREQUENCY, FeatureColumns.RECENCY,
         FeatureColumns.T, FeatureColumns.MONETARY_VALUE);
-    Column x = col(FeatureColumns.FREQUENCY).cast(DataTypes.DoubleType);
-    Column mx = col(FeatureColumns.MONETARY_VALUE).cast(DataTypes.DoubleType);
-    Column transactionRow = struct(lit(0).as("kind"), x.as("x"),
-        col(FeatureColumns.RECENCY).cast(DataTypes.DoubleType).as("u"),
-        col(FeatureColumns.T).cast(DataTypes.DoubleType).as("v"));
-    Column spendRow = struct(lit(1).as("kind"), x.as("x"), mx.as("u"),
-        lit(null).cast(DataTypes.DoubleType).as("v"));
-    List<Row> rows = summary
-        .select(explode(when(x.gt(0).and(mx.gt(0)), array(transactionRow, spendRow))
-            .otherwise(array(transactionRow))).as("row"))
-        .groupBy(col("row.kind"), col("row.x"), col("row.u"), col("row.v"))
-        .count()
-        .collectAsList();
-    int spendRows = (int) rows.stream().filter(r -> r.getInt(0) == 1).count();
-    int transactionRows = rows.size() - spendRows;
-    double[][] tr = new double[4][transactionRows];
-    double[][] sp = new double[3][spendRows];
-    int i = 0;
-    int j = 0;
+    List<PartitionRows> parts = summary
+        .select(asDouble(FeatureColumns.FREQUENCY), asDouble(FeatureColumns.RECENCY),
+            asDouble(FeatureColumns.T), asDouble(FeatureColumns.MONETARY_VALUE))
+        .javaRDD()
+        .mapPartitions(new CollapsePartition())
+        .collect();
     String[] names = {FeatureColumns.FREQUENCY, FeatureColumns.RECENCY, FeatureColumns.T};
-    for (Row row : rows) {
-      if (row.getInt(0) == 1) {
-        sp[0][j] = row.getDouble(1);
-        sp[1][j] = row.getDouble(2);
-        sp[2][j++] = row.getLong(4);
-        continue;
+    for (int c = 0; c < names.length; c++) {
+      final int column = c;
+      long nulls = parts.stream().mapToLong(p -> p.nulls()[column]).sum();
+      if (nulls > 0) {
+        throw new IllegalArgumentException("column '" + names[c] + "' is null for " + nulls
+            + " customers; BTYD fits need frequency, recency and t on every row");
       }
-      for (int c = 0; c < names.length; c++) {
-        if (row.isNullAt(c + 1)) {
-          throw new IllegalArgumentException("column '" + names[c] + "' is null for "
-              + row.getLong(4) + " customers; BTYD fits need frequency, recency and t on every row");
-        }
-      }
-      tr[0][i] = row.getDouble(1);
-      tr[1][i] = row.getDouble(2);
-      tr[2][i] = row.getDouble(3);
-      tr[3][i++] = row.getLong(4);
     }
+    double[][] tr = DistinctRows.concat(parts.stream().map(PartitionRows::transactions).toList(), 4);
+    double[][] sp = DistinctRows.concat(parts.stream().map(PartitionRows::spend).toList(), 3);
+    tr = DistinctRows.collapse(tr[3], tr[0], tr[1], tr[2]);
+    sp = DistinctRows.collapse(sp[2], sp[0], sp[1]);
     return new Summaries(TransactionSummary.ofDistinctRows(tr[0], tr[1], tr[2], tr[3]),
         SpendSummary.ofDistinctRows(sp[0], sp[1], sp[2]));
+  }
+
+  /**
+   * One partition's distinct rows with counts: (x, t_x, T, customers), (x, m_x, customers), and
+   * how many customers had a null frequency, recency or T (reported by the driver).
+   */
+  record PartitionRows(double[][] transactions, double[][] spend, long[] nulls) implements Serializable {}
+
+  /** Collapses a partition of (frequency, recency, t, monetary_value) doubles into {@link PartitionRows}. */
+  private static final class CollapsePartition implements FlatMapFunction<Iterator<Row>, PartitionRows> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Iterator<PartitionRows> call(Iterator<Row> rows) {
+      DoubleColumns transactions = new DoubleColumns(3);
+      DoubleColumns spend = new DoubleColumns(2);
+      long[] nulls = new long[3];
+      while (rows.hasNext()) {
+        Row row = rows.next();
+        boolean complete = true;
+        for (int c = 0; c < 3; c++) {
+          if (row.isNullAt(c)) {
+            nulls[c]++;
+            complete = false;
+          }
+        }
+        if (!complete) {
+          continue;
+        }
+        double x = row.getDouble(0);
+        transactions.add(x, row.getDouble(1), row.getDouble(2));
+        if (x > 0 && !row.isNullAt(3) && row.getDouble(3) > 0) {
+          spend.add(x, row.getDouble(3));
+        }
+      }
+      return List.of(new PartitionRows(transactions.count(), spend.count(), nulls)).iterator();
+    }
+  }
+
+  /** Growable parallel double columns. */
+  private static final class DoubleColumns {
+    private double[][] columns;
+    private int size;
+
+    DoubleColumns(int width) {
+      columns = new double[width][1024];
+    }
+
+    void add(double... values) {
+      if (size == columns[0].length) {
+        for (int c = 0; c < columns.length; c++) {
+          columns[c] = Arrays.copyOf(columns[c], size * 2);
+        }
+      }
+      for (int c = 0; c < values.length; c++) {
+        columns[c][size] = values[c];
+      }
+      size++;
+    }
+
+    /** The distinct rows with their counts ({@link DistinctRows#count}). */
+    double[][] count() {
+      double[][] exact = new double[columns.length][];
+      for (int c = 0; c < columns.length; c++) {
+        exact[c] = Arrays.copyOf(columns[c], size);
+      }
+      return DistinctRows.count(exact);
+    }
   }
 
   /** Distinct (frequency, monetary_value) rows of repeat buyers with positive spend. */

@@ -1,10 +1,7 @@
 package io.centraal.scoring.model.btyd;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.IntBinaryOperator;
 
 /** Grouping and sorting of parallel columns, for the distinct-row summaries. */
@@ -12,27 +9,58 @@ final class DistinctRows {
   private DistinctRows() {}
 
   /**
-   * The distinct rows of the parallel {@code columns} followed by one more column with how often
-   * each occurs.
+   * The distinct rows of the parallel {@code columns}, sorted, followed by one more column with how
+   * often each occurs.
    */
   static double[][] count(double[]... columns) {
-    int n = columns[0].length;
-    Map<List<Double>, double[]> counts = new LinkedHashMap<>();
+    double[] ones = new double[columns[0].length];
+    Arrays.fill(ones, 1);
+    return collapse(ones, columns);
+  }
+
+  /**
+   * The distinct rows of the parallel {@code keys}, sorted by the first key, then the second...,
+   * followed by one more column with the sum of {@code weights} over each row's occurrences.
+   * Merging already-collapsed parts (e.g. one per Spark partition) is collapsing their
+   * concatenation with the counts as weights.
+   */
+  static double[][] collapse(double[] weights, double[]... keys) {
+    double[][] columns = Arrays.copyOf(keys, keys.length + 1);
+    columns[keys.length] = weights;
+    double[][] sorted = sorted(columns);
+    int n = weights.length;
+    double[][] out = new double[columns.length][n];
+    int rows = 0;
     for (int i = 0; i < n; i++) {
-      List<Double> key = new ArrayList<>(columns.length);
-      for (double[] column : columns) {
-        key.add(column[i]);
+      boolean same = rows > 0;
+      for (int c = 0; same && c < keys.length; c++) {
+        same = Double.compare(sorted[c][i], out[c][rows - 1]) == 0;
       }
-      counts.computeIfAbsent(key, k -> new double[1])[0] += 1;
-    }
-    double[][] out = new double[columns.length + 1][counts.size()];
-    int row = 0;
-    for (Map.Entry<List<Double>, double[]> e : counts.entrySet()) {
+      if (same) {
+        out[keys.length][rows - 1] += sorted[keys.length][i];
+        continue;
+      }
       for (int c = 0; c < columns.length; c++) {
-        out[c][row] = e.getKey().get(c);
+        out[c][rows] = sorted[c][i];
       }
-      out[columns.length][row] = e.getValue()[0];
-      row++;
+      rows++;
+    }
+    for (int c = 0; c < columns.length; c++) {
+      out[c] = Arrays.copyOf(out[c], rows);
+    }
+    return out;
+  }
+
+  /** Concatenates parallel column sets with the same number of columns. */
+  static double[][] concat(List<double[][]> parts, int width) {
+    int n = parts.stream().mapToInt(p -> p[0].length).sum();
+    double[][] out = new double[width][n];
+    int at = 0;
+    for (double[][] part : parts) {
+      for (int c = 0; c < width; c++) {
+        System.arraycopy(part[c], 0, out[c], at, part[c].length);
+      }
+      at += part[0].length;
     }
     return out;
   }

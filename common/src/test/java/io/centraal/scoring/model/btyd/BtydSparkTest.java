@@ -104,6 +104,26 @@ class BtydSparkTest {
     assertArrayEquals(BtydModels.fitGammaGamma(summary, CdnowFixtures.currency()).params(),
         spendTogether.params(), 0);
     assertEquals(946, both.spend().customers());
+    // Partitions collapse separately and the driver merges them: same rows, same fit.
+    BtydModels.Summaries merged = BtydModels.collectSummaries(summary.repartition(5));
+    assertEquals(1016, merged.transactions().distinctRows());
+    assertEquals(2357, merged.transactions().customers());
+    assertArrayEquals(together.params(), BgNbdModel.fit(merged.transactions(), CdnowFixtures.weeks()).params(), 0);
+    assertEquals(both.spend().distinctRows(), merged.spend().distinctRows());
+    assertEquals(946, merged.spend().customers());
+  }
+
+  @Test
+  void collectSummariesNamesTheNullColumn(SparkSession spark) {
+    Dataset<Row> input = spark.createDataFrame(List.of(
+        RowFactory.create("a", 2, 30.0, 38.0, 22.0, null),
+        RowFactory.create("b", 1, null, 38.0, 22.0, null),
+        RowFactory.create("c", 0, 0.0, 12.0, null, null),
+        RowFactory.create("d", 3, null, 20.0, 5.0, null)), SUMMARY).repartition(3);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> BtydModels.collectSummaries(input));
+    assertEquals("column 'recency' is null for 2 customers; BTYD fits need frequency, recency and t on every row",
+        e.getMessage());
   }
 
   @Test
