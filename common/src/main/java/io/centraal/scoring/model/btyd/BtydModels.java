@@ -113,16 +113,14 @@ public final class BtydModels {
             + " customers; BTYD fits need frequency, recency and t on every row");
       }
     }
-    double[][] tr = DistinctRows.concat(parts.stream().map(PartitionRows::transactions).toList(), 4);
-    double[][] sp = DistinctRows.concat(parts.stream().map(PartitionRows::spend).toList(), 3);
-    tr = DistinctRows.collapse(tr[3], tr[0], tr[1], tr[2]);
-    sp = DistinctRows.collapse(sp[2], sp[0], sp[1]);
+    double[][] tr = DistinctRows.mergeCounts(parts.stream().map(PartitionRows::transactions).toList(), 4);
+    double[][] sp = DistinctRows.mergeCounts(parts.stream().map(PartitionRows::spend).toList(), 3);
     return new Summaries(TransactionSummary.ofDistinctRows(tr[0], tr[1], tr[2], tr[3]),
         SpendSummary.ofDistinctRows(sp[0], sp[1], sp[2]));
   }
 
   /**
-   * One partition's distinct rows with counts: (x, t_x, T, customers), (x, m_x, customers), and
+   * One partition's distinct rows with counts, sorted: (x, t_x, T, customers), (x, m_x, customers), and
    * how many customers had a null frequency, recency or T (reported by the driver).
    */
   record PartitionRows(double[][] transactions, double[][] spend, long[] nulls) implements Serializable {}

@@ -9,50 +9,106 @@ final class DistinctRows {
   private DistinctRows() {}
 
   /**
-   * The distinct rows of the parallel {@code columns}, sorted, followed by one more column with how
-   * often each occurs.
+   * The distinct rows of the parallel {@code columns}, sorted ({@link #sorted}), followed by one
+   * more column with how often each occurs.
    */
   static double[][] count(double[]... columns) {
     double[] ones = new double[columns[0].length];
     Arrays.fill(ones, 1);
-    return collapse(ones, columns);
+    return sorted(collapse(ones, columns));
   }
 
   /**
-   * The distinct rows of the parallel {@code keys}, sorted by the first key, then the second...,
-   * followed by one more column with the sum of {@code weights} over each row's occurrences.
-   * Merging already-collapsed parts (e.g. one per Spark partition) is collapsing their
-   * concatenation with the counts as weights.
+   * Merges parts from {@link #count} (each sorted, last column the count) into the sorted distinct
+   * rows with summed counts. The concatenation is a few sorted runs, which the merge sort passes
+   * through with one comparison per block, and equal rows end up adjacent.
    */
-  static double[][] collapse(double[] weights, double[]... keys) {
-    double[][] columns = Arrays.copyOf(keys, keys.length + 1);
-    columns[keys.length] = weights;
-    double[][] sorted = sorted(columns);
-    int n = weights.length;
-    double[][] out = new double[columns.length][n];
+  static double[][] mergeCounts(List<double[][]> parts, int width) {
+    double[][] all = sorted(concat(parts, width));
+    int keys = width - 1;
+    int n = all[0].length;
     int rows = 0;
     for (int i = 0; i < n; i++) {
       boolean same = rows > 0;
-      for (int c = 0; same && c < keys.length; c++) {
-        same = Double.compare(sorted[c][i], out[c][rows - 1]) == 0;
+      for (int c = 0; same && c < keys; c++) {
+        same = Double.doubleToLongBits(all[c][i]) == Double.doubleToLongBits(all[c][rows - 1]);
       }
       if (same) {
-        out[keys.length][rows - 1] += sorted[keys.length][i];
+        all[keys][rows - 1] += all[keys][i];
         continue;
       }
-      for (int c = 0; c < columns.length; c++) {
-        out[c][rows] = sorted[c][i];
+      for (int c = 0; c < width; c++) {
+        all[c][rows] = all[c][i];
       }
       rows++;
     }
-    for (int c = 0; c < columns.length; c++) {
+    for (int c = 0; c < width; c++) {
+      all[c] = Arrays.copyOf(all[c], rows);
+    }
+    return all;
+  }
+
+  /**
+   * The distinct rows of the parallel {@code keys}, in order of first occurrence, followed by one
+   * more column with the sum of {@code weights} over each row's occurrences. Merging
+   * already-collapsed parts (e.g. one per Spark partition) is collapsing their concatenation with
+   * the counts as weights. Rows are equal when every key has the same bits (as
+   * {@link Double#equals}). An open-addressing table of row numbers: one probe or two per row, no
+   * boxing, which on a million customers is an order of magnitude faster than sorting them.
+   */
+  private static double[][] collapse(double[] weights, double[]... keys) {
+    int n = weights.length;
+    for (double[] key : keys) {
+      if (key.length != n) {
+        throw new IllegalArgumentException("summary columns differ in length: " + key.length + " vs " + n);
+      }
+    }
+    int capacity = Integer.highestOneBit(Math.max(n, 1)) * 4; // load factor at most 1/2
+    int[] table = new int[capacity];
+    Arrays.fill(table, -1);
+    double[][] out = new double[keys.length + 1][n];
+    double[] counts = out[keys.length];
+    int rows = 0;
+    for (int i = 0; i < n; i++) {
+      long hash = 17;
+      for (double[] key : keys) {
+        hash = hash * 0x9E3779B97F4A7C15L + Double.doubleToLongBits(key[i]);
+      }
+      int slot = (int) (hash ^ (hash >>> 29) ^ (hash >>> 47)) & (capacity - 1);
+      while (true) {
+        int row = table[slot];
+        if (row < 0) {
+          table[slot] = rows;
+          for (int c = 0; c < keys.length; c++) {
+            out[c][rows] = keys[c][i];
+          }
+          counts[rows++] = weights[i];
+          break;
+        }
+        if (sameKeys(out, row, keys, i)) {
+          counts[row] += weights[i];
+          break;
+        }
+        slot = (slot + 1) & (capacity - 1);
+      }
+    }
+    for (int c = 0; c < out.length; c++) {
       out[c] = Arrays.copyOf(out[c], rows);
     }
     return out;
   }
 
+  private static boolean sameKeys(double[][] out, int row, double[][] keys, int i) {
+    for (int c = 0; c < keys.length; c++) {
+      if (Double.doubleToLongBits(out[c][row]) != Double.doubleToLongBits(keys[c][i])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Concatenates parallel column sets with the same number of columns. */
-  static double[][] concat(List<double[][]> parts, int width) {
+  private static double[][] concat(List<double[][]> parts, int width) {
     int n = parts.stream().mapToInt(p -> p[0].length).sum();
     double[][] out = new double[width][n];
     int at = 0;
