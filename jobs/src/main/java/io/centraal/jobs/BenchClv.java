@@ -118,6 +118,9 @@ public final class BenchClv implements Callable<Integer> {
     SparkSession spark = Sessions.create("bench clv");
     spark.conf().set("spark.sql.inMemoryColumnarStorage.compressed", "false");
     spark.conf().set("spark.sql.shuffle.partitions", Integer.toString(partitions));
+    // The plan has one shuffle into a fixed number of partitions: adaptive execution has nothing
+    // to coalesce or re-join, and re-planning after each stage cost ~0.5 s of a cold JVM's time.
+    spark.conf().set("spark.sql.adaptive.enabled", "false");
     // Two CSV splits per core, so a core that finishes early takes over half a split's work
     // rather than waiting on the other core's whole split.
     int cores = spark.sparkContext().defaultParallelism();
@@ -128,10 +131,6 @@ public final class BenchClv implements Callable<Integer> {
     Dataset<Row> summary = summary(spark, file.toString()).persist(StorageLevel.MEMORY_AND_DISK());
     if (explain) {
       System.err.println(summary.queryExecution().executedPlan().treeString());
-    }
-    if (Boolean.getBoolean("centraal.bench.split")) {
-      summary.count();
-      stages.end("DEBUG read + summary + cache");
     }
     FitOptions options = settings.clv().fitOptions(TimeUnit.DAYS);
     BtydModels.Summaries distinctRows = BtydModels.collectSummaries(summary);

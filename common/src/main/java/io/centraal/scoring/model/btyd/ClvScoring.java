@@ -91,7 +91,18 @@ public final class ClvScoring {
         ScoreColumns.EXPECTED_AVG_SPEND, ScoreColumns.clv(settings.horizonLabel()));
   }
 
-  private record ScheduleKey(double x, double age) {}
+  private record ScheduleKey(double x, double age) {
+    /**
+     * Mixes all the bits. Why not the record's own hash: whole-number doubles differ only in their
+     * high bits, so Double.hashCode collides for most (x, T) of a day-grain summary and HashMap
+     * falls back to tree bins.
+     */
+    @Override
+    public int hashCode() {
+      long h = (Double.doubleToLongBits(x) * 0x9E3779B97F4A7C15L + Double.doubleToLongBits(age)) * 0xBF58476D1CE4E5B9L;
+      return (int) (h ^ (h >>> 32));
+    }
+  }
 
   /** Scores one partition; holds only serialisable model records and column positions. */
   private static final class RowScorer implements MapPartitionsFunction<Row, Row> {
