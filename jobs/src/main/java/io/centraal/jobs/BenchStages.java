@@ -19,6 +19,7 @@ final class BenchStages {
   private final StringBuilder lines = new StringBuilder();
   private final long start = System.nanoTime();
   private final long startCpu = os.getProcessCpuTime();
+  private final long startUptimeMillis = ManagementFactory.getRuntimeMXBean().getUptime();
   private long wall = start;
   private long cpu = startCpu;
 
@@ -37,8 +38,9 @@ final class BenchStages {
   /** Prints the stages and the in-process total; the CPU spent before the first stage (JVM start, untimed set-up) apart. */
   void print() {
     System.out.print(lines);
-    System.out.printf(Locale.ROOT, "  %-72s %6.1f s wall %6.1f s CPU (before the first stage: %.1f s CPU, JVM start and untimed set-up)%n",
-        "total in-process", (wall - start) / 1e9, (cpu - startCpu) / 1e9, startCpu / 1e9);
+    System.out.printf(Locale.ROOT, "  %-72s %6.1f s wall %6.1f s CPU (before the first stage: %.1f s wall, %.1f s CPU:"
+            + " JVM start and untimed set-up)%n",
+        "total in-process", (wall - start) / 1e9, (cpu - startCpu) / 1e9, startUptimeMillis / 1e3, startCpu / 1e9);
   }
 
   /** Deletes {@code dir} and everything below it, if it exists. */
