@@ -13,6 +13,7 @@ import io.centraal.scoring.schema.InputColumns.Transactions;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.LocalDate;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Objects;
@@ -35,10 +36,10 @@ import org.apache.spark.sql.types.StructType;
  * <p><b>Why a second path, and why sorted</b>: the general feature path carries eleven aggregates
  * through two hash aggregations, the first keyed by (customer, day): on millions of transactions
  * nearly every line is its own group, and the hash-map probes cost more than the model fits and
- * scoring together. Here the lines are shuffled by customer once, sorted by (customer, day)
- * within each partition (Spark's external sorter: a radix sort on the key prefix, spilling when
- * memory runs short), and one streaming pass folds each customer's days into the summary, holding
- * one customer at a time.
+ * scoring together. Here the lines are shuffled by customer once, sorted by customer within each
+ * partition (Spark's external sorter: a radix sort for a long key, spilling when memory runs
+ * short), and one streaming pass orders each customer's lines by day and folds them into the
+ * summary, holding one customer at a time.
  *
  * <p><b>Input</b>: {@code customer_key} (any orderable type), {@code ts} (timestamp or date),
  * {@code amount}; rows after the as-of date, and rows without a date, are ignored, as are null
@@ -71,16 +72,18 @@ public final class BtydSummary {
         .add(FeatureColumns.T, DataTypes.DoubleType, true)
         .add(FeatureColumns.MONETARY_VALUE, DataTypes.DoubleType, true);
     return lines.repartition(col(FeatureColumns.CUSTOMER_KEY))
-        .sortWithinPartitions(col(FeatureColumns.CUSTOMER_KEY), col(DAY))
+        // Sorted by customer alone: a one-key sort on a long key is a radix sort in Spark; each
+        // customer's few lines are ordered by day in the fold.
+        .sortWithinPartitions(col(FeatureColumns.CUSTOMER_KEY))
         .mapPartitions(new CustomerFold(asOf.toEpochDay(), unit.days, rule), Encoders.row(out));
   }
 
   /**
-   * Folds a partition's (customer_key, day, amount) lines, sorted by customer and day, into one
-   * summary row per customer: a day is a purchase period when the rule says so (any sale, or a
-   * positive net); frequency is purchase periods - 1, recency the first to the last purchase
-   * period, T the first purchase period to the as-of date, monetary value the mean net spend of
-   * the repeat periods (0 without any).
+   * Folds a partition's (customer_key, day, amount) lines, clustered by customer, into one summary
+   * row per customer: a day is a purchase period when the rule says so (any sale, or a positive
+   * net); frequency is purchase periods - 1, recency the first to the last purchase period, T the
+   * first purchase period to the as-of date, monetary value the mean net spend of the repeat
+   * periods (0 without any).
    */
   private static final class CustomerFold implements MapPartitionsFunction<Row, Row> {
     private static final long serialVersionUID = 1L;
@@ -95,9 +98,11 @@ public final class BtydSummary {
     }
 
     @Override
-    public Iterator<Row> call(Iterator<Row> lines) {
+    public Iterator<Row> call(Iterator<Row> input) {
       return new Iterator<>() {
-        private Row pending = lines.hasNext() ? lines.next() : null;
+        private Row pending = input.hasNext() ? input.next() : null;
+        private int[] days = new int[16];
+        private double[] amounts = new double[16];
 
         @Override
         public boolean hasNext() {
@@ -110,39 +115,55 @@ public final class BtydSummary {
             throw new NoSuchElementException();
           }
           Object customer = pending.get(0);
+          int n = 0;
+          while (pending != null && Objects.equals(pending.get(0), customer)) {
+            if (!pending.isNullAt(2)) {
+              if (n == days.length) {
+                days = Arrays.copyOf(days, 2 * n);
+                amounts = Arrays.copyOf(amounts, 2 * n);
+              }
+              // Insertion by day: a customer has a few lines, and a stable insertion keeps
+              // each day's lines in input order.
+              int day = pending.getInt(1);
+              int at = n++;
+              while (at > 0 && days[at - 1] > day) {
+                days[at] = days[at - 1];
+                amounts[at] = amounts[at - 1];
+                at--;
+              }
+              days[at] = day;
+              amounts[at] = pending.getDouble(2);
+            }
+            pending = input.hasNext() ? input.next() : null;
+          }
+          return summarise(customer, n);
+        }
+
+        /** The summary row of the customer's first {@code n} lines in {@code days}/{@code amounts}. */
+        private Row summarise(Object customer, int n) {
           long periods = 0;
           int first = 0;
           int last = 0;
           double spend = 0;
           double firstSpend = 0;
-          int day = pending.getInt(1);
-          double net = 0;
-          boolean sale = false;
-          while (true) {
-            boolean same = pending != null && Objects.equals(pending.get(0), customer);
-            if (!same || pending.getInt(1) != day) {
-              if (rule == PurchaseRule.NET_POSITIVE ? net > 0 : sale) {
-                if (periods == 0) {
-                  first = day;
-                  firstSpend = net;
-                }
-                last = day;
-                periods++;
-                spend += net;
-              }
-              if (!same) {
-                break;
-              }
-              day = pending.getInt(1);
-              net = 0;
-              sale = false;
+          int i = 0;
+          while (i < n) {
+            int day = days[i];
+            double net = 0;
+            boolean sale = false;
+            for (; i < n && days[i] == day; i++) {
+              net += amounts[i];
+              sale |= amounts[i] >= 0;
             }
-            if (!pending.isNullAt(2)) {
-              double amount = pending.getDouble(2);
-              net += amount;
-              sale |= amount >= 0;
+            if (rule == PurchaseRule.NET_POSITIVE ? net > 0 : sale) {
+              if (periods == 0) {
+                first = day;
+                firstSpend = net;
+              }
+              last = day;
+              periods++;
+              spend += net;
             }
-            pending = lines.hasNext() ? lines.next() : null;
           }
           if (periods == 0) {
             return RowFactory.create(customer, null, null, null, null);
