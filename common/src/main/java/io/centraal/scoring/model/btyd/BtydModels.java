@@ -1,6 +1,7 @@
 package io.centraal.scoring.model.btyd;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 
 import io.centraal.scoring.schema.FeatureColumns;
 import java.io.Serializable;
@@ -57,31 +58,9 @@ public final class BtydModels {
   public static TransactionSummary collectTransactionSummary(Dataset<Row> summary) {
     requireNumeric(summary.schema(), FeatureColumns.FREQUENCY, FeatureColumns.RECENCY,
         FeatureColumns.T);
-    List<Row> rows = summary
-        .groupBy(asDouble(FeatureColumns.FREQUENCY), asDouble(FeatureColumns.RECENCY),
-            asDouble(FeatureColumns.T))
-        .count()
-        .collectAsList();
-    int n = rows.size();
-    double[] x = new double[n];
-    double[] tx = new double[n];
-    double[] t = new double[n];
-    double[] customers = new double[n];
-    String[] names = {FeatureColumns.FREQUENCY, FeatureColumns.RECENCY, FeatureColumns.T};
-    for (int i = 0; i < n; i++) {
-      Row row = rows.get(i);
-      for (int c = 0; c < names.length; c++) {
-        if (row.isNullAt(c)) {
-          throw new IllegalArgumentException("column '" + names[c] + "' is null for "
-              + row.getLong(3) + " customers; BTYD fits need frequency, recency and t on every row");
-        }
-      }
-      x[i] = row.getDouble(0);
-      tx[i] = row.getDouble(1);
-      t[i] = row.getDouble(2);
-      customers[i] = row.getLong(3);
-    }
-    return TransactionSummary.ofDistinctRows(x, tx, t, customers);
+    List<PartitionRows> parts = collapsePartitions(summary, asDouble(FeatureColumns.RECENCY),
+        asDouble(FeatureColumns.T), lit(null).cast(DataTypes.DoubleType));
+    return transactions(parts);
   }
 
   /** Both fits' inputs, collected together. */
@@ -98,12 +77,23 @@ public final class BtydModels {
   public static Summaries collectSummaries(Dataset<Row> summary) {
     requireNumeric(summary.schema(), FeatureColumns.FREQUENCY, FeatureColumns.RECENCY,
         FeatureColumns.T, FeatureColumns.MONETARY_VALUE);
-    List<PartitionRows> parts = summary
-        .select(asDouble(FeatureColumns.FREQUENCY), asDouble(FeatureColumns.RECENCY),
-            asDouble(FeatureColumns.T), asDouble(FeatureColumns.MONETARY_VALUE))
+    List<PartitionRows> parts = collapsePartitions(summary, asDouble(FeatureColumns.RECENCY),
+        asDouble(FeatureColumns.T), asDouble(FeatureColumns.MONETARY_VALUE));
+    return new Summaries(transactions(parts), spend(parts));
+  }
+
+  /** Runs {@link CollapsePartition} over (frequency, recency, t, monetary_value) and collects the parts. */
+  private static List<PartitionRows> collapsePartitions(Dataset<Row> summary, Column recency, Column t,
+      Column monetaryValue) {
+    return summary
+        .select(asDouble(FeatureColumns.FREQUENCY), recency, t, monetaryValue)
         .javaRDD()
         .mapPartitions(new CollapsePartition())
         .collect();
+  }
+
+  /** The merged (x, t_x, T) rows; fails naming the column when a customer has a null x, t_x or T. */
+  private static TransactionSummary transactions(List<PartitionRows> parts) {
     String[] names = {FeatureColumns.FREQUENCY, FeatureColumns.RECENCY, FeatureColumns.T};
     for (int c = 0; c < names.length; c++) {
       final int column = c;
@@ -114,9 +104,13 @@ public final class BtydModels {
       }
     }
     double[][] tr = DistinctRows.mergeCounts(parts.stream().map(PartitionRows::transactions).toList(), 4);
+    return TransactionSummary.ofDistinctRows(tr[0], tr[1], tr[2], tr[3]);
+  }
+
+  /** The merged (x, m_x) rows of repeat buyers with positive spend. */
+  private static SpendSummary spend(List<PartitionRows> parts) {
     double[][] sp = DistinctRows.mergeCounts(parts.stream().map(PartitionRows::spend).toList(), 3);
-    return new Summaries(TransactionSummary.ofDistinctRows(tr[0], tr[1], tr[2], tr[3]),
-        SpendSummary.ofDistinctRows(sp[0], sp[1], sp[2]));
+    return SpendSummary.ofDistinctRows(sp[0], sp[1], sp[2]);
   }
 
   /**
@@ -190,21 +184,9 @@ public final class BtydModels {
   /** Distinct (frequency, monetary_value) rows of repeat buyers with positive spend. */
   public static SpendSummary collectSpendSummary(Dataset<Row> summary) {
     requireNumeric(summary.schema(), FeatureColumns.FREQUENCY, FeatureColumns.MONETARY_VALUE);
-    List<Row> rows = summary
-        .where(col(FeatureColumns.FREQUENCY).gt(0).and(col(FeatureColumns.MONETARY_VALUE).gt(0)))
-        .groupBy(asDouble(FeatureColumns.FREQUENCY), asDouble(FeatureColumns.MONETARY_VALUE))
-        .count()
-        .collectAsList();
-    int n = rows.size();
-    double[] x = new double[n];
-    double[] mx = new double[n];
-    double[] customers = new double[n];
-    for (int i = 0; i < n; i++) {
-      x[i] = rows.get(i).getDouble(0);
-      mx[i] = rows.get(i).getDouble(1);
-      customers[i] = rows.get(i).getLong(2);
-    }
-    return SpendSummary.ofDistinctRows(x, mx, customers);
+    // Recency and T play no part: constants, so the (x, t_x, T) side stays a few rows.
+    Column zero = lit(0.0);
+    return spend(collapsePartitions(summary, zero, zero, asDouble(FeatureColumns.MONETARY_VALUE)));
   }
 
   private static Column asDouble(String name) {
