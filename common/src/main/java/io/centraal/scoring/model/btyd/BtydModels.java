@@ -142,7 +142,7 @@ public final class BtydModels {
         }
         double x = row.getDouble(0);
         transactions.add(x, row.getDouble(1), row.getDouble(2));
-        if (x > 0 && !row.isNullAt(3) && row.getDouble(3) > 0) {
+        if (!row.isNullAt(3) && SpendSummary.isModelled(x, row.getDouble(3))) {
           spend.add(x, row.getDouble(3));
         }
       }

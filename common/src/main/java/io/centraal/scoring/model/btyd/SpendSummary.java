@@ -30,10 +30,15 @@ public final class SpendSummary {
           "frequency and monetary value differ in length: " + x.length + " vs " + mx.length);
     }
     int[] keep = IntStream.range(0, x.length)
-        .filter(i -> x[i] > 0 && mx[i] > 0).toArray();
+        .filter(i -> isModelled(x[i], mx[i])).toArray();
     double[][] d = DistinctRows.count(Arrays.stream(keep).mapToDouble(i -> x[i]).toArray(),
         Arrays.stream(keep).mapToDouble(i -> mx[i]).toArray());
     return ofDistinctRows(d[0], d[1], d[2]);
+  }
+
+  /** Whether a customer with frequency x and mean repeat spend m_x is in the Gamma-Gamma population. */
+  static boolean isModelled(double x, double mx) {
+    return x > 0 && mx > 0;
   }
 
   /** Rows that are already aggregated; every row needs x &gt; 0, m_x &gt; 0 and a count &gt; 0. */
