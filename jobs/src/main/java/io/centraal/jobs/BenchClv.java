@@ -115,7 +115,7 @@ public final class BenchClv implements Callable<Integer> {
     // compressing them costs CPU and saves nothing (read before the context starts).
     System.setProperty("spark.shuffle.compress", "false");
     System.setProperty("spark.shuffle.spill.compress", "false");
-    SparkSession spark = Sessions.create("bench clv");
+    SparkSession spark = Sessions.createWithoutTables("bench clv");
     spark.conf().set("spark.sql.inMemoryColumnarStorage.compressed", "false");
     spark.conf().set("spark.sql.shuffle.partitions", Integer.toString(partitions));
     // The plan has one shuffle into a fixed number of partitions: adaptive execution has nothing

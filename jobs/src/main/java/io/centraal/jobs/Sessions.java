@@ -8,8 +8,18 @@ import org.apache.spark.sql.SparkSession;
 final class Sessions {
   private Sessions() {}
 
+  /** A session with Delta Lake, for jobs that read or write tables. */
   static SparkSession create(String appName) {
-    SparkSession.Builder builder = SparkSessions.configure(SparkSession.builder()).appName("centraal " + appName);
+    return build(SparkSessions.configure(SparkSession.builder()), appName);
+  }
+
+  /** A session without Delta Lake, for a command that reads files and writes no table ({@code bench clv}). */
+  static SparkSession createWithoutTables(String appName) {
+    return build(SparkSessions.withSqlSettings(SparkSession.builder()), appName);
+  }
+
+  private static SparkSession build(SparkSession.Builder configured, String appName) {
+    SparkSession.Builder builder = configured.appName("centraal " + appName);
     if (!new SparkConf().contains("spark.master")) {
       // Started with plain `java -jar`: run in-process rather than fail.
       builder = builder.master("local[*]");

@@ -11,14 +11,27 @@ public final class SparkSessions {
 
   /** Adds Delta Lake and the parser/time settings the stages rely on. */
   public static SparkSession.Builder configure(SparkSession.Builder builder) {
+    return withDelta(withSqlSettings(builder));
+  }
+
+  /**
+   * The parser and time settings alone, for a session that reads files and writes no table (a
+   * benchmark): Delta's session extension adds its rules to every query's analysis and planning,
+   * which a cold JVM pays for even when no Delta table is touched.
+   */
+  public static SparkSession.Builder withSqlSettings(SparkSession.Builder builder) {
     return builder
-        .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
-        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
         // Dates and timestamps are parsed with java.time patterns; unparsable values become null
         // and are quarantined by the validators, instead of failing the whole job.
         .config("spark.sql.legacy.timeParserPolicy", "CORRECTED")
         .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.ansi.enabled", "false")
+        .config("spark.sql.ansi.enabled", "false");
+  }
+
+  private static SparkSession.Builder withDelta(SparkSession.Builder builder) {
+    return builder
+        .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
         // Re-running a date must replace exactly that date; keep Delta's check that rows written
         // with replaceWhere match the predicate.
         .config("spark.databricks.delta.replaceWhere.constraintCheck.enabled", "true")
