@@ -121,7 +121,8 @@ public final class BenchClv implements Callable<Integer> {
       if (files < 1) {
         throw new CommandLine.ParameterException(spec.commandLine(), "--files must be at least 1, got " + files);
       }
-      file = csv != null ? csv : Path.of("/tmp/centraal-bench-clv-" + customers + (files == 1 ? ".csv" : "-" + files + "files"));
+      String defaultName = "centraal-bench-clv-" + customers + (files == 1 ? ".csv" : "-" + files + "files");
+      file = csv != null ? csv : Path.of("/tmp", defaultName);
       long lines = generate(file, customers, seed, files);
       System.out.printf(Locale.ROOT, "generated %,d customers, %,d transactions into %s in %.1f s (not timed)%n",
           customers, lines, file, StageCommand.seconds(start));
