@@ -29,11 +29,7 @@ final class DistinctRows {
     int n = all[0].length;
     int rows = 0;
     for (int i = 0; i < n; i++) {
-      boolean same = rows > 0;
-      for (int c = 0; same && c < keys; c++) {
-        same = Double.doubleToLongBits(all[c][i]) == Double.doubleToLongBits(all[c][rows - 1]);
-      }
-      if (same) {
+      if (rows > 0 && sameKeys(all, rows - 1, all, i, keys)) {
         all[keys][rows - 1] += all[keys][i];
         continue;
       }
@@ -85,7 +81,7 @@ final class DistinctRows {
           counts[rows++] = weights[i];
           break;
         }
-        if (sameKeys(out, row, keys, i)) {
+        if (sameKeys(out, row, keys, i, keys.length)) {
           counts[row] += weights[i];
           break;
         }
@@ -98,9 +94,10 @@ final class DistinctRows {
     return out;
   }
 
-  private static boolean sameKeys(double[][] out, int row, double[][] keys, int i) {
-    for (int c = 0; c < keys.length; c++) {
-      if (Double.doubleToLongBits(out[c][row]) != Double.doubleToLongBits(keys[c][i])) {
+  /** Whether row i of {@code a} and row j of {@code b} have the same bits in the first {@code width} columns. */
+  private static boolean sameKeys(double[][] a, int i, double[][] b, int j, int width) {
+    for (int c = 0; c < width; c++) {
+      if (Double.doubleToLongBits(a[c][i]) != Double.doubleToLongBits(b[c][j])) {
         return false;
       }
     }
