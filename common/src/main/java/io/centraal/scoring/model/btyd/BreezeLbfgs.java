@@ -56,6 +56,16 @@ public final class BreezeLbfgs {
     double value(double[] x);
 
     double[] gradient(double[] x);
+
+    /**
+     * The value at {@code x}, with the gradient written into {@code grad}: what L-BFGS asks for
+     * at every point. Objectives whose gradient pass yields the value too override this, so that
+     * each point costs one pass over the data, not two.
+     */
+    default double valueAndGradient(double[] x, double[] grad) {
+      System.arraycopy(gradient(x), 0, grad, 0, grad.length);
+      return value(x);
+    }
   }
 
   /** The last iterate, its value, the iterations taken and why Breeze stopped. */
@@ -73,7 +83,9 @@ public final class BreezeLbfgs {
       double tolerance) {
     DiffFunction<DenseVector<Object>> diff = diffFunction(x -> {
       double[] point = (double[]) x.data();
-      return new Tuple2<>(f.value(point), new DenseVector<Object>(f.gradient(point)));
+      double[] grad = new double[point.length];
+      double value = f.valueAndGradient(point, grad);
+      return new Tuple2<>(value, new DenseVector<Object>(grad));
     });
     LBFGS<DenseVector<Object>> lbfgs = new LBFGS<>(maxIterations, memory, tolerance, Space.DOUBLE);
     @SuppressWarnings({"unchecked", "rawtypes"})

@@ -103,14 +103,15 @@ final class MaximumLikelihood {
         LBFGS_MEMORY, LBFGS_TOLERANCE);
     theta = lbfgs.x();
     int iterations = lbfgs.iterations();
-    double[] g = f.gradient(theta);
+    double[] g = new double[theta.length];
+    double value = f.valueAndGradient(theta, g);
     for (int step = 0; step < MAX_NEWTON_STEPS && maxAbs(g) > options.gradientTolerance(); step++) {
-      double[] next = newtonStep(f, theta, g);
+      double[] next = newtonStep(f, theta, value, g);
       if (next == null) {
         break;
       }
       theta = next;
-      g = f.gradient(theta);
+      value = f.valueAndGradient(theta, g);
       iterations++;
     }
     double norm = maxAbs(g);
@@ -144,8 +145,11 @@ final class MaximumLikelihood {
     }
   }
 
-  /** A damped Newton step, or null when the Hessian is not positive definite or no step helps. */
-  private static double[] newtonStep(Objective f, double[] theta, double[] g) {
+  /**
+   * A damped Newton step from {@code theta} (objective {@code f0}, gradient {@code g}), or null when
+   * the Hessian is not positive definite or no step helps.
+   */
+  private static double[] newtonStep(Objective f, double[] theta, double f0, double[] g) {
     double[] direction;
     try {
       direction = new CholeskyDecomposition(hessian(f, theta)).getSolver()
@@ -153,7 +157,6 @@ final class MaximumLikelihood {
     } catch (NonPositiveDefiniteMatrixException e) {
       return null;
     }
-    double f0 = f.value(theta);
     for (double lambda = 1; lambda > 1e-6; lambda /= 2) {
       double[] candidate = theta.clone();
       for (int i = 0; i < candidate.length; i++) {
@@ -190,6 +193,9 @@ final class MaximumLikelihood {
    * data they dominate the fit, and each is a pure function of theta.
    */
   private static RealMatrix hessian(Objective f, double[] theta) {
+    if (f.hessianTheta != null && Arrays.equals(f.hessianTheta, theta)) {
+      return f.hessian.copy();
+    }
     int n = theta.length;
     double[][] gradients = new double[2 * n][];
     IntStream.range(0, 2 * n).parallel().forEach(k -> {
@@ -212,7 +218,9 @@ final class MaximumLikelihood {
         h[j][i] = mean;
       }
     }
-    return new Array2DRowRealMatrix(h, false);
+    f.hessianTheta = theta.clone();
+    f.hessian = new Array2DRowRealMatrix(h, false);
+    return f.hessian.copy();
   }
 
   private static double[] exp(double[] theta) {
@@ -238,6 +246,12 @@ final class MaximumLikelihood {
   private static final class Objective implements BreezeLbfgs.Objective {
     private final Problem problem;
     private final double penalty;
+    /**
+     * The last Hessian and where it was taken: a fit that ends where its last Newton step or
+     * round-off test took the Hessian reuses it for the standard errors (2n gradient passes).
+     */
+    private double[] hessianTheta;
+    private RealMatrix hessian;
 
     Objective(Problem problem, double penalty) {
       this.problem = problem;
@@ -257,16 +271,28 @@ final class MaximumLikelihood {
       return Double.isFinite(v) ? v : INVALID;
     }
 
+    /** With an analytic gradient, one pass over the rows gives the log-likelihood and its gradient. */
+    @Override
+    public double valueAndGradient(double[] theta, double[] grad) {
+      if (!problem.analyticGradient()) {
+        return BreezeLbfgs.Objective.super.valueAndGradient(theta, grad);
+      }
+      double[] p = exp(theta);
+      Arrays.fill(grad, 0);
+      double ll = problem.logLikelihood().value(p, grad);
+      for (int i = 0; i < grad.length; i++) {
+        grad[i] = -grad[i] * p[i] / problem.customers() + 2 * penalty * p[i] * p[i];
+      }
+      double v = -ll / problem.customers() + penalty(p);
+      return Double.isFinite(v) ? v : INVALID;
+    }
+
     @Override
     public double[] gradient(double[] theta) {
       int n = theta.length;
       double[] g = new double[n];
       if (problem.analyticGradient()) {
-          double[] p = exp(theta);
-        problem.logLikelihood().value(p, g);
-        for (int i = 0; i < n; i++) {
-          g[i] = -g[i] * p[i] / problem.customers() + 2 * penalty * p[i] * p[i];
-        }
+        valueAndGradient(theta, g);
         return g;
       }
       IntStream.range(0, n).parallel().forEach(i -> { // independent, pure evaluations
