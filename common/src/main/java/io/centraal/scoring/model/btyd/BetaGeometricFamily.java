@@ -28,32 +28,45 @@ final class BetaGeometricFamily {
   /** Log-likelihood of one (x, t_x, T) row, in log space throughout. */
   static double logLikelihood(double r, double alpha, double a, double b, int k, double x,
       double tx, double t) {
-    return new FrequencyTerms(r, alpha, a, b, k, x, false).logLikelihood(tx, t, 1, null);
+    return new FrequencyTerms(r, alpha, a, b, k, x, false)
+        .logLikelihood(Math.log(alpha + tx), Math.log(alpha + t), 0, 0, 1, null);
   }
 
   /**
    * Sum of weight * log L over the rows of {@code summary}; if {@code grad} is not null, adds the
    * gradient with respect to (r, alpha, a, b). The gamma-function terms depend on x only, so they
-   * are computed once per distinct x (rows are sorted by x), not once per row; large summaries are summed in parallel
-   * chunks ({@link ChunkedSum}).
+   * are computed once per distinct x (rows are sorted by x), and the terms in t_x or T once per
+   * distinct time ({@link TransactionSummary#timeGrid}), not once per row; large summaries are
+   * summed in parallel chunks ({@link ChunkedSum}).
    */
   static double totalLogLikelihood(double[] p, int k, TransactionSummary summary, double[] grad) {
-    return ChunkedSum.sum(summary.distinctRows(),
-        (from, to, g) -> rangeLogLikelihood(p, k, summary, from, to, g), grad);
-  }
-
-  private static double rangeLogLikelihood(double[] p, int k, TransactionSummary summary, int from,
-      int to, double[] grad) {
-    double sum = 0;
-    FrequencyTerms terms = null;
-    for (int i = from; i < to; i++) {
-      double x = summary.x(i);
-      if (terms == null || terms.x != x) {
-        terms = new FrequencyTerms(p[0], p[1], p[2], p[3], k, x, grad != null);
+    TransactionSummary.TimeGrid grid = summary.timeGrid();
+    double alpha = p[1];
+    double[] logAlphaTime = new double[grid.times().length];
+    double[] inverseAlphaTime = grad == null ? null : new double[logAlphaTime.length];
+    for (int j = 0; j < logAlphaTime.length; j++) {
+      logAlphaTime[j] = Math.log(alpha + grid.times()[j]);
+      if (inverseAlphaTime != null) {
+        inverseAlphaTime[j] = 1 / (alpha + grid.times()[j]);
       }
-      sum += terms.logLikelihood(summary.tx(i), summary.t(i), summary.weight(i), grad);
     }
-    return sum;
+    return ChunkedSum.sum(summary.distinctRows(), (from, to, g) -> {
+      double sum = 0;
+      FrequencyTerms terms = null;
+      for (int i = from; i < to; i++) {
+        double x = summary.x(i);
+        if (terms == null || terms.x != x) {
+          terms = new FrequencyTerms(p[0], alpha, p[2], p[3], k, x, g != null);
+        }
+        int tx = grid.txAt()[i];
+        int t = grid.tAt()[i];
+        sum += g == null
+            ? terms.logLikelihood(logAlphaTime[tx], logAlphaTime[t], 0, 0, summary.weight(i), null)
+            : terms.logLikelihood(logAlphaTime[tx], logAlphaTime[t], inverseAlphaTime[tx], inverseAlphaTime[t],
+                summary.weight(i), g);
+      }
+      return sum;
+    }, grad);
   }
 
   /**
@@ -62,7 +75,6 @@ final class BetaGeometricFamily {
    * their parameter derivatives when a gradient is wanted.
    */
   private static final class FrequencyTerms {
-    final double alpha;
     final double a;
     final double x;
     final double rx;
@@ -73,7 +85,6 @@ final class BetaGeometricFamily {
     final double[] constantGrad;
 
     FrequencyTerms(double r, double alpha, double a, double b, int k, double x, boolean withGrad) {
-      this.alpha = alpha;
       this.a = a;
       this.x = x;
       this.rx = r + x;
@@ -97,21 +108,40 @@ final class BetaGeometricFamily {
       }
     }
 
-    /** log L of the row (tx, t); adds weight * gradient to {@code grad} when not null. */
-    double logLikelihood(double tx, double t, double weight, double[] grad) {
-      double logAlphaT = Math.log(alpha + t);
+    /**
+     * log L of a row, given log(alpha + t_x) and log(alpha + T); adds weight * gradient to
+     * {@code grad} when not null, which then needs 1 / (alpha + t_x) and 1 / (alpha + T) too.
+     *
+     * <p>log L = constant + log(e^alive + e^dead), the two terms being the customer still alive at
+     * T or dropped out after t_x. One exponential serves both the log-sum and the gradient's
+     * weight of the dropout term: with d = alive - dead and e = exp(-|d|), log(e^alive + e^dead)
+     * = max + log(1 + e) and w_dead = e^dead / (e^alive + e^dead) = e / (1 + e) or 1 / (1 + e).
+     * log(1 + e) rather than log1p(e): e is at most 1, so the absolute error stays below 2e-16,
+     * and Math.log is an intrinsic where log1p is a native call.
+     */
+    double logLikelihood(double logAlphaTx, double logAlphaT, double inverseAlphaTx,
+        double inverseAlphaT, double weight, double[] grad) {
       double alive = -rx * logAlphaT;
-      double logAlphaTx = Math.log(alpha + tx);
-      double dead = deathTerm ? logDeathOdds - rx * logAlphaTx : Double.NEGATIVE_INFINITY;
+      double logSum;
+      double wDead;
+      if (deathTerm) {
+        double dead = logDeathOdds - rx * logAlphaTx;
+        double d = alive - dead;
+        double e = Math.exp(-Math.abs(d));
+        logSum = Math.max(alive, dead) + Math.log(1 + e);
+        wDead = d >= 0 ? e / (1 + e) : 1 / (1 + e);
+      } else {
+        logSum = alive;
+        wDead = 0;
+      }
       if (grad != null) {
-        double wDead = deathTerm ? LogMath.inverseOnePlusExp(alive - dead) : 0;
         double wAlive = 1 - wDead;
         grad[0] += weight * (constantGrad[0] - wAlive * logAlphaT - wDead * logAlphaTx);
-        grad[1] += weight * (constantGrad[1] - wAlive * rx / (alpha + t) - wDead * rx / (alpha + tx));
+        grad[1] += weight * (constantGrad[1] - rx * (wAlive * inverseAlphaT + wDead * inverseAlphaTx));
         grad[2] += weight * (constantGrad[2] + wDead / a);
         grad[3] += weight * (constantGrad[3] - (deathTerm ? wDead / bxk1 : 0));
       }
-      return weight * (constant + LogMath.logAddExp(alive, dead));
+      return weight * (constant + logSum);
     }
   }
 

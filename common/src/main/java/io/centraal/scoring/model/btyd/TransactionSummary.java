@@ -12,6 +12,8 @@ public final class TransactionSummary {
   private final double[] tx;
   private final double[] t;
   private final double[] weight;
+  /** Built on first use by a likelihood; see {@link #timeGrid()}. */
+  private volatile TimeGrid timeGrid;
 
   private TransactionSummary(double[][] columns) {
     this.x = columns[0];
@@ -74,6 +76,46 @@ public final class TransactionSummary {
 
   double weight(int i) {
     return weight[i];
+  }
+
+  /**
+   * The distinct values of t_x and T together, sorted, and each row's position among them: the
+   * likelihood terms that depend on one time only (log(alpha + t), 1 / (alpha + t)) are computed
+   * once per distinct time at each evaluation, not twice per row. At day or week grain there are
+   * at most a few thousand distinct times however many rows; with continuous times there are up
+   * to twice the rows, and the tables cost what the per-row terms did.
+   */
+  TimeGrid timeGrid() {
+    TimeGrid grid = timeGrid;
+    if (grid == null) {
+      grid = TimeGrid.of(tx, t);
+      timeGrid = grid;
+    }
+    return grid;
+  }
+
+  /** Distinct sorted {@code times}; row i has t_x = times[txAt[i]] and T = times[tAt[i]]. */
+  record TimeGrid(double[] times, int[] txAt, int[] tAt) {
+    static TimeGrid of(double[] tx, double[] t) {
+      double[] all = new double[tx.length + t.length];
+      System.arraycopy(tx, 0, all, 0, tx.length);
+      System.arraycopy(t, 0, all, tx.length, t.length);
+      Arrays.sort(all);
+      int distinct = 0;
+      for (int i = 0; i < all.length; i++) {
+        if (i == 0 || all[i] != all[distinct - 1]) {
+          all[distinct++] = all[i];
+        }
+      }
+      double[] times = Arrays.copyOf(all, distinct);
+      int[] txAt = new int[tx.length];
+      int[] tAt = new int[t.length];
+      for (int i = 0; i < tx.length; i++) {
+        txAt[i] = Arrays.binarySearch(times, tx[i]);
+        tAt[i] = Arrays.binarySearch(times, t[i]);
+      }
+      return new TimeGrid(times, txAt, tAt);
+    }
   }
 
   /** Customer-weighted sum of x and of T, for moment-based starting values. */
