@@ -132,13 +132,15 @@ public record GammaGammaModel(double p, double q, double gamma) implements Seria
     double gammaTerms = 0; // lnGamma(px+q) - lnGamma(px) - lnGamma(q) + q ln(gamma) + px ln(x)
     double digammaPxQ = 0;
     double digammaPx = 0;
+    double logX = 0;
     for (int i = from; i < to; i++) {
       double x = summary.x(i);
       double px = p * x;
       if (x != lastX) {
         lastX = x;
+        logX = Math.log(x);
         gammaTerms = Gamma.logGamma(px + q) - Gamma.logGamma(px) - logGammaQ + q * logRate
-            + px * Math.log(x);
+            + px * logX;
         if (grad != null) {
           digammaPxQ = Gamma.digamma(px + q);
           digammaPx = Gamma.digamma(px);
@@ -146,11 +148,11 @@ public record GammaGammaModel(double p, double q, double gamma) implements Seria
       }
       double w = summary.weight(i);
       double mx = summary.mx(i);
-      double logMx = Math.log(mx);
+      double logMx = summary.logMx(i);
       double logTotal = Math.log(gamma + x * mx);
       sum += w * (gammaTerms + (px - 1) * logMx - (px + q) * logTotal);
       if (grad != null) {
-        grad[0] += w * x * (digammaPxQ - digammaPx + logMx + Math.log(x) - logTotal);
+        grad[0] += w * x * (digammaPxQ - digammaPx + logMx + logX - logTotal);
         grad[1] += w * (digammaPxQ - digammaQ + logRate - logTotal);
         grad[2] += w * (q / gamma - (px + q) / (gamma + x * mx));
       }

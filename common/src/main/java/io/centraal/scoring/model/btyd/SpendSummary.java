@@ -13,11 +13,17 @@ public final class SpendSummary {
   private final double[] x;
   private final double[] mx;
   private final double[] weight;
+  /** log m_x per row: the likelihood needs it at every evaluation, and it does not depend on the parameters. */
+  private final double[] logMx;
 
   private SpendSummary(double[][] columns) {
     this.x = columns[0];
     this.mx = columns[1];
     this.weight = columns[2];
+    this.logMx = new double[mx.length];
+    for (int i = 0; i < mx.length; i++) {
+      logMx[i] = Math.log(mx[i]);
+    }
   }
 
   /**
@@ -69,6 +75,10 @@ public final class SpendSummary {
 
   double mx(int i) {
     return mx[i];
+  }
+
+  double logMx(int i) {
+    return logMx[i];
   }
 
   double weight(int i) {

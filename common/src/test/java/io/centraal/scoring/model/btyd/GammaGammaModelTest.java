@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /** Gamma-Gamma against Fader &amp; Hardie note 025 and Hardie's spreadsheet on CDNOW. */
@@ -51,5 +52,36 @@ class GammaGammaModelTest {
     }
     assertThrows(ModelIdentificationException.class,
         () -> GammaGammaModel.fit(SpendSummary.ofCustomers(x, mx), CdnowFixtures.currency()));
+  }
+
+  @Test
+  void summedLikelihoodAndGradientAgreeWithRowsAndDifferences() {
+    SplittableRandom rng = new SplittableRandom(5);
+    int n = 2000;
+    double[] x = new double[n];
+    double[] mx = new double[n];
+    for (int i = 0; i < n; i++) {
+      x[i] = 1 + rng.nextInt(rng.nextInt(10) == 0 ? 200 : 6);
+      mx[i] = Math.round(5 + 80 * rng.nextDouble() * rng.nextDouble()) / (rng.nextBoolean() ? 1.0 : 4.0);
+    }
+    SpendSummary s = SpendSummary.ofCustomers(x, mx);
+    double[] params = {6.25, 3.74, 15.44};
+    GammaGammaModel model = new GammaGammaModel(params[0], params[1], params[2]);
+    double rows = 0;
+    for (int i = 0; i < s.distinctRows(); i++) {
+      rows += s.weight(i) * model.logLikelihood(s.x(i), s.mx(i));
+    }
+    double[] grad = new double[3];
+    assertRelative(rows, GammaGammaModel.totalLogLikelihood(params, s, grad), 1e-12);
+    for (int j = 0; j < 3; j++) {
+      double h = 1e-6 * params[j];
+      double[] up = params.clone();
+      double[] down = params.clone();
+      up[j] += h;
+      down[j] -= h;
+      double numeric = (GammaGammaModel.totalLogLikelihood(up, s, null)
+          - GammaGammaModel.totalLogLikelihood(down, s, null)) / (2 * h);
+      assertEquals(numeric, grad[j], 1e-5 * Math.abs(numeric) + 1e-3, "d/d param " + j);
+    }
   }
 }
