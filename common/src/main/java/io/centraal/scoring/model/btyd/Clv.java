@@ -79,26 +79,59 @@ public final class Clv {
 
   /** {expected purchases, discounted purchases} of a customer with this P(alive) and schedule. */
   public static double[] fromSchedule(double probabilityAlive, double[] schedule, ClvSettings settings) {
-    double growth = 1 + settings.discountRatePerPeriod();
+    return fromSchedule(probabilityAlive, schedule, StepDiscounts.of(settings, schedule.length - 1));
+  }
+
+  /** As {@link #fromSchedule(double, double[], ClvSettings)}, with the step discounts computed once. */
+  public static double[] fromSchedule(double probabilityAlive, double[] schedule, StepDiscounts discounts) {
     int steps = schedule.length - 1;
     double value = 0;
     double previous = 0;
-    if (settings.discounting() == ClvSettings.Discounting.DISCRETE) {
-      for (int i = 1; i <= steps; i++) {
-        double cumulative = probabilityAlive * schedule[i - 1];
-        value += (cumulative - previous) / Math.pow(growth, i);
-        previous = cumulative;
-      }
-    } else {
-      double force = Math.log(growth); // per period
-      for (int j = 1; j <= steps; j++) {
-        double cumulative = probabilityAlive * schedule[j - 1];
-        double midpointInPeriods = (j - 0.5) / CONTINUOUS_STEPS_PER_PERIOD;
-        value += (cumulative - previous) * Math.exp(-force * midpointInPeriods);
-        previous = cumulative;
-      }
+    for (int i = 1; i <= steps; i++) {
+      double cumulative = probabilityAlive * schedule[i - 1];
+      value += discounts.discreteDivisors
+          ? (cumulative - previous) / discounts.factors[i - 1]
+          : (cumulative - previous) * discounts.factors[i - 1];
+      previous = cumulative;
     }
     return new double[] {probabilityAlive * schedule[steps], value};
+  }
+
+  /**
+   * How each step of a schedule is discounted: discrete, dividing the purchases of period i by
+   * (1+d)^i; continuous, multiplying those of step j by exp(-ln(1+d) (j - 1/2) / steps-per-period).
+   * The factors depend on the settings only, so a scorer computes them once rather than per
+   * customer (12 powers a customer at the default monthly discrete discounting); divisors rather
+   * than their inverses keep the values equal to the last bit to computing them per customer.
+   */
+  public static final class StepDiscounts implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    private final boolean discreteDivisors;
+    private final double[] factors;
+
+    private StepDiscounts(boolean discreteDivisors, double[] factors) {
+      this.discreteDivisors = discreteDivisors;
+      this.factors = factors;
+    }
+
+    /** The discounts of a schedule of {@code steps} steps (see {@link #ifAliveSchedule}). */
+    public static StepDiscounts of(ClvSettings settings, int steps) {
+      double growth = 1 + settings.discountRatePerPeriod();
+      double[] factors = new double[steps];
+      boolean discrete = settings.discounting() == ClvSettings.Discounting.DISCRETE;
+      double force = Math.log(growth); // per period
+      for (int i = 1; i <= steps; i++) {
+        factors[i - 1] = discrete ? Math.pow(growth, i)
+            : Math.exp(-force * ((i - 0.5) / CONTINUOUS_STEPS_PER_PERIOD));
+      }
+      return new StepDiscounts(discrete, factors);
+    }
+
+    /** The discounts for the schedules {@link #ifAliveSchedule} builds under {@code settings}. */
+    public static StepDiscounts of(ClvSettings settings) {
+      return of(settings, settings.discounting() == ClvSettings.Discounting.DISCRETE ? settings.periods()
+          : settings.periods() * CONTINUOUS_STEPS_PER_PERIOD);
+    }
   }
 
   /** {discounted purchases, last cumulative expectation, time of that last evaluation}. */

@@ -113,6 +113,7 @@ public final class ClvScoring {
     private final int[] inputs; // frequency, recency, t, monetary_value[, margin_rate]
     private static final int MEMO_LIMIT = 200_000;
     private transient Map<ScheduleKey, double[]> memo;
+    private transient Clv.StepDiscounts discounts;
 
     RowScorer(TransactionModel transactions, GammaGammaModel spend, ClvSettings settings,
         int[] inputs) {
@@ -179,11 +180,12 @@ public final class ClvScoring {
     private double[] bySummary(double x, double tx, double age) {
       if (memo == null || memo.size() >= MEMO_LIMIT) {
         memo = new HashMap<>();
+        discounts = Clv.StepDiscounts.of(settings);
       }
       double[] schedule = memo.computeIfAbsent(new ScheduleKey(x, age),
           k -> Clv.ifAliveSchedule(transactions, x, age, settings));
       double pAlive = transactions.probabilityAlive(x, tx, age);
-      double[] purchases = Clv.fromSchedule(pAlive, schedule, settings);
+      double[] purchases = Clv.fromSchedule(pAlive, schedule, discounts);
       return new double[] {pAlive, purchases[0], purchases[1]};
     }
 

@@ -1,6 +1,7 @@
 package io.centraal.scoring.model.btyd;
 
 import static io.centraal.scoring.model.btyd.BgNbdModelTest.assertRelative;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,7 +34,10 @@ class BtydClvTest {
         assertEquals(model.conditionalExpectedPurchases(7.5, r[0], r[1], r[2]),
             pAlive * model.expectedPurchasesIfAlive(7.5, r[0], r[2]), 0, model.name());
         for (ClvSettings s : settings) {
-          double[] viaSchedule = Clv.fromSchedule(pAlive, Clv.ifAliveSchedule(model, r[0], r[2], s), s);
+          double[] schedule = Clv.ifAliveSchedule(model, r[0], r[2], s);
+          double[] viaSchedule = Clv.fromSchedule(pAlive, schedule, s);
+          // the scorer's path: step discounts computed once for the settings
+          assertArrayEquals(viaSchedule, Clv.fromSchedule(pAlive, schedule, Clv.StepDiscounts.of(s)), 0);
           assertEquals(Clv.expectedPurchases(model, r[0], r[1], r[2], s), viaSchedule[0], 0, model.name());
           assertEquals(Clv.discountedPurchases(model, r[0], r[1], r[2], s), viaSchedule[1], 0, model.name());
           double[] together = Clv.expectedAndDiscountedPurchases(model, r[0], r[1], r[2], s);
