@@ -1,6 +1,7 @@
 package io.centraal.jobs;
 
 import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.count;
@@ -215,7 +216,9 @@ public final class BenchClv implements Callable<Integer> {
         .option("multiLine", multiLine).csv(path)
         .select(col("customer_id").as(FeatureColumns.CUSTOMER_KEY),
             // An unparsable date would become null and vanish from the summary: fail instead.
-            when(date.isNull(), raise_error(concat(lit("bad date: "), col("date")))).otherwise(date)
+            // An empty date arrives as null: name it, or concat's null would leave the error blank.
+            when(date.isNull(), raise_error(concat(lit("bad date '"), coalesce(col("date"), lit("")),
+                lit("' for customer_id "), col("customer_id").cast(DataTypes.StringType)))).otherwise(date)
                 .as(Transactions.TS),
             col("amount").as(Transactions.AMOUNT));
     return BtydSummary.of(transactions, AS_OF, TimeUnit.DAYS, PurchaseRule.ANY_SALE);

@@ -1,6 +1,8 @@
 package io.centraal.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.centraal.scoring.schema.FeatureColumns;
 import io.centraal.scoring.testing.SparkExtension;
@@ -39,5 +41,17 @@ class BenchClvTest {
         .collectAsList();
     assertEquals(2_000, fromFile.size());
     assertEquals(fromFile, fromParts);
+  }
+
+  @Test
+  void unparsableOrMissingDateStopsTheRead(SparkSession spark, @TempDir Path dir) throws IOException {
+    for (String bad : List.of("2024-13-45", "")) {
+      Path csv = dir.resolve("bad" + bad.length() + ".csv");
+      Files.writeString(csv, "customer_id,date,amount\n1,2024-01-05,10.0\n2," + bad + ",12.5\n");
+      Exception e = assertThrows(Exception.class, () -> BenchClv.summary(spark, csv.toString(), false).count());
+      String messages = Stream.iterate((Throwable) e, t -> t != null, Throwable::getCause)
+          .map(String::valueOf).reduce("", String::concat);
+      assertTrue(messages.contains("bad date '" + bad + "' for customer_id 2"), messages);
+    }
   }
 }
