@@ -73,15 +73,7 @@ class GammaGammaModelTest {
     }
     double[] grad = new double[3];
     assertRelative(rows, GammaGammaModel.totalLogLikelihood(params, s, grad), 1e-12);
-    for (int j = 0; j < 3; j++) {
-      double h = 1e-6 * params[j];
-      double[] up = params.clone();
-      double[] down = params.clone();
-      up[j] += h;
-      down[j] -= h;
-      double numeric = (GammaGammaModel.totalLogLikelihood(up, s, null)
-          - GammaGammaModel.totalLogLikelihood(down, s, null)) / (2 * h);
-      assertEquals(numeric, grad[j], 1e-5 * Math.abs(numeric) + 1e-3, "d/d param " + j);
-    }
+    BetaGeometricFamilyTest.assertMatchesCentralDifferences(
+        p -> GammaGammaModel.totalLogLikelihood(p, s, null), params, grad, "Gamma-Gamma");
   }
 }
