@@ -65,9 +65,8 @@ public final class Clv {
    * distinct (x, T) than (x, t_x, T) (1M simulated customers: 19k against 457k).
    */
   public static double[] ifAliveSchedule(TransactionModel model, double x, double age, ClvSettings settings) {
-    boolean discrete = settings.discounting() == ClvSettings.Discounting.DISCRETE;
-    int steps = discrete ? settings.periods() : settings.periods() * CONTINUOUS_STEPS_PER_PERIOD;
-    double step = discrete ? settings.periodLength() : settings.periodLength() / CONTINUOUS_STEPS_PER_PERIOD;
+    int steps = steps(settings);
+    double step = stepLength(settings);
     double[] schedule = new double[steps + 1];
     for (int j = 1; j <= steps; j++) {
       schedule[j - 1] = model.expectedPurchasesIfAlive(j * step, x, age);
@@ -89,12 +88,22 @@ public final class Clv {
     double previous = 0;
     for (int i = 1; i <= steps; i++) {
       double cumulative = probabilityAlive * schedule[i - 1];
-      value += discounts.discreteDivisors
-          ? (cumulative - previous) / discounts.factors[i - 1]
-          : (cumulative - previous) * discounts.factors[i - 1];
+      value += discounts.present(cumulative - previous, i);
       previous = cumulative;
     }
     return new double[] {probabilityAlive * schedule[steps], value};
+  }
+
+  /** Steps of the discounting sum: one per period (discrete), or 30 per period (continuous). */
+  private static int steps(ClvSettings settings) {
+    return settings.discounting() == ClvSettings.Discounting.DISCRETE ? settings.periods()
+        : settings.periods() * CONTINUOUS_STEPS_PER_PERIOD;
+  }
+
+  /** The length of one step of the discounting sum, in model time units. */
+  private static double stepLength(ClvSettings settings) {
+    return settings.discounting() == ClvSettings.Discounting.DISCRETE ? settings.periodLength()
+        : settings.periodLength() / CONTINUOUS_STEPS_PER_PERIOD;
   }
 
   /**
@@ -129,38 +138,29 @@ public final class Clv {
 
     /** The discounts for the schedules {@link #ifAliveSchedule} builds under {@code settings}. */
     public static StepDiscounts of(ClvSettings settings) {
-      return of(settings, settings.discounting() == ClvSettings.Discounting.DISCRETE ? settings.periods()
-          : settings.periods() * CONTINUOUS_STEPS_PER_PERIOD);
+      return of(settings, steps(settings));
+    }
+
+    /** The present value of {@code amount} expected in step {@code step} (1-based). */
+    double present(double amount, int step) {
+      return discreteDivisors ? amount / factors[step - 1] : amount * factors[step - 1];
     }
   }
 
   /** {discounted purchases, last cumulative expectation, time of that last evaluation}. */
   private static double[] discounted(TransactionModel model, double x, double tx, double age,
       ClvSettings settings) {
-    int periods = settings.periods();
-    double length = settings.periodLength();
-    double growth = 1 + settings.discountRatePerPeriod();
+    StepDiscounts discounts = StepDiscounts.of(settings);
+    int steps = steps(settings);
+    double step = stepLength(settings);
     double value = 0;
     double previous = 0;
     double last = 0;
-    if (settings.discounting() == ClvSettings.Discounting.DISCRETE) {
-      for (int i = 1; i <= periods; i++) {
-        last = i * length;
-        double cumulative = model.conditionalExpectedPurchases(last, x, tx, age);
-        value += (cumulative - previous) / Math.pow(growth, i);
-        previous = cumulative;
-      }
-    } else {
-      double force = Math.log(growth); // per period
-      int steps = periods * CONTINUOUS_STEPS_PER_PERIOD;
-      double step = length / CONTINUOUS_STEPS_PER_PERIOD;
-      for (int j = 1; j <= steps; j++) {
-        last = j * step;
-        double cumulative = model.conditionalExpectedPurchases(last, x, tx, age);
-        double midpointInPeriods = (j - 0.5) / CONTINUOUS_STEPS_PER_PERIOD;
-        value += (cumulative - previous) * Math.exp(-force * midpointInPeriods);
-        previous = cumulative;
-      }
+    for (int j = 1; j <= steps; j++) {
+      last = j * step;
+      double cumulative = model.conditionalExpectedPurchases(last, x, tx, age);
+      value += discounts.present(cumulative - previous, j);
+      previous = cumulative;
     }
     return new double[] {value, previous, last};
   }
