@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -61,6 +62,20 @@ public final class ClvScoring {
    */
   public static Dataset<Row> score(Dataset<Row> summary, FitResult transactionModel,
       FitResult spendModel, ClvSettings settings) {
+    return score(summary, Optional.of(transactionModel), Optional.of(spendModel), settings);
+  }
+
+  /**
+   * As {@link #score(Dataset, FitResult, FitResult, ClvSettings)}, for a run where a model could not
+   * be trusted: without a transaction model, p_alive, expected purchases and CLV are null (expected
+   * spend is still computed); without a spend model, expected spend and CLV are null. The caller
+   * states why ({@link TransactionModelSelection}, {@link SpendModelSelection}).
+   *
+   * @param transactionModel a BG/NBD, MBG/NBD, Pareto/NBD or NBD fit, or empty
+   * @param spendModel a Gamma-Gamma or shrunk-mean fit, or empty
+   */
+  public static Dataset<Row> score(Dataset<Row> summary, Optional<FitResult> transactionModel,
+      Optional<FitResult> spendModel, ClvSettings settings) {
     StructType schema = summary.schema();
     List<String> required = new ArrayList<>(List.of(FeatureColumns.FREQUENCY,
         FeatureColumns.RECENCY, FeatureColumns.T, FeatureColumns.MONETARY_VALUE));
@@ -79,8 +94,8 @@ public final class ClvScoring {
     for (String out : outputs) {
       outSchema = outSchema.add(out, DataTypes.DoubleType, true);
     }
-    RowScorer scorer = new RowScorer(TransactionModel.fromFit(transactionModel),
-        GammaGammaModel.fromFit(spendModel), settings,
+    RowScorer scorer = new RowScorer(transactionModel.map(TransactionModel::fromFit).orElse(null),
+        spendModel.map(SpendModel::fromFit).orElse(null), settings,
         required.stream().mapToInt(schema::fieldIndex).toArray());
     return summary.mapPartitions(scorer, Encoders.row(outSchema));
   }
@@ -107,15 +122,15 @@ public final class ClvScoring {
   /** Scores one partition; holds only serialisable model records and column positions. */
   private static final class RowScorer implements MapPartitionsFunction<Row, Row> {
     private static final long serialVersionUID = 1L;
-    private final TransactionModel transactions;
-    private final GammaGammaModel spend;
+    private final TransactionModel transactions; // null: no trusted transaction model
+    private final SpendModel spend; // null: no spend model
     private final ClvSettings settings;
     private final int[] inputs; // frequency, recency, t, monetary_value[, margin_rate]
     private static final int MEMO_LIMIT = 200_000;
     private transient Map<ScheduleKey, double[]> memo;
     private transient Clv.StepDiscounts discounts;
 
-    RowScorer(TransactionModel transactions, GammaGammaModel spend, ClvSettings settings,
+    RowScorer(TransactionModel transactions, SpendModel spend, ClvSettings settings,
         int[] inputs) {
       this.transactions = transactions;
       this.spend = spend;
@@ -151,22 +166,30 @@ public final class ClvScoring {
         return RowFactory.create(values);
       }
       Double mx = number(row, inputs[3]);
-      double avgSpend = x > 0 && mx != null
-          ? spend.conditionalExpectedAverageSpend(x, Math.max(mx, 0))
-          : spend.populationMeanSpend();
-      if (!(avgSpend >= 0) || Double.isInfinite(avgSpend)) {
-        throw new IllegalArgumentException("expected spend per purchase must be finite and >= 0, got " + avgSpend);
+      Double avgSpend = null;
+      if (spend != null) {
+        avgSpend = x > 0 && mx != null
+            ? spend.conditionalExpectedAverageSpend(x, Math.max(mx, 0))
+            : spend.populationMeanSpend();
+        if (!(avgSpend >= 0) || Double.isInfinite(avgSpend)) {
+          throw new IllegalArgumentException("expected spend per purchase must be finite and >= 0, got " + avgSpend);
+        }
+        values[width + 2] = avgSpend;
+      }
+      if (transactions == null) {
+        return RowFactory.create(values);
       }
       double[] perSummary = bySummary(x, tx, age);
-      double clv = avgSpend * perSummary[2];
-      if (settings.onMargin()) {
-        Double margin = number(row, inputs[4]);
-        clv = margin == null ? clv : clv * margin;
-      }
       values[width] = perSummary[0];
       values[width + 1] = perSummary[1];
-      values[width + 2] = avgSpend;
-      values[width + 3] = clv;
+      if (avgSpend != null) {
+        double clv = avgSpend * perSummary[2];
+        if (settings.onMargin()) {
+          Double margin = number(row, inputs[4]);
+          clv = margin == null ? clv : clv * margin;
+        }
+        values[width + 3] = clv;
+      }
       return RowFactory.create(values);
     }
 

@@ -1,6 +1,5 @@
 package io.centraal.scoring.model.btyd;
 
-import java.io.Serializable;
 import java.util.List;
 import org.apache.commons.math3.special.Gamma;
 
@@ -24,7 +23,7 @@ import org.apache.commons.math3.special.Gamma;
  *     mean spend)
  * @param gamma rate of the distribution of nu, in currency units
  */
-public record GammaGammaModel(double p, double q, double gamma) implements Serializable {
+public record GammaGammaModel(double p, double q, double gamma) implements SpendModel {
   private static final long serialVersionUID = 1L;
 
   /** Name recorded in {@link FitResult#modelName()}. */
@@ -41,6 +40,17 @@ public record GammaGammaModel(double p, double q, double gamma) implements Seria
    * fitted q &lt;= 1, for which the mean spend, and so every CLV, would be infinite.
    */
   public static FitResult fit(SpendSummary summary, FitOptions options) {
+    FitResult fit = fitAnyQ(summary, options);
+    if (!hasFiniteMean(fit)) {
+      throw new ModelIdentificationException(NAME + ": fitted q = " + fit.param("q")
+          + " <= 1, so the population mean spend p*gamma/(q-1) is not finite; the spend data "
+          + "are too heavy-tailed for the Gamma-Gamma model (cap outliers or add an l2 penalty)");
+    }
+    return fit;
+  }
+
+  /** The maximum-likelihood fit without the q &gt; 1 check of {@link #fit}. */
+  static FitResult fitAnyQ(SpendSummary summary, FitOptions options) {
     long buyers = Math.round(summary.customers());
     if (buyers < options.minRepeatBuyers()) {
       throw ModelIdentificationException.tooFewRepeatBuyers(NAME, buyers, options.minRepeatBuyers());
@@ -49,14 +59,13 @@ public record GammaGammaModel(double p, double q, double gamma) implements Seria
     double mean = summary.meanSpend();
     // Start where the population mean p gamma / (q - 1) equals the observed mean.
     List<double[]> starts = List.of(new double[] {1, 2, mean}, new double[] {4, 3, mean / 2});
-    FitResult fit = MaximumLikelihood.fit(new MaximumLikelihood.Problem(NAME, PARAM_NAMES, ll, true,
+    return MaximumLikelihood.fit(new MaximumLikelihood.Problem(NAME, PARAM_NAMES, ll, true,
         starts, summary.customers(), summary.distinctRows()), options);
-    if (!(fit.param("q") > 1)) {
-      throw new ModelIdentificationException(NAME + ": fitted q = " + fit.param("q")
-          + " <= 1, so the population mean spend p*gamma/(q-1) is not finite; the spend data "
-          + "are too heavy-tailed for the Gamma-Gamma model (cap outliers or add an l2 penalty)");
-    }
-    return fit;
+  }
+
+  /** q &gt; 1: the population mean spend p gamma / (q - 1) is finite. */
+  static boolean hasFiniteMean(FitResult fit) {
+    return fit.param("q") > 1;
   }
 
   /** The model with the parameters of {@code fit}, which must be a Gamma-Gamma fit. */
@@ -84,6 +93,7 @@ public record GammaGammaModel(double p, double q, double gamma) implements Seria
    * @param mx mean repeat spend, &gt;= 0 (a customer whose repeat purchases netted to 0 pulls the
    *     estimate toward 0); ignored when x = 0
    */
+  @Override
   public double conditionalExpectedAverageSpend(double x, double mx) {
     if (!(q > 1)) {
       throw new IllegalStateException(NAME + " with q = " + q + " <= 1 has no finite mean spend");
@@ -101,6 +111,7 @@ public record GammaGammaModel(double p, double q, double gamma) implements Seria
   }
 
   /** E[spend per transaction] of a random customer, p gamma / (q - 1). */
+  @Override
   public double populationMeanSpend() {
     if (!(q > 1)) {
       throw new IllegalStateException(NAME + " with q = " + q + " <= 1 has no finite mean spend");

@@ -70,6 +70,7 @@ final class MaximumLikelihood {
     Objective objective = new Objective(problem, options.l2Penalty());
     Attempt best = null;
     List<String> failures = new ArrayList<>();
+    List<double[]> ended = new ArrayList<>();
     for (double[] start : problem.starts()) {
       Attempt attempt = minimise(objective, start, options);
       if (attempt.failure == null) {
@@ -77,11 +78,14 @@ final class MaximumLikelihood {
         break;
       }
       failures.add(Arrays.toString(start) + ": " + attempt.failure);
+      if (attempt.theta != null) {
+        ended.add(attempt.theta);
+      }
     }
     if (best == null) {
       throw new ModelIdentificationException(problem.modelName() + " fit failed from every "
           + "starting point (" + Math.round(problem.customers()) + " customers, " + problem.distinctRows()
-          + " distinct rows): " + String.join("; ", failures));
+          + " distinct rows): " + String.join("; ", failures), bestEndPoint(problem, ended));
     }
     double[] params = exp(best.theta);
     double[] se = standardErrors(objective, best.theta, params, problem);
@@ -89,6 +93,19 @@ final class MaximumLikelihood {
     return new FitResult(problem.modelName(), problem.paramNames(), params, se, logLikelihood,
         best.iterations, true, Math.round(problem.customers()), problem.distinctRows(),
         options.timeUnit(), options.l2Penalty());
+  }
+
+  /** Of the points where failed attempts ended, the one with the highest finite log-likelihood. */
+  private static ModelIdentificationException.EndPoint bestEndPoint(Problem problem, List<double[]> thetas) {
+    ModelIdentificationException.EndPoint best = null;
+    for (double[] theta : thetas) {
+      double[] params = exp(theta);
+      double ll = problem.logLikelihood().value(params, null);
+      if (Double.isFinite(ll) && (best == null || ll > best.logLikelihood())) {
+        best = new ModelIdentificationException.EndPoint(params, ll);
+      }
+    }
+    return best;
   }
 
   private static Attempt minimise(Objective f, double[] start, FitOptions options) {
@@ -116,7 +133,7 @@ final class MaximumLikelihood {
     }
     double norm = maxAbs(g);
     if (!(norm <= options.gradientTolerance()) && !withinRoundOff(f, theta, g)) {
-      return Attempt.failed(String.format("not converged after %d iterations: largest gradient "
+      return new Attempt(theta, iterations, String.format("not converged after %d iterations: largest gradient "
           + "%.3g > tolerance %.3g at params %s", iterations, norm, options.gradientTolerance(),
           Arrays.toString(exp(theta))));
     }
@@ -178,7 +195,8 @@ final class MaximumLikelihood {
     } catch (NonPositiveDefiniteMatrixException e) {
       throw new ModelIdentificationException(problem.modelName() + ": the Hessian of the "
           + "negative log-likelihood is not positive definite at " + Arrays.toString(params)
-          + ", so the data do not identify the parameters; a small l2 penalty may help");
+          + ", so the data do not identify the parameters; a small l2 penalty may help",
+          new ModelIdentificationException.EndPoint(params, problem.logLikelihood().value(params, null)));
     }
     double[] se = new double[params.length];
     for (int i = 0; i < se.length; i++) {

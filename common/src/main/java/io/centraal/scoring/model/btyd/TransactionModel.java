@@ -38,15 +38,16 @@ public interface TransactionModel extends Serializable {
   /** P(the customer has not dropped out by T | x, tx, T), in [0, 1]. */
   double probabilityAlive(double x, double tx, double age);
 
-  /** Rebuilds the model a {@link FitResult} describes (BG/NBD, MBG/NBD or Pareto/NBD). */
+  /** Rebuilds the model a {@link FitResult} describes (BG/NBD, MBG/NBD, Pareto/NBD or NBD). */
   static TransactionModel fromFit(FitResult fit) {
     return switch (fit.modelName()) {
       case BgNbdModel.NAME -> BgNbdModel.fromFit(fit);
       case ModifiedBgNbdModel.NAME -> ModifiedBgNbdModel.fromFit(fit);
       case ParetoNbdModel.NAME -> ParetoNbdModel.fromFit(fit);
+      case NbdModel.NAME -> NbdModel.fromFit(fit);
       default -> throw new IllegalArgumentException(
           "not a transaction model: " + fit.modelName() + " (expected " + BgNbdModel.NAME + ", "
-              + ModifiedBgNbdModel.NAME + " or " + ParetoNbdModel.NAME + ")");
+              + ModifiedBgNbdModel.NAME + ", " + ParetoNbdModel.NAME + " or " + NbdModel.NAME + ")");
     };
   }
 }
