@@ -2,6 +2,7 @@ package io.centraal.jobs;
 
 import static org.apache.spark.sql.functions.col;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.centraal.scoring.config.CentraalSettings;
@@ -11,6 +12,7 @@ import io.centraal.scoring.ingest.Ingestion;
 import io.centraal.scoring.io.ModelRuns;
 import io.centraal.scoring.model.btyd.Backtest;
 import io.centraal.scoring.model.btyd.BreezeLbfgs;
+import io.centraal.scoring.model.btyd.FitResult;
 import io.centraal.scoring.run.InvalidInputException;
 import io.centraal.scoring.run.RunContext;
 import io.centraal.scoring.schema.FeatureColumns;
@@ -20,6 +22,7 @@ import java.io.PrintStream;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -30,8 +33,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code centraal backtest}: fit the configured BTYD model on the calibration period before the
- * cut-off, predict the holdout, compare with what happened ({@link Backtest}). Reads the configured
+ * {@code centraal backtest}: choose and fit the BTYD models on the calibration period before the
+ * cut-off as a run would (every candidate with its holdout error), predict the holdout, compare with
+ * what happened ({@link Backtest}). Reads the configured
  * transactions source directly with its mapping and validation (no bronze needed, nothing written
  * but the model_runs row), so it runs on any export a user has. Prints exactly one JSON object on
  * stdout (the model_runs row); progress goes to stderr.
@@ -70,12 +74,16 @@ public final class BacktestCommand implements Callable<Integer> {
     RunContext ctx = new RunContext(backtest.holdoutEnd(), run.runIdOrNew(),
         Versions.code());
     SparkSession spark = Sessions.create("backtest");
-    String json = run(spark, settings, ctx, backtest, new Progress(System.err));
+    Progress progress = new Progress(System.err);
+    Outcome outcome = run(spark, settings, ctx, backtest, progress);
     PrintStream out = System.out;
-    out.println(json);
+    out.println(outcome.json());
     out.flush();
-    return 0;
+    return StageCommand.exitCode(List.of(new JobResult(0, 0, 0, "", outcome.warnings())), progress);
   }
+
+  /** The printed model_runs row and what made the backtest degraded (no model could be trusted). */
+  record Outcome(String json, List<String> warnings) {}
 
   static Backtest.Spec spec(CentraalSettings settings, LocalDate cutoff, Backtest.Holdout length) {
     return new Backtest.Spec(cutoff, length.periods(), length.unit(), settings.timeUnit(),
@@ -86,8 +94,8 @@ public final class BacktestCommand implements Callable<Integer> {
    * Reads and validates the transactions, runs the backtest, writes the model_runs row (as-of date
    * = holdout end, the last day of data used) and returns the row as one JSON object.
    */
-  static String run(SparkSession spark, CentraalSettings settings, RunContext ctx, Backtest.Spec backtest,
-                    Progress progress) {
+  static Outcome run(SparkSession spark, CentraalSettings settings, RunContext ctx, Backtest.Spec backtest,
+                     Progress progress) {
     long t0 = System.nanoTime();
     Dataset<Row> keyed = transactions(spark, settings, backtest.holdoutEnd(), progress);
     Backtest.Result result;
@@ -97,15 +105,27 @@ public final class BacktestCommand implements Callable<Integer> {
       keyed.unpersist();
     }
     String unit = settings.timeUnit().name().toLowerCase(Locale.ROOT);
-    String version = result.transactions().modelName() + "+" + result.spend().modelName() + "@cutoff="
-        + backtest.cutoff();
+    String version = result.models().version() + "@cutoff=" + backtest.cutoff();
+    Optional<FitResult> tx = result.transactions();
     ModelRuns.Entry entry = new ModelRuns.Entry("backtest", version, unit, result.parametersJson(),
-        result.transactions().logLikelihood(), result.transactions().converged(), result.transactions().iterations(),
-        result.metricsJson());
+        tx.map(FitResult::logLikelihood).orElse(null), tx.map(FitResult::converged).orElse(false),
+        tx.map(FitResult::iterations).orElse(null), result.metricsJson());
     ModelRuns.write(spark, settings, ctx, List.of(entry));
-    progress.step("backtest", result.transactions().modelName(), result.customers(), result.customers(), 0,
+    progress.step("backtest", result.models().version(), result.customers(), result.customers(), 0,
         StageCommand.seconds(t0));
     try {
+      JsonNode metrics = JSON.readTree(entry.metricsJson());
+      progress.info("           " + metrics.get("choice_reason").asText());
+      progress.info(String.format(Locale.ROOT, "             %-13s %-22s %12s %12s %10s %8s %8s", "model", "status",
+          "log-lik", "BIC", "predicted", "MAE", "RMSE"));
+      for (JsonNode c : metrics.get("candidates")) {
+        progress.info(String.format(Locale.ROOT, "             %-13s %-22s %12s %12s %10s %8s %8s",
+            c.get("model").asText() + (c.get("chosen").asBoolean() ? " *" : ""), c.get("status").asText(),
+            number(c.get("log_likelihood"), "%.2f"), number(c.get("bic"), "%.1f"),
+            number(c.get("predicted_total"), "%.1f"), number(c.get("mae"), "%.4f"), number(c.get("rmse"), "%.4f")));
+      }
+      progress.info(String.format(Locale.ROOT, "             actual holdout purchases: %.0f",
+          metrics.get("actual_total").asDouble()));
       ObjectNode row = JSON.createObjectNode();
       row.put("run_id", ctx.runId());
       row.put("as_of_date", ctx.asOfDate().toString());
@@ -113,14 +133,26 @@ public final class BacktestCommand implements Callable<Integer> {
       row.put("model_version", entry.version());
       row.put("time_unit", entry.timeUnit());
       row.set("parameters", JSON.readTree(entry.parametersJson()));
-      row.put("log_likelihood", entry.logLikelihood());
+      if (entry.logLikelihood() == null) {
+        row.putNull("log_likelihood");
+      } else {
+        row.put("log_likelihood", entry.logLikelihood());
+      }
       row.put("converged", entry.converged());
-      row.put("iterations", entry.iterations());
-      row.set("metrics", JSON.readTree(entry.metricsJson()));
-      return JSON.writeValueAsString(row);
+      if (entry.iterations() == null) {
+        row.putNull("iterations");
+      } else {
+        row.put("iterations", entry.iterations());
+      }
+      row.set("metrics", metrics);
+      return new Outcome(JSON.writeValueAsString(row), result.models().warnings());
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  private static String number(JsonNode n, String format) {
+    return n == null || n.isNull() ? "-" : String.format(Locale.ROOT, format, n.asDouble());
   }
 
   /**

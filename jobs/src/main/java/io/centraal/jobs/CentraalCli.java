@@ -10,8 +10,10 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code centraal} command line. Exit codes: 0 success; 1 the run failed; 2 bad arguments or
- * config; 3 a data-quality gate failed (the run cannot be trusted). On failure one line naming the
- * reason goes to stderr and the full stack trace to the log.
+ * config; 3 a data-quality gate failed (the run cannot be trusted); 4 the run completed degraded
+ * (every table written, but a model fell back or a score is null for a stated reason, see
+ * run_log). On failure one line naming the reason goes to stderr and the full stack trace to the
+ * log.
  */
 @Command(name = "centraal", mixinStandardHelpOptions = true, versionProvider = CentraalCli.Version.class,
     description = "Scores every customer on financial and non-financial value (Spark, Delta Lake).",
@@ -24,6 +26,7 @@ public final class CentraalCli implements Runnable {
   public static final int EXIT_FAILED = 1;
   public static final int EXIT_USAGE = 2;
   public static final int EXIT_DATA_QUALITY = 3;
+  public static final int EXIT_DEGRADED = 4;
 
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;

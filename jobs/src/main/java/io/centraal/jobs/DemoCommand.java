@@ -35,10 +35,10 @@ public final class DemoCommand implements Callable<Integer> {
     DemoSpec spec = demo.apply(settings.demo());
     GenerateCommand.generate(spark, spec, settings.paths().raw(), progress);
     RunContext ctx = new RunContext(spec.endDate(), run.runIdOrNew(), Versions.code());
-    RunCommand.runPipeline(spark, settings, ctx, progress);
+    java.util.List<JobResult> results = RunCommand.runPipeline(spark, settings, ctx, progress);
     RunSummary.print(spark, settings, ctx, System.out);
     DemoGroundTruth.printAndRecord(spark, settings, ctx, System.out);
     ReportCommand.renderAfterRun(spark, settings, ctx.asOfDate(), System.out);
-    return 0;
+    return StageCommand.exitCode(results, new Progress(System.err));
   }
 }

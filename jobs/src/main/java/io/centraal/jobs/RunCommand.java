@@ -55,11 +55,12 @@ public final class RunCommand implements Callable<Integer> {
     CentraalSettings settings = common.settings();
     SparkSession spark = Sessions.create("run");
     Progress progress = new Progress(System.out);
+    List<JobResult> results = new ArrayList<>();
     backfill(dates, run.runIdOrNew(), ctx -> {
-      runPipeline(spark, settings, ctx, progress, churnModel);
+      results.addAll(runPipeline(spark, settings, ctx, progress, churnModel));
       ReportCommand.renderAfterRun(spark, settings, ctx.asOfDate(), System.out);
     }, progress);
-    return 0;
+    return StageCommand.exitCode(results, new Progress(System.err));
   }
 
   /**
@@ -107,17 +108,23 @@ public final class RunCommand implements Callable<Integer> {
     return from.datesUntil(to.plusDays(1)).toList();
   }
 
-  static void runPipeline(SparkSession spark, CentraalSettings settings, RunContext ctx, Progress progress) {
-    runPipeline(spark, settings, ctx, progress, null);
+  static List<JobResult> runPipeline(SparkSession spark, CentraalSettings settings, RunContext ctx,
+                                     Progress progress) {
+    return runPipeline(spark, settings, ctx, progress, null);
   }
 
-  static void runPipeline(SparkSession spark, CentraalSettings settings, RunContext ctx, Progress progress,
-                          String churnModel) {
+  /** Runs the five jobs in order; returns their results (a degraded job does not stop the run). */
+  static List<JobResult> runPipeline(SparkSession spark, CentraalSettings settings, RunContext ctx, Progress progress,
+                                     String churnModel) {
     progress.info("centraal run " + ctx.runId() + " as of " + ctx.asOfDate() + ", data in " + settings.paths().dataDir());
     long t0 = System.nanoTime();
+    List<JobResult> results = new ArrayList<>();
     for (StageCommand job : pipeline(churnModel)) {
-      StageCommand.runLogged(job, spark, settings, ctx, progress);
+      results.add(StageCommand.runLogged(job, spark, settings, ctx, progress));
     }
-    progress.info(String.format(java.util.Locale.ROOT, "run finished in %.1f s", StageCommand.seconds(t0)));
+    boolean degraded = results.stream().anyMatch(JobResult::degraded);
+    progress.info(String.format(java.util.Locale.ROOT, "run finished in %.1f s%s", StageCommand.seconds(t0),
+        degraded ? " (degraded: every table written; see the warnings above and run_log)" : ""));
+    return results;
   }
 }

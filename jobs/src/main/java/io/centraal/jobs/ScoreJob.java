@@ -1,11 +1,12 @@
 package io.centraal.jobs;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.when;
 
 import io.centraal.scoring.config.CentraalSettings;
-import io.centraal.scoring.config.CentraalSettings.TransactionModelKind;
 import io.centraal.scoring.features.CustomerFeatures;
 import io.centraal.scoring.features.FeatureInputs;
 import io.centraal.scoring.features.ReachFeatures;
@@ -15,6 +16,14 @@ import io.centraal.scoring.io.Json;
 import io.centraal.scoring.io.ModelRuns;
 import io.centraal.scoring.io.Tables;
 import io.centraal.scoring.model.btyd.BtydModels;
+import io.centraal.scoring.model.btyd.ClvModels;
+import io.centraal.scoring.model.btyd.ClvSettings;
+import io.centraal.scoring.model.btyd.FitStatus;
+import io.centraal.scoring.model.btyd.GammaGammaModel;
+import io.centraal.scoring.model.btyd.ShrunkMeanSpendModel;
+import io.centraal.scoring.model.btyd.SpendModelSelection;
+import io.centraal.scoring.model.btyd.TransactionModelKind;
+import io.centraal.scoring.model.btyd.TransactionModelSelection;
 import io.centraal.scoring.model.btyd.ClvScoring;
 import io.centraal.scoring.model.btyd.FitOptions;
 import io.centraal.scoring.model.btyd.FitResult;
@@ -28,6 +37,7 @@ import io.centraal.scoring.model.influence.InfluenceScoring;
 import io.centraal.scoring.model.influence.ValueQuadrant;
 import io.centraal.scoring.model.rfm.RfmScoring;
 import io.centraal.scoring.run.RunContext;
+import io.centraal.scoring.run.ScoringException;
 import io.centraal.scoring.schema.FeatureColumns;
 import io.centraal.scoring.schema.ScoreColumns;
 import io.centraal.scoring.schema.SourceContracts;
@@ -74,31 +84,54 @@ public final class ScoreJob extends StageCommand {
     return "score";
   }
 
-  /** The transaction and spend models fitted on one summary. */
-  record ClvFit(FitResult transactions, FitResult spend) {}
-
-  static ClvFit fitClv(Dataset<Row> features, CentraalSettings settings) {
+  /**
+   * The CLV models chosen on one feature table: every candidate transaction model and the spend
+   * model fitted on the customers with a purchase, and the choice ({@link ClvModels}).
+   */
+  static ClvModels fitClv(Dataset<Row> features, CentraalSettings settings) {
     FitOptions options = settings.clv().fitOptions(settings.timeUnit());
     Dataset<Row> buyers = features.where(col(FeatureColumns.FREQUENCY).isNotNull());
-    FitResult tx = switch (settings.clv().model()) {
-      case BG_NBD -> BtydModels.fitBgNbd(buyers, options);
-      case PARETO_NBD -> BtydModels.fitParetoNbd(buyers, options);
-      case MBG_NBD -> BtydModels.fitModifiedBgNbd(buyers, options);
-    };
-    return new ClvFit(tx, BtydModels.fitGammaGamma(buyers, options));
+    return ClvModels.select(BtydModels.collectSummaries(buyers), options, settings.clv().model());
   }
 
-  /** customer_key with p_alive, expected purchases, expected spend and CLV, for customers who purchased. */
-  static Dataset<Row> clv(Dataset<Row> features, ClvFit fit, CentraalSettings settings) {
+  /**
+   * customer_key with p_alive, expected purchases, expected spend, CLV and clv_status, for
+   * customers who purchased (columns null where a model could not be trusted, clv_status says why).
+   */
+  static Dataset<Row> clv(Dataset<Row> features, ClvModels models, CentraalSettings settings) {
     Dataset<Row> summary = features.where(col(FeatureColumns.FREQUENCY).isNotNull())
         .select(col(FeatureColumns.CUSTOMER_KEY), col(FeatureColumns.FREQUENCY), col(FeatureColumns.RECENCY),
             col(FeatureColumns.T), col(FeatureColumns.MONETARY_VALUE),
             when(col(FeatureColumns.TOTAL_SPEND).gt(0), col(FeatureColumns.TOTAL_MARGIN)
                 .divide(col(FeatureColumns.TOTAL_SPEND))).as(FeatureColumns.MARGIN_RATE));
     List<String> out = new ArrayList<>(List.of(FeatureColumns.CUSTOMER_KEY));
-    out.addAll(ClvScoring.outputColumns(settings.clv().toClvSettings(settings.timeUnit())));
-    return ClvScoring.score(summary, fit.transactions(), fit.spend(), settings.clv().toClvSettings(settings.timeUnit()))
-        .selectExpr(out.toArray(String[]::new));
+    ClvSettings clvSettings = settings.clv().toClvSettings(settings.timeUnit());
+    out.addAll(ClvScoring.outputColumns(clvSettings));
+    return ClvScoring.score(summary, models.transactionModel(), models.spendModel(), clvSettings)
+        .selectExpr(out.toArray(String[]::new))
+        .withColumn(ScoreColumns.CLV_STATUS, lit(models.clvStatus()));
+  }
+
+  /**
+   * The P(alive) of the churn baseline and fallback: MBG/NBD's when it converged (see
+   * {@link ChurnBaseline} for why MBG/NBD), else the chosen model's if it has a dropout process;
+   * none when no dropout model could be trusted (P(alive) = 1 for everyone ranks nobody).
+   */
+  static Optional<FitResult> churnBaselineModel(ClvModels models) {
+    Optional<FitResult> mbg = models.transactions().candidate(TransactionModelKind.MBG_NBD)
+        .flatMap(TransactionModelSelection.Candidate::fit);
+    if (mbg.isPresent()) {
+      return mbg;
+    }
+    return models.transactionModel()
+        .filter(f -> TransactionModelKind.ofModelName(f.modelName()).hasDropout());
+  }
+
+  /** Adds {@link ChurnBaseline#P_ALIVE_MBGNBD} to {@code rows} (null when there is no baseline model). */
+  static Dataset<Row> withBaselinePAlive(Dataset<Row> rows, Dataset<Row> features, Optional<FitResult> baseline) {
+    return baseline.isPresent()
+        ? rows.join(ChurnBaseline.pAlive(features, baseline.get()), new String[] {FeatureColumns.CUSTOMER_KEY}, "left")
+        : rows.withColumn(ChurnBaseline.P_ALIVE_MBGNBD, lit(null).cast("double"));
   }
 
   @Override
@@ -111,10 +144,21 @@ public final class ScoreJob extends StageCommand {
     long customers = features.count();
     long scorableCount = scorable.count();
 
-    // Financial value: BTYD + Gamma-Gamma.
-    ClvFit fit = fitClv(scorable, settings);
-    Dataset<Row> scored = scorable.join(clv(scorable, fit, settings), new String[] {FeatureColumns.CUSTOMER_KEY}, "left");
+    // Financial value: BTYD + Gamma-Gamma, chosen among the candidates; a model that cannot be
+    // trusted leaves its columns null (clv_status says why) unless on-unidentified = fail.
+    ClvModels models = fitClv(scorable, settings);
+    List<String> warnings = new ArrayList<>(models.warnings());
+    if (!warnings.isEmpty() && settings.clv().onUnidentified() == CentraalSettings.OnUnidentified.FAIL) {
+      throw new ScoringException("score as of " + ctx.asOfDate() + ": " + String.join("; ", warnings)
+          + " (score.clv.on-unidentified = fail; set it to degrade to write every other score)");
+    }
+    Dataset<Row> scored = scorable.join(clv(scorable, models, settings), new String[] {FeatureColumns.CUSTOMER_KEY},
+        "left");
     progress.step("score", "clv", scorableCount, scorableCount, 0, seconds(t0));
+    progress.info("           clv model " + models.version() + ": " + models.transactions().reason());
+    for (String line : models.table()) {
+      progress.info("             " + line);
+    }
 
     // Churn: train at the cut-off and apply at the as-of date, or apply a saved model.
     long t1 = System.nanoTime();
@@ -123,20 +167,25 @@ public final class ScoreJob extends StageCommand {
         ? trainAndSaveChurn(spark, settings, ctx, churnSettings)
         : loadChurn(spark, settings, churnModel);
     Dataset<Row> purchasers = scored.where(col(FeatureColumns.PURCHASE_PERIODS).gt(0));
+    Optional<FitResult> baseline = churnBaselineModel(models);
     if (churn.outcome().model().isEmpty()) {
-      purchasers = purchasers.join(ChurnBaseline.pAlive(purchasers, mbgNbd(scorable, fit, settings)),
-          new String[] {FeatureColumns.CUSTOMER_KEY}, "left");
+      purchasers = withBaselinePAlive(purchasers, scorable, baseline);
     }
-    Dataset<Row> buyers = ChurnTraining.apply(churn.outcome(), purchasers, churnSettings, ChurnBaseline.P_ALIVE_MBGNBD)
+    Dataset<Row> buyers = ChurnTraining.apply(churn.outcome(), purchasers, churnSettings,
+            baseline.isPresent() ? ChurnBaseline.P_ALIVE_MBGNBD : null)
         .select(FeatureColumns.CUSTOMER_KEY, ScoreColumns.CHURN_RISK, ScoreColumns.CHURN_BAND);
     scored = scored.join(buyers, new String[] {FeatureColumns.CUSTOMER_KEY}, "left");
     ChurnTraining.Outcome outcome = churn.outcome();
+    if (outcome.model().isEmpty()) {
+      warnings.add("churn model not trained: " + outcome.note());
+    }
     progress.step("score", "churn", outcome.positives() + outcome.negatives(), scorableCount, 0, seconds(t1));
     progress.info("           churn model " + outcome.version() + ": " + outcome.note()
         + (outcome.metrics().isEmpty() ? "" : String.format(java.util.Locale.ROOT,
         "; holdout AUC %.3f (1 - p_alive: %.3f), Brier %.3f, calibration error %.3f (before calibration %.3f)",
-        outcome.metrics().get("auc_roc"), outcome.baselineMetrics().get("auc_roc"), outcome.metrics().get("brier"),
-        outcome.metrics().get("ece"), outcome.uncalibratedMetrics().getOrDefault("ece", Double.NaN))));
+        outcome.metrics().get("auc_roc"), outcome.baselineMetrics().getOrDefault("auc_roc", Double.NaN),
+        outcome.metrics().get("brier"), outcome.metrics().get("ece"),
+        outcome.uncalibratedMetrics().getOrDefault("ece", Double.NaN))));
 
     // RFM, influence, advocacy, value quadrant.
     long t2 = System.nanoTime();
@@ -150,8 +199,8 @@ public final class ScoreJob extends StageCommand {
     scored = new InfluenceScoring(settings.influence()).apply(scored);
     scored = new ValueQuadrant(settings.value()).apply(scored)
         .withColumn(ScoreColumns.RUN_ID, lit(ctx.runId()))
-        .withColumn(ScoreColumns.CLV_MODEL_VERSION, lit(fit.transactions().modelName() + "+" + fit.spend().modelName()
-            + "@" + ctx.asOfDate() + "/" + ctx.runId()))
+        .withColumn(ScoreColumns.CLV_MODEL_VERSION, lit(models.version() + "@" + ctx.asOfDate() + "/" + ctx.runId()))
+        .withColumn(ScoreColumns.CLV_STATUS, coalesce(col(ScoreColumns.CLV_STATUS), lit(ClvModels.NO_PURCHASE)))
         .withColumn(ScoreColumns.CHURN_MODEL_VERSION, lit(outcome.version()))
         .withColumn(ScoreColumns.INFLUENCE_MODEL_VERSION, lit("influence-v1"));
 
@@ -163,18 +212,74 @@ public final class ScoreJob extends StageCommand {
     progress.step("score", "rfm+influence", scorableCount, scorableCount, 0, seconds(t2));
 
     String unit = settings.timeUnit().name().toLowerCase(java.util.Locale.ROOT);
-    ModelRuns.write(spark, settings, ctx, List.of(
-        fitEntry(fit.transactions(), unit), fitEntry(fit.spend(), unit),
-        new ModelRuns.Entry("churn", outcome.version(), "days", null, null, outcome.model().isPresent(), null,
-            churn.metricsJson())));
-    return new JobResult(customers, scorableCount, 0, String.format(
-        "{\"customers\": %d, \"scored\": %d, \"not_scored_profiling_objection\": %d, \"churn_model\": \"%s\"}",
-        customers, scorableCount, customers - scorableCount, outcome.version()));
+    List<ModelRuns.Entry> entries = new ArrayList<>(clvEntries(models, unit, ctx));
+    entries.add(new ModelRuns.Entry("churn", outcome.version(), "days", null, null, outcome.model().isPresent(), null,
+        churn.metricsJson()));
+    ModelRuns.write(spark, settings, ctx, entries);
+    Map<String, Object> detail = new LinkedHashMap<>();
+    detail.put("customers", customers);
+    detail.put("scored", scorableCount);
+    detail.put("not_scored_profiling_objection", customers - scorableCount);
+    detail.put("clv_model", models.version());
+    detail.put("clv_status", models.clvStatus());
+    detail.put("churn_model", outcome.version());
+    if (!warnings.isEmpty()) {
+      detail.put("warnings", warnings);
+    }
+    return new JobResult(customers, scorableCount, 0, Json.write(detail), warnings);
   }
 
-  static ModelRuns.Entry fitEntry(FitResult fit, String unit) {
-    return new ModelRuns.Entry(fit.modelName(), fit.modelName(), unit, fit.toJson(), fit.logLikelihood(),
-        fit.converged(), fit.iterations(), null);
+  /** model_runs.model of the run's CLV model choice (the candidate table and reasons). */
+  static final String CLV_MODEL_CHOICE = "clv_model_choice";
+
+  /**
+   * The model_runs rows of the CLV models: one per transaction model (every kind, so a re-run that
+   * chooses differently replaces them all; status not_fitted for those not tried), one per spend
+   * model, and the {@value #CLV_MODEL_CHOICE} row with the candidate table and the reasons.
+   */
+  static List<ModelRuns.Entry> clvEntries(ClvModels models, String unit, RunContext ctx) {
+    List<ModelRuns.Entry> entries = new ArrayList<>();
+    String chosenTx = models.transactionModel().map(FitResult::modelName).orElse("");
+    for (TransactionModelKind kind : TransactionModelKind.values()) {
+      Optional<TransactionModelSelection.Candidate> c = models.transactions().candidate(kind);
+      Optional<FitResult> fit = c.flatMap(TransactionModelSelection.Candidate::fit);
+      Map<String, Object> metrics = new LinkedHashMap<>();
+      metrics.put("role", "transaction_model");
+      metrics.put("status", c.map(x -> x.status().label()).orElse(FitStatus.NOT_FITTED.label()));
+      metrics.put("chosen", kind.modelName().equals(chosenTx));
+      c.ifPresent(x -> {
+        metrics.put("bic", Double.isFinite(x.bic()) ? x.bic() : null);
+        metrics.put("params_at_end", x.namedParams());
+        metrics.put("note", x.note());
+      });
+      entries.add(new ModelRuns.Entry(kind.modelName(), kind.modelName(), unit, fit.map(FitResult::toJson).orElse(null),
+          c.map(x -> Double.isFinite(x.logLikelihood()) ? x.logLikelihood() : null).orElse(null),
+          fit.isPresent(), fit.map(FitResult::iterations).orElse(null), Json.write(metrics)));
+    }
+    SpendModelSelection.Selection spend = models.spend();
+    Map<String, Object> gg = new LinkedHashMap<>();
+    gg.put("role", "spend_model");
+    gg.put("status", spend.gammaGammaStatus().label());
+    gg.put("chosen", !spend.fallback() && spend.chosen().isPresent());
+    gg.put("note", spend.gammaGammaNote());
+    gg.put("frequency_spend_correlation", Double.isFinite(spend.frequencySpendCorrelation())
+        ? spend.frequencySpendCorrelation() : null);
+    Optional<FitResult> ggFit = spend.gammaGamma();
+    entries.add(new ModelRuns.Entry(GammaGammaModel.NAME, GammaGammaModel.NAME, unit,
+        ggFit.map(FitResult::toJson).orElse(null), ggFit.map(FitResult::logLikelihood).orElse(null),
+        spend.gammaGammaStatus() == FitStatus.CONVERGED, ggFit.map(FitResult::iterations).orElse(null),
+        Json.write(gg)));
+    Map<String, Object> shrunk = new LinkedHashMap<>();
+    shrunk.put("role", "spend_model");
+    shrunk.put("status", spend.fallback() ? "fallback" : FitStatus.NOT_FITTED.label());
+    shrunk.put("chosen", spend.fallback());
+    shrunk.put("note", spend.reason());
+    Optional<FitResult> fallback = spend.chosen().filter(f -> spend.fallback());
+    entries.add(new ModelRuns.Entry(ShrunkMeanSpendModel.NAME, ShrunkMeanSpendModel.NAME, unit,
+        fallback.map(FitResult::toJson).orElse(null), null, fallback.isPresent(), null, Json.write(shrunk)));
+    entries.add(new ModelRuns.Entry(CLV_MODEL_CHOICE, models.version() + "@" + ctx.asOfDate(), unit, null, null,
+        models.transactionModel().isPresent(), null, models.toJson()));
+    return entries;
   }
 
   static ChurnTraining.Settings churnSettings(CentraalSettings settings) {
@@ -185,13 +290,6 @@ public final class ScoreJob extends StageCommand {
 
   /** The churn model of this run (trained now or loaded) and what model_runs records about it. */
   record ChurnRun(ChurnTraining.Outcome outcome, String metricsJson) {}
-
-  /** The MBG/NBD fit of the baseline and fallback: the configured fit when that is MBG/NBD already. */
-  static FitResult mbgNbd(Dataset<Row> features, ClvFit fit, CentraalSettings settings) {
-    return settings.clv().model() == TransactionModelKind.MBG_NBD ? fit.transactions()
-        : BtydModels.fitModifiedBgNbd(features.where(col(FeatureColumns.FREQUENCY).isNotNull()),
-            settings.clv().fitOptions(settings.timeUnit()));
-  }
 
   /** Trains at the cut-off; a trained model is saved under models/churn/<version> with its metadata. */
   static ChurnRun trainAndSaveChurn(SparkSession spark, CentraalSettings settings, RunContext ctx,
@@ -233,28 +331,43 @@ public final class ScoreJob extends StageCommand {
   }
 
   /**
-   * Labelled training rows at the cut-off (as-of minus the churn window): features there, P(alive)
-   * from a BTYD fit on the cut-off summary (a feature) and from MBG/NBD (the baseline), and the
-   * label from what happened in the window. Persisted; the caller unpersists.
+   * Labelled training rows at the cut-off and the name of their baseline P(alive) column (null when
+   * no dropout model could be fitted at the cut-off). Persisted; the caller unpersists.
    */
-  static Dataset<Row> labelledAtCutoff(SparkSession spark, CentraalSettings settings, LocalDate asOf,
+  record LabelledRows(Dataset<Row> rows, String baselinePAlive) {}
+
+  /**
+   * Labelled training rows at the cut-off (as-of minus the churn window): features there, P(alive)
+   * from the BTYD model chosen on the cut-off summary (a feature) and from MBG/NBD (the baseline),
+   * and the label from what happened in the window. Customers who object to profiling at the as-of
+   * date are left out even if they had not objected yet at the cut-off: an objection known now
+   * covers the model trained now.
+   */
+  static LabelledRows labelledAtCutoff(SparkSession spark, CentraalSettings settings, LocalDate asOf,
                                        int windowDays) {
     LocalDate cutoff = asOf.minusDays(windowDays);
     FeatureInputs inputs = FeaturesJob.inputs(spark, settings);
+    Dataset<Row> objectingNow = Tables.required(spark, settings.paths().silver(TableNames.CUSTOMER_FEATURES),
+            "features")
+        .where(col(FeatureColumns.AS_OF_DATE).equalTo(java.sql.Date.valueOf(asOf))
+            .and(not(col(FeatureColumns.PROFILING_ALLOWED))))
+        .select(FeatureColumns.CUSTOMER_KEY);
     Dataset<Row> atCutoff = FeaturesJob.features(inputs, settings, cutoff)
-        .where(col(FeatureColumns.PROFILING_ALLOWED)).persist(StorageLevel.MEMORY_AND_DISK());
+        .where(col(FeatureColumns.PROFILING_ALLOWED))
+        .join(objectingNow, new String[] {FeatureColumns.CUSTOMER_KEY}, "left_anti")
+        .persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      ClvFit fitAtCutoff = fitClv(atCutoff, settings);
-      Dataset<Row> withPAlive = atCutoff
-          .join(clv(atCutoff, fitAtCutoff, settings).select(FeatureColumns.CUSTOMER_KEY, ScoreColumns.P_ALIVE),
-              FeatureColumns.CUSTOMER_KEY)
-          .join(ChurnBaseline.pAlive(atCutoff, mbgNbd(atCutoff, fitAtCutoff, settings)), FeatureColumns.CUSTOMER_KEY);
+      ClvModels atCutoffModels = fitClv(atCutoff, settings);
+      Optional<FitResult> baseline = churnBaselineModel(atCutoffModels);
+      Dataset<Row> withPAlive = withBaselinePAlive(atCutoff
+          .join(clv(atCutoff, atCutoffModels, settings).select(FeatureColumns.CUSTOMER_KEY, ScoreColumns.P_ALIVE),
+              FeatureColumns.CUSTOMER_KEY), atCutoff, baseline);
       Dataset<Row> daily = CustomerFeatures.dailyPurchases(inputs, asOf);
       Dataset<Row> labelled = ChurnModel.label(withPAlive, daily,
           TransactionFeatures.isPurchase(settings.features().purchaseRule()), cutoff, windowDays)
           .persist(StorageLevel.MEMORY_AND_DISK());
       labelled.count();
-      return labelled;
+      return new LabelledRows(labelled, baseline.isPresent() ? ChurnBaseline.P_ALIVE_MBGNBD : null);
     } finally {
       atCutoff.unpersist();
     }
@@ -267,11 +380,11 @@ public final class ScoreJob extends StageCommand {
 
   static ChurnTraining.Outcome trainChurn(SparkSession spark, CentraalSettings settings, LocalDate asOf,
                                           ChurnTraining.Settings s, String version) {
-    Dataset<Row> labelled = labelledAtCutoff(spark, settings, asOf, s.windowDays());
+    LabelledRows labelled = labelledAtCutoff(spark, settings, asOf, s.windowDays());
     try {
-      return ChurnTraining.train(labelled, churnFeatures(true), s, version, ChurnBaseline.P_ALIVE_MBGNBD);
+      return ChurnTraining.train(labelled.rows(), churnFeatures(true), s, version, labelled.baselinePAlive());
     } finally {
-      labelled.unpersist();
+      labelled.rows().unpersist();
     }
   }
 }

@@ -4,6 +4,7 @@ import io.centraal.scoring.config.CentraalSettings;
 import io.centraal.scoring.io.RunLog;
 import io.centraal.scoring.run.RunContext;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Mixin;
@@ -28,19 +29,34 @@ abstract class StageCommand implements Callable<Integer> {
     CentraalSettings settings = common.settings();
     RunContext ctx = new RunContext(date.asOf, run.runIdOrNew(), Versions.code());
     SparkSession spark = Sessions.create(jobName());
-    runLogged(this, spark, settings, ctx, new Progress(System.out));
-    return 0;
+    JobResult result = runLogged(this, spark, settings, ctx, new Progress(System.out));
+    return exitCode(List.of(result), new Progress(System.err));
   }
 
-  /** Runs a job, timing it and appending its outcome (succeeded or failed) to run_log. */
+  /** 0, or {@link CentraalCli#EXIT_DEGRADED} with the warnings on stderr when a job was degraded. */
+  static int exitCode(List<JobResult> results, Progress err) {
+    List<String> warnings = results.stream().flatMap(r -> r.warnings().stream()).toList();
+    if (warnings.isEmpty()) {
+      return 0;
+    }
+    for (String w : warnings) {
+      err.info("degraded: " + w);
+    }
+    return CentraalCli.EXIT_DEGRADED;
+  }
+
+  /** Runs a job, timing it and appending its outcome (succeeded, degraded or failed) to run_log. */
   static JobResult runLogged(StageCommand job, SparkSession spark, CentraalSettings settings, RunContext ctx,
                              Progress progress) {
     Instant started = Instant.now();
     long t0 = System.nanoTime();
     try {
       JobResult result = job.execute(spark, settings, ctx, progress);
-      RunLog.append(spark, settings, ctx, new RunLog.Entry(job.jobName(), "succeeded", started, seconds(t0),
+      RunLog.append(spark, settings, ctx, new RunLog.Entry(job.jobName(), result.status(), started, seconds(t0),
           result.rowsIn(), result.rowsOut(), result.rowsQuarantined(), result.detail()));
+      for (String w : result.warnings()) {
+        progress.info("           degraded: " + w);
+      }
       return result;
     } catch (RuntimeException e) {
       try {

@@ -54,8 +54,30 @@ class BacktestCommandTest {
     assertEquals("1998-06-30", printed.get("as_of_date").asText());
     JsonNode metrics = printed.get("metrics");
     assertEquals(1882, metrics.get("actual_total").asDouble(), 0);
-    assertEquals(0.2426, printed.get("parameters").get("transaction_model").get("params").get("r").asDouble(), 3e-4);
-    assertTrue(printed.get("parameters").get("transaction_model").get("standard_errors").get("r").asDouble() > 0);
+    // score.clv.model = auto (the default): every candidate is fitted on the calibration weeks and
+    // BIC chooses MBG/NBD, whose estimates are BTYDplus's published ones (0.525, 6.183, 0.891, 1.614).
+    assertEquals("mbg_nbd", metrics.get("transaction_model").asText(), metrics.get("choice_reason").asText());
+    JsonNode chosen = printed.get("parameters").get("transaction_model");
+    assertEquals(0.525, chosen.get("params").get("r").asDouble(), 1e-3);
+    assertEquals(1.614, chosen.get("params").get("b").asDouble(), 1e-3);
+    assertTrue(chosen.get("standard_errors").get("r").asDouble() > 0);
+    JsonNode candidates = metrics.get("candidates");
+    assertEquals(4, candidates.size(), candidates.toString());
+    double lowest = Double.MAX_VALUE;
+    for (JsonNode c : candidates) {
+      assertEquals("converged", c.get("status").asText(), c.toString());
+      assertTrue(c.get("mae").asDouble() > 0 && c.get("rmse").asDouble() > c.get("mae").asDouble(), c.toString());
+      lowest = Math.min(lowest, c.get("bic").asDouble());
+      if (c.get("model").asText().equals("bg_nbd")) {
+        assertEquals(-9582.43, c.get("log_likelihood").asDouble(), 0.01, "FHL (2005)");
+      }
+      if (c.get("chosen").asBoolean()) {
+        assertEquals(metrics.get("mae").asDouble(), c.get("mae").asDouble(), 0);
+      }
+    }
+    for (JsonNode c : candidates) {
+      assertEquals(c.get("chosen").asBoolean(), c.get("bic").asDouble() == lowest, c.toString());
+    }
 
     List<Row> rows = DeltaTables.read(spark, data.resolve("gold/model_runs").toString())
         .where(col(LogColumns.MODEL).equalTo("backtest")).collectAsList();

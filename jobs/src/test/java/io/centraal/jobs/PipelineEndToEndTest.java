@@ -158,7 +158,7 @@ class PipelineEndToEndTest {
     String churnVersion = gold.select(ScoreColumns.CHURN_MODEL_VERSION).first().getString(0);
     assertTrue(churnVersion.startsWith("churn-lr-"), churnVersion);
     ChurnTraining.Settings churnSettings = ScoreJob.churnSettings(settings);
-    Dataset<Row> labelled = ScoreJob.labelledAtCutoff(spark, settings, asOf, churnSettings.windowDays());
+    Dataset<Row> labelled = ScoreJob.labelledAtCutoff(spark, settings, asOf, churnSettings.windowDays()).rows();
     ChurnTraining.Outcome withOnline = ChurnTraining.train(labelled, ScoreJob.churnFeatures(true), churnSettings,
         "with", ChurnBaseline.P_ALIVE_MBGNBD);
     ChurnTraining.Outcome offline = ChurnTraining.train(labelled, ScoreJob.churnFeatures(false), churnSettings,

@@ -9,6 +9,8 @@ import io.centraal.scoring.features.PurchaseRule;
 import io.centraal.scoring.features.ReferralSettings;
 import io.centraal.scoring.model.btyd.ClvSettings;
 import io.centraal.scoring.model.btyd.FitOptions;
+import io.centraal.scoring.model.btyd.TransactionModelChoice;
+import io.centraal.scoring.model.btyd.TransactionModelKind;
 import io.centraal.scoring.model.btyd.ClvSettings.Discounting;
 import io.centraal.scoring.model.influence.AdvocacySettings;
 import io.centraal.scoring.model.influence.InfluenceSettings;
@@ -91,14 +93,14 @@ public record CentraalSettings(
   /** What ingest does with a source's columns that no mapping uses ({@code centraal.ingest.extra-columns}). */
   public enum ExtraColumns { IGNORE, KEEP }
 
-  /** Transaction model used for P(alive), expected purchases and CLV. */
-  public enum TransactionModelKind { BG_NBD, PARETO_NBD, MBG_NBD }
+  /** What a run does when a CLV model cannot be trusted ({@code score.clv.on-unidentified}). */
+  public enum OnUnidentified { DEGRADE, FAIL }
 
   /**
    * CLV settings ({@code centraal.score.clv}). The horizon is {@code horizonPeriods} periods of
    * {@code periodDays} days, discounted at {@code discountRatePerPeriod} per period.
    */
-  public record Clv(TransactionModelKind model, String horizonLabel, int horizonPeriods, double periodDays,
+  public record Clv(TransactionModelChoice model, OnUnidentified onUnidentified, String horizonLabel, int horizonPeriods, double periodDays,
                     double discountRatePerPeriod, Discounting discounting, boolean onMargin, double l2Penalty,
                     long minRepeatBuyers, int maxIterations, double gradientTolerance) {
 
@@ -181,7 +183,8 @@ public record CentraalSettings(
               positive(c, "features.review-half-life-days"), referrals(c),
               c.getInt("score.advocacy.promoter-min"), c.getInt("score.advocacy.passive-min") - 1,
               c.getBoolean("consent.default-profiling-allowed"), c.getBoolean("consent.default-marketing-allowed")),
-          new Clv(enumValue(c, "score.clv.model", TransactionModelKind.class), c.getString("score.clv.horizon-label"),
+          new Clv(modelChoice(c), enumValue(c, "score.clv.on-unidentified", OnUnidentified.class),
+              c.getString("score.clv.horizon-label"),
               (int) positive(c, "score.clv.horizon-periods"), positive(c, "score.clv.period-days"),
               fraction(c, "score.clv.discount-rate"), enumValue(c, "score.clv.discounting", Discounting.class),
               c.getBoolean("score.clv.on-margin"), c.getDouble("score.clv.l2-penalty"),
@@ -231,6 +234,28 @@ public record CentraalSettings(
     } catch (IllegalArgumentException e) {
       // A stage's settings record rejected a combination of values (its message names them).
       throw new InvalidConfigException("invalid config: " + e.getMessage(), e);
+    }
+  }
+
+  /** {@code score.clv.model}: auto over {@code score.clv.candidates}, or one named model. */
+  private static TransactionModelChoice modelChoice(Config c) {
+    if (c.getString("score.clv.model").equalsIgnoreCase("auto")) {
+      List<TransactionModelKind> candidates = new java.util.ArrayList<>();
+      for (String name : c.getStringList("score.clv.candidates")) {
+        candidates.add(transactionModel("score.clv.candidates", name));
+      }
+      return TransactionModelChoice.auto(candidates.stream().distinct().toList());
+    }
+    return TransactionModelChoice.of(transactionModel("score.clv.model", c.getString("score.clv.model")));
+  }
+
+  private static TransactionModelKind transactionModel(String path, String value) {
+    try {
+      return TransactionModelKind.valueOf(value.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigException("centraal." + path + ": '" + value + "' is not one of auto, "
+          + String.join(", ", java.util.Arrays.stream(TransactionModelKind.values())
+              .map(TransactionModelKind::configName).toList()));
     }
   }
 

@@ -21,7 +21,9 @@ public final class CustomerScoresTable {
         ScoreColumns.INF_REFERRALS, ScoreColumns.INF_ADVOCACY, ScoreColumns.ADVOCACY,
         ScoreColumns.VALUE_QUADRANT, ScoreColumns.RISK_FLAG, FeatureColumns.MARKETING_ALLOWED,
         // Added in contract 1.1 (new columns are appended).
-        FeatureColumns.REFERRAL_VALUE);
+        FeatureColumns.REFERRAL_VALUE,
+        // Added in contract 1.2.
+        ScoreColumns.CLV_STATUS);
   }
 
   /** Columns of the marketing drop: scores a CRM can act on, no raw references. */
@@ -30,6 +32,8 @@ public final class CustomerScoresTable {
         ScoreColumns.CUSTOMER_KEY, ScoreColumns.AS_OF_DATE, ScoreColumns.RFM_SEGMENT,
         ScoreColumns.P_ALIVE, ScoreColumns.clv(horizonLabel), ScoreColumns.CLV_TIER,
         ScoreColumns.CHURN_RISK, ScoreColumns.CHURN_BAND, ScoreColumns.INFLUENCE_SCORE, ScoreColumns.INFLUENCE_TIER,
-        ScoreColumns.ADVOCACY, ScoreColumns.VALUE_QUADRANT, ScoreColumns.RISK_FLAG);
+        ScoreColumns.ADVOCACY, ScoreColumns.VALUE_QUADRANT, ScoreColumns.RISK_FLAG,
+        // Added in contract 1.1.
+        ScoreColumns.CLV_STATUS);
   }
 }

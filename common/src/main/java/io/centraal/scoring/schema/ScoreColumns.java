@@ -25,6 +25,11 @@ public final class ScoreColumns {
   public static final String P_ALIVE = "p_alive";
   public static final String EXPECTED_AVG_SPEND = "expected_avg_spend";
   public static final String CLV_TIER = "clv_tier";
+  /**
+   * Why a customer's CLV is what it is: modelled, spend_fallback, not_identified,
+   * spend_not_identified or no_purchase (see {@code ClvModels}).
+   */
+  public static final String CLV_STATUS = "clv_status";
 
   /** Expected number of purchases over the horizon, e.g. {@code expected_purchases_12m}. */
   public static String expectedPurchases(String horizonLabel) {

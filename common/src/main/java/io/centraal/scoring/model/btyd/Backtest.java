@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.centraal.scoring.config.CentraalSettings.TimeUnit;
-import io.centraal.scoring.config.CentraalSettings.TransactionModelKind;
 import io.centraal.scoring.features.PurchaseRule;
 import io.centraal.scoring.features.TransactionFeatures;
 import io.centraal.scoring.schema.FeatureColumns;
@@ -18,6 +17,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -33,6 +33,10 @@ import org.apache.spark.storage.StorageLevel;
  * {@code holdoutEnd} inclusive, and its length in model time units is the prediction horizon.
  * The cohort is every customer with a purchase in the calibration period; customers whose first
  * purchase falls in the holdout are not part of it.
+ *
+ * <p><b>Model.</b> The transaction and spend models are chosen on the calibration summary exactly
+ * as a run chooses them ({@link ClvModels}); every candidate that converged also predicts the
+ * holdout, so the candidate table shows each model's holdout error beside the criterion that chose.
  *
  * <p><b>Outputs</b> (the {@code model_runs} contract for {@code model = "backtest"}): per customer,
  * predicted = E[X(T, T + holdout) | x, t_x, T] and actual = purchase periods in the holdout under
@@ -70,7 +74,7 @@ public final class Backtest {
    * @param modelUnit the model time unit (recency, T, horizon)
    */
   public record Spec(LocalDate cutoff, int holdoutPeriods, HoldoutUnit holdoutUnit, TimeUnit modelUnit,
-                     PurchaseRule purchaseRule, TransactionModelKind model, FitOptions fitOptions) {
+                     PurchaseRule purchaseRule, TransactionModelChoice model, FitOptions fitOptions) {
     public Spec {
       if (holdoutPeriods < 1) {
         throw new IllegalArgumentException("holdout length must be >= 1, got " + holdoutPeriods);
@@ -91,9 +95,18 @@ public final class Backtest {
     }
   }
 
-  /** The fits and the contract's JSON objects. */
-  public record Result(FitResult transactions, FitResult spend, long customers, String parametersJson,
-                       String metricsJson) {}
+  /**
+   * The model choice (as a run makes it) and the contract's JSON objects.
+   *
+   * @param models every candidate's fit and the choice; the chosen transaction model may be empty,
+   *     and then the metrics hold the actual holdout purchases and the candidate table only
+   */
+  public record Result(ClvModels models, long customers, String parametersJson, String metricsJson) {
+    /** The transaction model the predictions come from, if one could be trusted. */
+    public Optional<FitResult> transactions() {
+      return models.transactionModel();
+    }
+  }
 
   /**
    * Runs the backtest.
@@ -124,15 +137,32 @@ public final class Backtest {
     }
   }
 
+  /** Holdout errors of one model's predictions over the grouped (x, t_x, T, actual, customers) rows. */
+  private record HoldoutError(double predictedTotal, double actualTotal, double mae, double rmse) {
+    static HoldoutError of(TransactionModel model, List<Row> perCustomer, double horizon) {
+      double predictedTotal = 0;
+      double actualTotal = 0;
+      double absError = 0;
+      double squaredError = 0;
+      long customers = 0;
+      for (Row r : perCustomer) {
+        double predicted = model.conditionalExpectedPurchases(horizon, ((Number) r.get(0)).doubleValue(),
+            ((Number) r.get(1)).doubleValue(), ((Number) r.get(2)).doubleValue());
+        double actual = ((Number) r.get(3)).doubleValue();
+        long n = r.getLong(4);
+        predictedTotal += n * predicted;
+        actualTotal += n * actual;
+        absError += n * Math.abs(predicted - actual);
+        squaredError += n * (predicted - actual) * (predicted - actual);
+        customers += n;
+      }
+      return new HoldoutError(predictedTotal, actualTotal, absError / customers, Math.sqrt(squaredError / customers));
+    }
+  }
+
   private static Result evaluate(Dataset<Row> daily, Dataset<Row> calibration, Spec spec) {
-    FitOptions options = spec.fitOptions();
-    FitResult tx = switch (spec.model()) {
-      case BG_NBD -> BtydModels.fitBgNbd(calibration, options);
-      case PARETO_NBD -> BtydModels.fitParetoNbd(calibration, options);
-      case MBG_NBD -> BtydModels.fitModifiedBgNbd(calibration, options);
-    };
-    FitResult spend = BtydModels.fitGammaGamma(calibration, options);
-    TransactionModel model = TransactionModel.fromFit(tx);
+    ClvModels models = ClvModels.select(BtydModels.collectSummaries(calibration), spec.fitOptions(), spec.model());
+    Optional<FitResult> tx = models.transactionModel();
 
     Date cutoff = Date.valueOf(spec.cutoff());
     Dataset<Row> purchases = daily.where(TransactionFeatures.isPurchase(spec.purchaseRule()))
@@ -148,25 +178,21 @@ public final class Backtest {
     double[] bucketCustomers = new double[TABLE_MAX_FREQUENCY + 1];
     double[] bucketPredicted = new double[TABLE_MAX_FREQUENCY + 1];
     double[] bucketActual = new double[TABLE_MAX_FREQUENCY + 1];
-    double predictedTotal = 0;
+    TransactionModel model = tx.map(TransactionModel::fromFit).orElse(null);
     double actualTotal = 0;
-    double absError = 0;
-    double squaredError = 0;
     long customers = 0;
     for (Row r : perCustomer) {
       double x = ((Number) r.get(0)).doubleValue();
-      double predicted = model.conditionalExpectedPurchases(horizon, x, ((Number) r.get(1)).doubleValue(),
-          ((Number) r.get(2)).doubleValue());
       double actual = ((Number) r.get(3)).doubleValue();
       long n = r.getLong(4);
       int bucket = (int) Math.min(x, TABLE_MAX_FREQUENCY);
       bucketCustomers[bucket] += n;
-      bucketPredicted[bucket] += n * predicted;
       bucketActual[bucket] += n * actual;
-      predictedTotal += n * predicted;
+      if (model != null) {
+        bucketPredicted[bucket] += n * model.conditionalExpectedPurchases(horizon, x,
+            ((Number) r.get(1)).doubleValue(), ((Number) r.get(2)).doubleValue());
+      }
       actualTotal += n * actual;
-      absError += n * Math.abs(predicted - actual);
-      squaredError += n * (predicted - actual) * (predicted - actual);
       customers += n;
     }
 
@@ -175,41 +201,89 @@ public final class Backtest {
     metrics.put("holdout_end", spec.holdoutEnd().toString());
     metrics.put("holdout_periods", spec.holdoutPeriods());
     metrics.put("time_unit", spec.holdoutUnit().name().toLowerCase(Locale.ROOT));
-    metrics.put("transaction_model", switch (spec.model()) {
-      case BG_NBD -> "bgnbd";
-      case PARETO_NBD -> "paretonbd";
-      case MBG_NBD -> "mbgnbd";
-    });
+    metrics.put("transaction_model", tx.map(FitResult::modelName).orElse(null));
+    metrics.put("spend_model", models.spendModel().map(FitResult::modelName).orElse(null));
     metrics.put("model_time_unit", spec.modelUnit().name().toLowerCase(Locale.ROOT));
     metrics.put("calibration_end", spec.calibrationEnd().toString());
     metrics.put("customers", customers);
-    metrics.put("predicted_total", predictedTotal);
     metrics.put("actual_total", actualTotal);
-    metrics.put("mae", absError / customers);
-    metrics.put("rmse", Math.sqrt(squaredError / customers));
+    if (model != null) {
+      HoldoutError chosen = HoldoutError.of(model, perCustomer, horizon);
+      metrics.put("predicted_total", chosen.predictedTotal());
+      metrics.put("mae", chosen.mae());
+      metrics.put("rmse", chosen.rmse());
+    } else {
+      metrics.putNull("predicted_total");
+      metrics.putNull("mae");
+      metrics.putNull("rmse");
+    }
+    metrics.put("choice_reason", models.transactions().reason());
+    ArrayNode candidates = metrics.putArray("candidates");
+    for (TransactionModelSelection.Candidate c : models.transactions().candidates()) {
+      ObjectNode row = candidates.addObject();
+      row.put("model", c.kind().modelName());
+      row.put("status", c.status().label());
+      putNumber(row, "log_likelihood", c.logLikelihood());
+      putNumber(row, "bic", c.bic());
+      row.put("chosen", tx.map(f -> f.modelName().equals(c.kind().modelName())).orElse(false));
+      if (c.fit().isPresent()) {
+        HoldoutError e = HoldoutError.of(TransactionModel.fromFit(c.fit().get()), perCustomer, horizon);
+        row.put("predicted_total", e.predictedTotal());
+        row.put("mae", e.mae());
+        row.put("rmse", e.rmse());
+      } else {
+        row.putNull("predicted_total");
+        row.putNull("mae");
+        row.putNull("rmse");
+      }
+      row.put("note", c.note());
+    }
     ArrayNode table = metrics.putArray("calibration_table");
     for (int b = 0; b <= TABLE_MAX_FREQUENCY; b++) {
       ObjectNode row = table.addObject();
       row.put("frequency", b == TABLE_MAX_FREQUENCY ? b + "+" : Integer.toString(b));
       row.put("customers", (long) bucketCustomers[b]);
       if (bucketCustomers[b] > 0) {
-        row.put("predicted_mean", bucketPredicted[b] / bucketCustomers[b]);
+        if (model != null) {
+          row.put("predicted_mean", bucketPredicted[b] / bucketCustomers[b]);
+        } else {
+          row.putNull("predicted_mean");
+        }
         row.put("actual_mean", bucketActual[b] / bucketCustomers[b]);
       } else {
         row.putNull("predicted_mean");
         row.putNull("actual_mean");
       }
     }
-    cumulative(metrics.putArray("cumulative"), purchases, calibration, model, spec);
+    if (model != null) {
+      cumulative(metrics.putArray("cumulative"), purchases, calibration, model, spec);
+    }
 
     ObjectNode parameters = JSON.createObjectNode();
     try {
-      parameters.set("transaction_model", JSON.readTree(tx.toJson()));
-      parameters.set("spend_model", JSON.readTree(spend.toJson()));
+      if (tx.isPresent()) {
+        parameters.set("transaction_model", JSON.readTree(tx.get().toJson()));
+      } else {
+        parameters.putNull("transaction_model");
+      }
+      if (models.spendModel().isPresent()) {
+        parameters.set("spend_model", JSON.readTree(models.spendModel().get().toJson()));
+      } else {
+        parameters.putNull("spend_model");
+      }
+      parameters.set("model_choice", JSON.readTree(models.toJson()));
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
-    return new Result(tx, spend, customers, parameters.toString(), metrics.toString());
+    return new Result(models, customers, parameters.toString(), metrics.toString());
+  }
+
+  private static void putNumber(ObjectNode node, String field, double value) {
+    if (Double.isFinite(value)) {
+      node.put(field, value);
+    } else {
+      node.putNull(field);
+    }
   }
 
   /**

@@ -4,7 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.udf;
 
 import io.centraal.scoring.model.btyd.FitResult;
-import io.centraal.scoring.model.btyd.ModifiedBgNbdModel;
+import io.centraal.scoring.model.btyd.TransactionModelKind;
 import io.centraal.scoring.model.btyd.TransactionModel;
 import io.centraal.scoring.schema.FeatureColumns;
 import org.apache.spark.sql.Dataset;
@@ -34,11 +34,13 @@ public final class ChurnBaseline {
    * customer_key and {@value #P_ALIVE_MBGNBD} for the customers with a BTYD summary (frequency,
    * recency, T not null), in the fit's time unit.
    *
-   * @param fit an MBG/NBD fit ({@code BtydModels.fitModifiedBgNbd})
+   * @param fit an MBG/NBD fit ({@code BtydModels.fitModifiedBgNbd}), or, where MBG/NBD cannot be
+   *     fitted, another model with a dropout process (the value's column keeps its name)
    */
   public static Dataset<Row> pAlive(Dataset<Row> features, FitResult fit) {
-    if (!ModifiedBgNbdModel.NAME.equals(fit.modelName())) {
-      throw new IllegalArgumentException("ChurnBaseline: expected an MBG/NBD fit, got " + fit.modelName());
+    if (!TransactionModelKind.ofModelName(fit.modelName()).hasDropout()) {
+      throw new IllegalArgumentException("ChurnBaseline: " + fit.modelName() + " has no dropout, so its P(alive) is "
+          + "1 for everyone and cannot rank churners");
     }
     TransactionModel model = TransactionModel.fromFit(fit);
     UserDefinedFunction pAlive = udf((UDF3<Double, Double, Double, Double>) (x, tx, t) ->

@@ -67,7 +67,9 @@ public final class ChurnTraining {
   /**
    * @param labelled rows from {@link ChurnModel#label} with the features and the baseline's
    *                 P(alive) at the cut-off
-   * @param baselinePAlive column of {@code labelled} holding the baseline's P(alive)
+   * @param baselinePAlive column of {@code labelled} holding the baseline's P(alive), or null when no
+   *                 dropout model could be fitted (then no baseline metrics, and the fallback is
+   *                 a null churn_risk)
    */
   public static Outcome train(Dataset<Row> labelled, List<String> features, Settings s, String version,
                               String baselinePAlive) {
@@ -79,8 +81,10 @@ public final class ChurnTraining {
       long negatives = counts.getLong(1) - positives;
       if (positives < s.minClassExamples() || negatives < s.minClassExamples()) {
         return Outcome.fallback(features, positives, negatives,
-            String.format("too few examples to train (%d churned, %d retained; minimum %d of each): "
-                + "churn_risk = 1 - p_alive (MBG/NBD)", positives, negatives, s.minClassExamples()));
+            String.format("too few examples to train (%d churned, %d retained; minimum %d of each): %s",
+                positives, negatives, s.minClassExamples(), baselinePAlive == null
+                    ? "no dropout model was identified either, so churn_risk is null"
+                    : "churn_risk = 1 - p_alive (MBG/NBD)"));
       }
       boolean calibrate = s.calibrationShare() > 0;
       double trainShare = 1 - s.holdoutShare() - s.calibrationShare();
@@ -93,15 +97,18 @@ public final class ChurnTraining {
         model = ChurnModel.calibrate(model, split[1]);
       }
       Dataset<Row> holdout = ChurnModel.score(model, split[split.length - 1], true)
-          .withColumn(BASELINE, lit(1.0).minus(col(baselinePAlive)))
+          .withColumn(BASELINE, baselinePAlive == null ? lit(0.5) : lit(1.0).minus(col(baselinePAlive)))
           .persist(StorageLevel.MEMORY_AND_DISK());
       try {
         Map<String, Double> metrics = ChurnModel.evaluate(holdout, ScoreColumns.CHURN_RISK);
         Map<String, Double> uncalibrated = ChurnModel.evaluate(holdout, ChurnModel.UNCALIBRATED);
-        Map<String, Double> baseline = ChurnModel.evaluate(holdout, BASELINE);
+        // Without a dropout model there is no baseline; a constant 0.5 keeps the lift table's shape.
+        Map<String, Double> baseline = baselinePAlive == null ? Map.of() : ChurnModel.evaluate(holdout, BASELINE);
         Map<String, Object> curves = new LinkedHashMap<>();
         curves.put("roc", ChurnModel.rocCurve(holdout, ScoreColumns.CHURN_RISK));
-        curves.put("baseline_roc", ChurnModel.rocCurve(holdout, BASELINE));
+        if (baselinePAlive != null) {
+          curves.put("baseline_roc", ChurnModel.rocCurve(holdout, BASELINE));
+        }
         curves.put("lift", ChurnModel.liftByDecile(holdout, ScoreColumns.CHURN_RISK, BASELINE));
         curves.put("reliability", ChurnModel.reliabilityTable(holdout, ScoreColumns.CHURN_RISK));
         curves.put("reliability_uncalibrated", ChurnModel.reliabilityTable(holdout, ChurnModel.UNCALIBRATED));
@@ -120,12 +127,13 @@ public final class ChurnTraining {
 
   /**
    * Adds churn_risk and churn_band. Rows need the model's features, or for the fallback the
-   * column {@code fallbackPAlive}.
+   * column {@code fallbackPAlive} (null: no baseline either, churn_risk is null).
    */
   public static Dataset<Row> apply(Outcome outcome, Dataset<Row> rows, Settings s, String fallbackPAlive) {
     Dataset<Row> scored = outcome.model().isPresent()
         ? ChurnModel.score(outcome.model().get(), rows)
-        : rows.withColumn(ScoreColumns.CHURN_RISK, lit(1.0).minus(col(fallbackPAlive)));
+        : rows.withColumn(ScoreColumns.CHURN_RISK, fallbackPAlive == null ? lit(null).cast("double")
+            : lit(1.0).minus(col(fallbackPAlive)));
     return scored.withColumn(ScoreColumns.CHURN_BAND, band(col(ScoreColumns.CHURN_RISK), s));
   }
 

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.centraal.scoring.config.CentraalSettings;
-import io.centraal.scoring.config.CentraalSettings.TransactionModelKind;
 import io.centraal.scoring.dq.SourceValidator;
 import io.centraal.scoring.features.TransactionFeaturesCdnowTest;
 import io.centraal.scoring.io.SourceReader;
@@ -41,7 +40,7 @@ class BacktestCdnowTest {
     LocalDate cutoff = LocalDate.parse("1997-10-01");
     Backtest.Holdout holdout = Backtest.Holdout.parse("39w");
     Backtest.Spec spec = new Backtest.Spec(cutoff, holdout.periods(), holdout.unit(), settings.timeUnit(),
-        settings.features().purchaseRule(), TransactionModelKind.BG_NBD, settings.clv().fitOptions(settings.timeUnit()));
+        settings.features().purchaseRule(), TransactionModelChoice.of(TransactionModelKind.BG_NBD), settings.clv().fitOptions(settings.timeUnit()));
     assertEquals(LocalDate.parse("1998-06-30"), spec.holdoutEnd());
 
     Dataset<Row> raw = SourceReader.read(spark, settings.sources().get(SourceContracts.TRANSACTIONS));
@@ -54,7 +53,7 @@ class BacktestCdnowTest {
     Backtest.Result result = Backtest.run(keyed, spec);
 
     // Fader, Hardie & Lee (2005): r, alpha, a, b = 0.2426, 4.4137, 0.7930, 2.4262; LL -9582.43.
-    FitResult fit = result.transactions();
+    FitResult fit = result.transactions().orElseThrow();
     double[] published = {0.2426, 4.4137, 0.7930, 2.4262};
     for (int i = 0; i < published.length; i++) {
       assertEquals(published[i], fit.params()[i], 1e-3 * published[i], fit.paramNames().get(i));
@@ -66,7 +65,7 @@ class BacktestCdnowTest {
     assertEquals("1998-06-30", m.get("holdout_end").asText());
     assertEquals(39, m.get("holdout_periods").asInt());
     assertEquals("week", m.get("time_unit").asText());
-    assertEquals("bgnbd", m.get("transaction_model").asText());
+    assertEquals("bg_nbd", m.get("transaction_model").asText());
     assertEquals(1882, m.get("actual_total").asDouble(), 0, "published holdout repeat purchase days");
 
     // Predictions equal the model evaluated on the published calibration summary, bucket by bucket.
