@@ -58,6 +58,7 @@ final class RunSummary {
     out.println("RFM segments (value = " + clv + "):");
     RfmScoring.segmentSummary(scores, clv).drop(FeatureColumns.AS_OF_DATE)
         .orderBy(col("customers").desc()).show(20, false);
+    printClvChoice(spark, p, ctx, out);
     printChurn(spark, p, ctx, out);
     out.println("top 10 by " + clv + ":");
     scores.orderBy(col(clv).desc_nulls_last()).select(ScoreColumns.CUSTOMER_KEY, clv, ScoreColumns.P_ALIVE,
@@ -95,6 +96,36 @@ final class RunSummary {
     out.println(String.format(Locale.ROOT, "transactions known at %s: %,d, net amount %,.2f; anonymous (no customer):"
             + " %,d, net amount %,.2f (in totals, not in customer scores)", ctx.asOfDate(), t.getLong(0),
         t.isNullAt(1) ? 0.0 : t.getDouble(1), anonymous, t.isNullAt(3) ? 0.0 : t.getDouble(3)));
+  }
+
+  /** The CLV model choice (candidates, reasons, warnings), read back from model_runs. */
+  static void printClvChoice(SparkSession spark, CentraalSettings.Paths p, RunContext ctx, PrintStream out) {
+    java.util.List<Row> runs = DeltaTables.read(spark, p.gold(TableNames.MODEL_RUNS))
+        .where(col(LogColumns.AS_OF_DATE).equalTo(Date.valueOf(ctx.asOfDate()))
+            .and(col(LogColumns.MODEL).equalTo(ScoreJob.CLV_MODEL_CHOICE)))
+        .select(LogColumns.MODEL_VERSION, LogColumns.METRICS_JSON).collectAsList();
+    if (runs.isEmpty()) {
+      return;
+    }
+    com.fasterxml.jackson.databind.JsonNode m;
+    try {
+      m = new com.fasterxml.jackson.databind.ObjectMapper().readTree(runs.get(0).getString(1));
+    } catch (java.io.IOException e) {
+      out.println("clv model: (unreadable metrics_json: " + e.getMessage() + ")");
+      return;
+    }
+    out.println("clv model " + runs.get(0).getString(0) + " (" + m.path("mode").asText() + "): "
+        + m.path("reason").asText());
+    for (com.fasterxml.jackson.databind.JsonNode c : m.path("candidates")) {
+      out.println(String.format(Locale.ROOT, "  %-12s %-22s log-lik %12s  BIC %12s", c.path("model").asText()
+              + (c.path("chosen").asBoolean() ? " *" : ""), c.path("status").asText(),
+          c.path("log_likelihood").isNumber() ? String.format(Locale.ROOT, "%.2f", c.path("log_likelihood").asDouble())
+              : "-", c.path("bic").isNumber() ? String.format(Locale.ROOT, "%.1f", c.path("bic").asDouble()) : "-"));
+    }
+    out.println("  spend: " + m.path("spend").path("reason").asText());
+    for (com.fasterxml.jackson.databind.JsonNode w : m.path("warnings")) {
+      out.println("  degraded: " + w.asText());
+    }
   }
 
   /** The churn model's holdout evaluation, read back from model_runs.metrics_json. */

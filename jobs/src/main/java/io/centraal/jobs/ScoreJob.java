@@ -119,7 +119,7 @@ public final class ScoreJob extends StageCommand {
    */
   static Optional<FitResult> churnBaselineModel(ClvModels models) {
     Optional<FitResult> mbg = models.transactions().candidate(TransactionModelKind.MBG_NBD)
-        .flatMap(TransactionModelSelection.Candidate::fit);
+        .filter(c -> c.status() == FitStatus.CONVERGED).flatMap(TransactionModelSelection.Candidate::fit);
     if (mbg.isPresent()) {
       return mbg;
     }
@@ -254,7 +254,8 @@ public final class ScoreJob extends StageCommand {
       });
       entries.add(new ModelRuns.Entry(kind.modelName(), kind.modelName(), unit, fit.map(FitResult::toJson).orElse(null),
           c.map(x -> Double.isFinite(x.logLikelihood()) ? x.logLikelihood() : null).orElse(null),
-          fit.isPresent(), fit.map(FitResult::iterations).orElse(null), Json.write(metrics)));
+          c.map(x -> x.status() == FitStatus.CONVERGED).orElse(false),
+          fit.map(FitResult::iterations).orElse(null), Json.write(metrics)));
     }
     SpendModelSelection.Selection spend = models.spend();
     Map<String, Object> gg = new LinkedHashMap<>();

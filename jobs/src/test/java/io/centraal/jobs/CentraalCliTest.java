@@ -51,6 +51,9 @@ class CentraalCliTest {
     assertEquals(2, CentraalCli.execute("run", "--as-of", "2024-01-01", "--set", "ingest.max-reject-shar=0.1"));
     assertEquals(2, CentraalCli.execute("run", "--as-of", "2024-01-01", "--conf", "/no/such/file.conf"));
     assertEquals(2, CentraalCli.execute("run", "--as-of", "2024-01-01", "--set", "time-unit=fortnights"));
+    assertEquals(2, CentraalCli.execute("run", "--as-of", "2024-01-01", "--set", "score.clv.model=bgnbd"));
+    assertEquals(2, CentraalCli.execute("run", "--as-of", "2024-01-01", "--set", "score.clv.candidates=[nbd, lnd]"));
+    assertEquals(2, CentraalCli.execute("run", "--as-of", "2024-01-01", "--set", "score.clv.on-unidentified=ignore"));
   }
 
   @Test

@@ -57,6 +57,16 @@ final class CalibrationSection {
             + " predicted over the holdout, compared with what customers actually did." + verdict,
         head, null, head.table(Map.of("mae", Kind.DECIMAL4, "rmse", Kind.DECIMAL4)), null));
 
+    blocks.add(ReportContext.blockOrMissing("backtest-candidates", "Candidate models on the holdout",
+        c.jsonRows(cte, "backtest", "get_json_object(metrics_json, '$.candidates')",
+            "array<struct<model:string,status:string,log_likelihood:double,bic:double,chosen:boolean,"
+                + "predicted_total:double,mae:double,rmse:double,note:string>>"),
+        "The backtest row has no candidate table (written before model choice existed).",
+        r -> ReportContext.block("backtest-candidates", "Candidate models on the holdout",
+            "Every candidate fitted on the calibration period, chosen by BIC there (as a run chooses), and each"
+                + " one's error on the holdout it did not see.", r, null,
+            r.table(Map.of("mae", Kind.DECIMAL4, "rmse", Kind.DECIMAL4, "log_likelihood", Kind.DECIMAL2,
+                "bic", Kind.DECIMAL2)), null)));
     blocks.add(ReportContext.blockOrMissing("calibration-table", "Predicted vs actual holdout purchases by"
             + " calibration frequency",
         c.jsonRows(cte, "backtest", "get_json_object(metrics_json, '$.calibration_table')",

@@ -84,13 +84,43 @@ final class ClvSection {
               deciles.strings("decile"), Map.of("value share", deciles.doubles("value_share")), false, true)));
     }
 
+    String cte = """
+        WITH choice AS (
+          SELECT metrics_json FROM model_runs WHERE as_of_date = %s AND model = 'clv_model_choice'
+        )
+        """.formatted(c.date());
+    ReportContext.Result head = c.query(cte + """
+        SELECT get_json_object(metrics_json, '$.mode') AS mode,
+               get_json_object(metrics_json, '$.transaction_model') AS transaction_model,
+               get_json_object(metrics_json, '$.spend.spend_model') AS spend_model,
+               get_json_object(metrics_json, '$.clv_status') AS clv_status,
+               get_json_object(metrics_json, '$.reason') AS reason,
+               get_json_object(metrics_json, '$.spend.reason') AS spend_reason,
+               CAST(get_json_object(metrics_json, '$.spend.frequency_spend_correlation') AS DOUBLE)
+                 AS frequency_spend_correlation
+        FROM choice
+        """);
+    if (!head.isEmpty()) {
+      String caption = "Transaction model: " + head.first("reason") + ". Spend: " + head.first("spend_reason")
+          + ". Criterion: BIC = -2 log-likelihood + k ln(customers) over the candidates that converged;"
+          + " 'boundary' = dropout not identified (the fit runs to the no-dropout limit, the NBD).";
+      blocks.add(ReportContext.blockOrMissing("clv-model-choice", "Model choice", c.jsonRows(cte, "choice",
+              "get_json_object(metrics_json, '$.candidates')", "array<struct<model:string,status:string,"
+                  + "parameters:int,log_likelihood:double,bic:double,delta_bic:double,chosen:boolean,note:string>>"),
+          "The model choice row has no candidates.",
+          r -> ReportContext.block("clv-model-choice", "Model choice", caption, r, null,
+              r.table(Map.of("log_likelihood", Kind.DECIMAL2, "bic", Kind.DECIMAL2, "delta_bic", Kind.DECIMAL2)),
+              null)));
+    }
+
     ReportContext.Result params = c.query("""
         SELECT model, model_version, time_unit, parameter, estimate, j.standard_errors[parameter] AS std_error,
                log_likelihood, converged, iterations
         FROM (
           SELECT *, from_json(parameters_json, 'struct<params:map<string,double>,standard_errors:map<string,double>>') AS j
           FROM model_runs
-          WHERE as_of_date = %s AND model NOT IN ('backtest', 'churn')
+          WHERE as_of_date = %s AND model NOT IN ('backtest', 'churn', 'clv_model_choice')
+            AND coalesce(get_json_object(metrics_json, '$.chosen'), 'true') = 'true'
         )
         LATERAL VIEW posexplode(j.params) p AS pos, parameter, estimate
         ORDER BY model, pos
@@ -99,7 +129,8 @@ final class ClvSection {
         ? ReportContext.missing("clv-parameters", "Model parameters", params.sql(),
             "No fitted transaction or spend model in model_runs for this date.")
         : ReportContext.block("clv-parameters", "Model parameters",
-            "Maximum-likelihood estimates with standard errors from the Hessian (gold model_runs).",
+            "The models the CLV comes from: maximum-likelihood estimates with standard errors from the Hessian"
+                + " (gold model_runs; every candidate has its own row there).",
             params, null, params.table(Map.of("estimate", Kind.DECIMAL4, "std_error", Kind.DECIMAL4)), null));
 
     return new Report.Section("clv", "Customer lifetime value",

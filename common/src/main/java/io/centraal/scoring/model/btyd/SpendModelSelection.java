@@ -21,6 +21,8 @@ public final class SpendModelSelection {
 
   /** |correlation(frequency, mean repeat spend)| above this earns a note. */
   static final double CORRELATION_NOTE = 0.3;
+  /** Below this many repeat buyers a correlation is noise: reported, but no note. */
+  static final long CORRELATION_MIN_BUYERS = 30;
 
   /**
    * @param gammaGammaStatus what became of the Gamma-Gamma fit
@@ -39,7 +41,8 @@ public final class SpendModelSelection {
   public static Selection select(SpendSummary summary, FitOptions options) {
     long buyers = Math.round(summary.customers());
     double correlation = correlation(summary);
-    String correlationNote = Double.isFinite(correlation) && Math.abs(correlation) > CORRELATION_NOTE
+    String correlationNote = buyers >= CORRELATION_MIN_BUYERS && Double.isFinite(correlation)
+        && Math.abs(correlation) > CORRELATION_NOTE
         ? String.format(Locale.ROOT, "; note: frequency and spend correlate (%.2f), which Gamma-Gamma assumes "
             + "they do not", correlation) : "";
     FitStatus status;

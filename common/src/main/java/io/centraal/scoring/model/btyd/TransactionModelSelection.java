@@ -29,7 +29,9 @@ import org.apache.commons.math3.distribution.ChiSquaredDistribution;
  * chi-square(0) and chi-square(1) that applies to one parameter on a boundary, Self &amp; Liang 1987)
  * is recorded as {@link FitStatus#BOUNDARY}: "dropout not identified", and the NBD stands in for it.
  * So is a converged dropout fit that the NBD matches in that sense and that has a parameter within
- * one standard error of zero: on the boundary within its own sampling error.
+ * one standard error of zero: on the boundary within its own sampling error. A fit that stops
+ * short of convergence elsewhere is chosen at its end point only when that fits far better than
+ * every converged candidate ({@value #STALLED_BIC_MARGIN} BIC).
  * A failure away from that limit stays {@link FitStatus#NOT_CONVERGED}.
  *
  * <p>The fits run on the collected distinct rows, on the driver; each costs milliseconds to a
@@ -45,6 +47,15 @@ public final class TransactionModelSelection {
    * many standard errors from 0 sits on the boundary within its sampling error.
    */
   static final double UNIDENTIFIED_RELATIVE_SE = 1;
+  /**
+   * A candidate whose optimiser did not converge is still chosen when the likelihood where it
+   * stopped beats every converged candidate's BIC by more than this ("very strong" evidence on
+   * Kass &amp; Raftery's scale). Why: the likelihood can keep rising toward a limit of the parameter
+   * space other than no-dropout, e.g. MBG/NBD's a, b -&gt; 0 with a/(a+b) fixed, a share of customers
+   * who leave right after their first purchase and a share who never leave; the model's
+   * predictions at such a point are valid, only its individual parameters are not identified.
+   */
+  static final double STALLED_BIC_MARGIN = 10;
 
   /**
    * One candidate's outcome.
@@ -69,11 +80,7 @@ public final class TransactionModelSelection {
     /** Parameter name -> value where the optimiser ended (empty when it never started). */
     public Map<String, Double> namedParams() {
       Map<String, Double> out = new LinkedHashMap<>();
-      List<String> names = switch (kind) {
-        case PARETO_NBD -> ParetoNbdModel.PARAM_NAMES;
-        case NBD -> NbdModel.PARAM_NAMES;
-        default -> BetaGeometricFamily.PARAM_NAMES;
-      };
+      List<String> names = paramNames(kind);
       if (params != null) {
         for (int i = 0; i < params.length; i++) {
           out.put(names.get(i), params[i]);
@@ -177,7 +184,11 @@ public final class TransactionModelSelection {
       return new Selection(choice, candidates, Optional.empty(), "no transaction model: configured model "
           + only.kind().modelName() + " " + only.status().label() + ": " + only.note(), false, customers);
     }
-    List<Candidate> eligible = candidates.stream().filter(c -> c.status() == FitStatus.CONVERGED)
+    double bestConverged = candidates.stream().filter(c -> c.status() == FitStatus.CONVERGED)
+        .mapToDouble(Candidate::bic).min().orElse(Double.POSITIVE_INFINITY);
+    List<Candidate> eligible = candidates.stream().filter(c -> c.status() == FitStatus.CONVERGED
+            || (c.status() == FitStatus.NOT_CONVERGED && c.fit().isPresent()
+                && c.bic() < bestConverged - STALLED_BIC_MARGIN))
         .sorted(Comparator.comparingDouble(Candidate::bic)).toList();
     if (eligible.isEmpty()) {
       List<Candidate> all = new ArrayList<>(candidates);
@@ -197,8 +208,12 @@ public final class TransactionModelSelection {
           customers);
     }
     Candidate best = eligible.get(0);
-    StringBuilder reason = new StringBuilder(String.format(Locale.ROOT,
-        "lowest BIC among converged candidates: %s (BIC %.1f", best.kind().modelName(), best.bic()));
+    StringBuilder reason = new StringBuilder(best.status() == FitStatus.CONVERGED
+        ? String.format(Locale.ROOT, "lowest BIC among converged candidates: %s (BIC %.1f", best.kind().modelName(),
+            best.bic())
+        : String.format(Locale.ROOT, "%s did not converge, but where its optimiser stopped it fits far better than "
+            + "any converged candidate, so it is used at that point without standard errors (BIC %.1f",
+            best.kind().modelName(), best.bic()));
     if (eligible.size() > 1) {
       Candidate next = eligible.get(1);
       reason.append(String.format(Locale.ROOT, "; next %s, %.1f higher", next.kind().modelName(),
@@ -239,8 +254,29 @@ public final class TransactionModelSelection {
             "dropout not identified: the fit runs to the no-dropout boundary (ended at " + format(params)
                 + ") where its log-likelihood equals the NBD's " + lrNote(nbd, ll));
       }
+      if (end.isPresent() && Double.isFinite(ll)) {
+        // Kept with its end point: if that fits far better than every converged candidate, it is chosen.
+        FitResult atEnd = new FitResult(kind.modelName(), paramNames(kind), params, nan(params.length), ll, 0, false,
+            Math.round(n), summary.distinctRows(), options.timeUnit(), options.l2Penalty());
+        return new Candidate(kind, FitStatus.NOT_CONVERGED, Optional.of(atEnd), params, ll,
+            bic(ll, kind.parameters(), n), e.getMessage());
+      }
       return new Candidate(kind, FitStatus.NOT_CONVERGED, Optional.empty(), params, ll, Double.NaN, e.getMessage());
     }
+  }
+
+  private static List<String> paramNames(TransactionModelKind kind) {
+    return switch (kind) {
+      case PARETO_NBD -> ParetoNbdModel.PARAM_NAMES;
+      case NBD -> NbdModel.PARAM_NAMES;
+      default -> BetaGeometricFamily.PARAM_NAMES;
+    };
+  }
+
+  private static double[] nan(int n) {
+    double[] out = new double[n];
+    java.util.Arrays.fill(out, Double.NaN);
+    return out;
   }
 
   /** Whether the NBD limit converged and explains the data as well as a fit with log-likelihood {@code ll}. */
