@@ -1,6 +1,7 @@
 package io.centraal.jobs;
 
 import io.centraal.scoring.config.InvalidConfigException;
+import io.centraal.scoring.run.DataDirectoryLockedException;
 import io.centraal.scoring.run.DataQualityGateException;
 import io.centraal.scoring.run.ScoringException;
 import org.slf4j.Logger;
@@ -10,7 +11,8 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code centraal} command line. Exit codes: 0 success; 1 the run failed; 2 bad arguments or
- * config; 3 a data-quality gate failed (the run cannot be trusted). On failure one line naming the
+ * config; 3 a data-quality gate failed (the run cannot be trusted); 5 the data directory is in use by another
+ * centraal process (its lease names the holder; nothing was written). On failure one line naming the
  * reason goes to stderr and the full stack trace to the log.
  */
 @Command(name = "centraal", mixinStandardHelpOptions = true, versionProvider = CentraalCli.Version.class,
@@ -24,6 +26,7 @@ public final class CentraalCli implements Runnable {
   public static final int EXIT_FAILED = 1;
   public static final int EXIT_USAGE = 2;
   public static final int EXIT_DATA_QUALITY = 3;
+  public static final int EXIT_LOCKED = 5;
 
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;
@@ -49,6 +52,9 @@ public final class CentraalCli implements Runnable {
       }
       if (e instanceof DataQualityGateException) {
         return EXIT_DATA_QUALITY;
+      }
+      if (e instanceof DataDirectoryLockedException) {
+        return EXIT_LOCKED;
       }
       return EXIT_FAILED;
     });

@@ -2,6 +2,7 @@ package io.centraal.jobs;
 
 import io.centraal.scoring.config.CentraalSettings;
 import io.centraal.scoring.demo.DemoSpec;
+import io.centraal.scoring.run.DataDirectoryLease;
 import io.centraal.scoring.run.RunContext;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -30,15 +31,17 @@ public final class DemoCommand implements Callable<Integer> {
     // The demo runs with no key variables set: unset keys become random keys for this run (one notice each).
     common.overrides.putIfAbsent("privacy.ephemeral-keys", "true");
     CentraalSettings settings = common.settings();
-    SparkSession spark = Sessions.create("demo");
-    Progress progress = new Progress(System.out);
-    DemoSpec spec = demo.apply(settings.demo());
-    GenerateCommand.generate(spark, spec, settings.paths().raw(), progress);
-    RunContext ctx = new RunContext(spec.endDate(), run.runIdOrNew(), Versions.code());
-    RunCommand.runPipeline(spark, settings, ctx, progress);
-    RunSummary.print(spark, settings, ctx, System.out);
-    DemoGroundTruth.printAndRecord(spark, settings, ctx, System.out);
-    ReportCommand.renderAfterRun(spark, settings, ctx.asOfDate(), System.out);
+    try (DataDirectoryLease lease = DataDirectoryLease.acquire(settings.paths().dataDir(), "demo", run.runIdOrNew())) {
+      SparkSession spark = Sessions.create("demo");
+      Progress progress = new Progress(System.out);
+      DemoSpec spec = demo.apply(settings.demo());
+      GenerateCommand.generate(spark, spec, settings.paths().raw(), progress);
+      RunContext ctx = new RunContext(spec.endDate(), run.runIdOrNew(), Versions.code());
+      RunCommand.runPipeline(spark, settings, ctx, progress);
+      RunSummary.print(spark, settings, ctx, System.out);
+      DemoGroundTruth.printAndRecord(spark, settings, ctx, System.out);
+      ReportCommand.renderAfterRun(spark, settings, ctx.asOfDate(), System.out);
+    }
     return 0;
   }
 }

@@ -2,6 +2,7 @@ package io.centraal.jobs;
 
 import io.centraal.scoring.config.CentraalSettings;
 import io.centraal.scoring.config.InvalidConfigException;
+import io.centraal.scoring.run.DataDirectoryLease;
 import io.centraal.scoring.run.RunContext;
 import io.centraal.scoring.run.ScoringException;
 import java.time.LocalDate;
@@ -53,12 +54,14 @@ public final class RunCommand implements Callable<Integer> {
   public Integer call() {
     List<LocalDate> dates = dates(asOf, from, to);
     CentraalSettings settings = common.settings();
-    SparkSession spark = Sessions.create("run");
-    Progress progress = new Progress(System.out);
-    backfill(dates, run.runIdOrNew(), ctx -> {
-      runPipeline(spark, settings, ctx, progress, churnModel);
-      ReportCommand.renderAfterRun(spark, settings, ctx.asOfDate(), System.out);
-    }, progress);
+    try (DataDirectoryLease lease = DataDirectoryLease.acquire(settings.paths().dataDir(), "run", run.runIdOrNew())) {
+      SparkSession spark = Sessions.create("run");
+      Progress progress = new Progress(System.out);
+      backfill(dates, run.runIdOrNew(), ctx -> {
+        runPipeline(spark, settings, ctx, progress, churnModel);
+        ReportCommand.renderAfterRun(spark, settings, ctx.asOfDate(), System.out);
+      }, progress);
+    }
     return 0;
   }
 

@@ -2,6 +2,7 @@ package io.centraal.jobs;
 
 import io.centraal.scoring.config.CentraalSettings;
 import io.centraal.scoring.io.RunLog;
+import io.centraal.scoring.run.DataDirectoryLease;
 import io.centraal.scoring.run.RunContext;
 import java.time.Instant;
 import java.util.concurrent.Callable;
@@ -27,8 +28,10 @@ abstract class StageCommand implements Callable<Integer> {
   public Integer call() {
     CentraalSettings settings = common.settings();
     RunContext ctx = new RunContext(date.asOf, run.runIdOrNew(), Versions.code());
-    SparkSession spark = Sessions.create(jobName());
-    runLogged(this, spark, settings, ctx, new Progress(System.out));
+    try (DataDirectoryLease lease = DataDirectoryLease.acquire(settings.paths().dataDir(), jobName(), ctx.runId())) {
+      SparkSession spark = Sessions.create(jobName());
+      runLogged(this, spark, settings, ctx, new Progress(System.out));
+    }
     return 0;
   }
 
