@@ -64,6 +64,11 @@ public final class EraseCommand implements Callable<Integer> {
       }
 
       @Override
+      public void check() {
+        jdbc.checkReachable();
+      }
+
+      @Override
       public long erase(SparkSession spark, java.util.Set<Long> customerKeys, java.util.Set<String> refs) {
         return jdbc.deleteCustomers(customerKeys);
       }

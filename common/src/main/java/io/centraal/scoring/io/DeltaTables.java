@@ -1,5 +1,7 @@
 package io.centraal.scoring.io;
 
+import io.centraal.scoring.privacy.PersonalData;
+import io.centraal.scoring.schema.FeatureColumns;
 import io.delta.tables.DeltaTable;
 import io.delta.tables.DeltaTableBuilder;
 import java.util.List;
@@ -30,8 +32,19 @@ public final class DeltaTables {
 
   private DeltaTables() {}
 
+  /**
+   * Creates the table when missing, or adds the columns and properties it lacks. A table with a
+   * customer_key column gets statistics only on columns that cannot identify a customer, unless
+   * {@code properties} chooses them (see {@link PersonalData#customerTableProperties}).
+   */
   public static void ensureTable(SparkSession spark, String path, StructType schema,
-                                 List<String> partitionColumns, Map<String, String> properties) {
+                                 List<String> partitionColumns, Map<String, String> requested) {
+    Map<String, String> properties = requested;
+    if (java.util.Arrays.asList(schema.fieldNames()).contains(FeatureColumns.CUSTOMER_KEY)
+        && !requested.containsKey(PersonalData.STATS_COLUMNS_PROPERTY)) {
+      properties = new java.util.LinkedHashMap<>(requested);
+      properties.putAll(PersonalData.customerTableProperties(schema, partitionColumns));
+    }
     if (DeltaTable.isDeltaTable(spark, path)) {
       addMissingColumns(spark, path, schema);
       Map<String, String> current = DeltaTable.forPath(spark, path).detail().first().getJavaMap(
