@@ -27,7 +27,9 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    common.overrides.putIfAbsent("paths.data-dir", Path.of(out).toAbsolutePath().toString());
+    common.overrides.putIfAbsent("paths.data-dir", OwnedDirectory.claim(Path.of(out), "demo").toAbsolutePath().toString());
+    // Demo data never goes to a real CRM database, whatever the config files say.
+    common.overrides.put("export.jdbc.enabled", "false");
     // The demo runs with no key variables set: unset keys become random keys for this run (one notice each).
     common.overrides.putIfAbsent("privacy.ephemeral-keys", "true");
     CentraalSettings settings = common.settings();

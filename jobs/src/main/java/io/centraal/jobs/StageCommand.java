@@ -1,6 +1,7 @@
 package io.centraal.jobs;
 
 import io.centraal.scoring.config.CentraalSettings;
+import io.centraal.scoring.config.Redaction;
 import io.centraal.scoring.io.RunLog;
 import io.centraal.scoring.run.DataDirectoryLease;
 import io.centraal.scoring.run.RunContext;
@@ -48,7 +49,7 @@ abstract class StageCommand implements Callable<Integer> {
     } catch (RuntimeException e) {
       try {
         RunLog.append(spark, settings, ctx, new RunLog.Entry(job.jobName(), "failed", started, seconds(t0),
-            0, 0, 0, String.valueOf(e.getMessage())));
+            0, 0, 0, Redaction.redactText(String.valueOf(e.getMessage()))));
       } catch (RuntimeException logFailure) {
         e.addSuppressed(logFailure);
       }

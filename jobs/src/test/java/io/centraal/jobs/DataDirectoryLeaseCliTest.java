@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DataDirectoryLeaseCliTest {
   @Test
-  void everyWritingCommandExitsFiveWhileAnotherProcessHoldsTheDataDirectory(@TempDir Path data) {
+  void everyWritingCommandExitsFiveWhileAnotherProcessHoldsTheDataDirectory(@TempDir Path data) throws Exception {
+    java.nio.file.Files.writeString(data.resolve(OwnedDirectory.MARKER), ""); // a demo's own directory
     String dataDir = "paths.data-dir=" + data;
     try (DataDirectoryLease held = DataDirectoryLease.acquire(data.toString(), "run", "nightly-2024-01-01")) {
       for (String[] command : new String[][] {

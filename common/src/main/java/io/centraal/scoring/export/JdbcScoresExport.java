@@ -233,19 +233,12 @@ public final class JdbcScoresExport {
     }, "cannot reach the JDBC export table " + table + " at " + redacted(url));
   }
 
-  private static final java.util.regex.Pattern SECRET_PARAMETER = java.util.regex.Pattern.compile(
-      "(?i)([?&;:]?[^?&;=/:]*(?:password|secret|token|key|credential)[^?&;=]*=)[^&;]*");
-
   /**
    * The URL with secrets masked, for messages and run_log: a JDBC URL may carry {@code ?password=}
    * (or {@code user:password@}), and error text ends up in logs, tickets and the run_log table.
    */
   public static String redacted(String url) {
-    if (url == null) {
-      return null;
-    }
-    String masked = url.replaceAll("//([^/@:]+):[^/@]*@", "//$1:***@");
-    return SECRET_PARAMETER.matcher(masked).replaceAll("$1***");
+    return io.centraal.scoring.config.Redaction.redactText(url);
   }
 
   private boolean tableExists(Connection conn) throws SQLException {
