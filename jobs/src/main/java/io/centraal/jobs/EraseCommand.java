@@ -44,6 +44,10 @@ public final class EraseCommand implements Callable<Integer> {
     try (DataDirectoryLease lease = DataDirectoryLease.acquire(settings.paths().dataDir(), "erase", id)) {
       SparkSession spark = Sessions.create("erase");
       outcome = Erasure.erase(spark, settings, id, all, targets(settings), Versions.code());
+      // The reports listed customer keys: erasure deleted them; render them again from the erased tables.
+      outcome.rowsRemoved().keySet().stream().filter(k -> k.startsWith("reports/as_of_date="))
+          .map(k -> java.time.LocalDate.parse(k.substring("reports/as_of_date=".length())))
+          .forEach(date -> ReportCommand.renderAfterRun(spark, settings, date, System.out));
     }
     // No references or keys in the output: it may end up in a ticket or a log.
     System.out.println("erase " + id + ": " + outcome.customersFound() + " customer(s), " + outcome.totalRows()
