@@ -45,7 +45,7 @@ public final class EraseCommand implements Callable<Integer> {
       SparkSession spark = Sessions.create("erase");
       outcome = Erasure.erase(spark, settings, id, all, targets(settings), Versions.code());
       // The reports listed customer keys: erasure deleted them; render them again from the erased tables.
-      outcome.rowsRemoved().keySet().stream().filter(k -> k.startsWith("reports/as_of_date="))
+      outcome.rowsRemoved().keySet().stream().filter(k -> k.matches("reports/as_of_date=\\d{4}-\\d{2}-\\d{2}"))
           .map(k -> java.time.LocalDate.parse(k.substring("reports/as_of_date=".length())))
           .forEach(date -> ReportCommand.renderAfterRun(spark, settings, date, System.out));
     }
