@@ -239,7 +239,11 @@ public final class DataDirectoryLease implements AutoCloseable {
       Files.write(tmp, mine.bytes());
       try {
         Files.createLink(lock, tmp);
-      } catch (UnsupportedOperationException noHardLinks) {
+      } catch (FileAlreadyExistsException held) {
+        throw held;
+      } catch (UnsupportedOperationException | java.nio.file.FileSystemException noHardLinks) {
+        // Some mounted file systems have no hard links: an exclusive create, then the content (a
+        // reader meanwhile sees an unreadable lock, judged by its age: not stale for a while).
         Files.write(lock, mine.bytes(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
       }
       return true;
