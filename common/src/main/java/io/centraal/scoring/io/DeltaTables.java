@@ -40,8 +40,9 @@ public final class DeltaTables {
   public static void ensureTable(SparkSession spark, String path, StructType schema,
                                  List<String> partitionColumns, Map<String, String> requested) {
     Map<String, String> properties = requested;
-    if (java.util.Arrays.asList(schema.fieldNames()).contains(FeatureColumns.CUSTOMER_KEY)
-        && !requested.containsKey(PersonalData.STATS_COLUMNS_PROPERTY)) {
+    boolean automaticStats = java.util.Arrays.asList(schema.fieldNames()).contains(FeatureColumns.CUSTOMER_KEY)
+        && !requested.containsKey(PersonalData.STATS_COLUMNS_PROPERTY);
+    if (automaticStats) {
       properties = new java.util.LinkedHashMap<>(requested);
       properties.putAll(PersonalData.customerTableProperties(schema, partitionColumns));
     }
@@ -49,6 +50,15 @@ public final class DeltaTables {
       addMissingColumns(spark, path, schema);
       Map<String, String> current = DeltaTable.forPath(spark, path).detail().first().getJavaMap(
           DeltaTable.forPath(spark, path).detail().schema().fieldIndex("properties"));
+      String currentStats = current.get(PersonalData.STATS_COLUMNS_PROPERTY);
+      if (automaticStats && currentStats != null
+          && !java.util.Arrays.asList(currentStats.split(",")).contains(FeatureColumns.CUSTOMER_KEY)) {
+        // Already keeps no statistics on the key: a column added later goes without statistics
+        // rather than costing a second commit for the property.
+        properties = new java.util.LinkedHashMap<>(properties);
+        properties.remove(PersonalData.STATS_COLUMNS_PROPERTY);
+        properties.remove("delta.dataSkippingNumIndexedCols");
+      }
       StringBuilder changed = new StringBuilder();
       properties.forEach((k, v) -> {
         if (!v.equals(current.get(k))) {
