@@ -43,6 +43,7 @@ public final class BenchChurn implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    OwnedDirectory.claim(Path.of(dir), "bench churn");
     SparkSession spark = Sessions.create("bench-churn");
     List<String> features = ScoreJob.churnFeatures(true);
     String table = dir + "/features";
@@ -63,7 +64,7 @@ public final class BenchChurn implements Callable<Integer> {
     stages.print();
     System.out.printf(Locale.ROOT, "  scoring %,.0f customers/s; holdout AUC %.3f, ECE %.3f%n", customers / score,
         o.metrics().get("auc_roc"), o.metrics().get("ece"));
-    BenchStages.deleteTree(Path.of(dir));
+    OwnedDirectory.empty(Path.of(dir), "bench churn");
     return 0;
   }
 

@@ -94,6 +94,7 @@ public final class BenchInfluence implements Callable<Integer> {
           + PERMUTATION + "), --edges >= 1, --reviews >= 0");
     }
     CentraalSettings settings = common.settings();
+    String scoresDir = OwnedDirectory.claim(java.nio.file.Path.of(out), "bench influence").resolve("scores").toString();
     BenchStages stages = new BenchStages();
     SparkSession spark = Sessions.create("bench influence");
     spark.conf().set("spark.sql.shuffle.partitions", Integer.toString(partitions));
@@ -131,10 +132,10 @@ public final class BenchInfluence implements Callable<Integer> {
             FeatureColumns.REVIEW_COUNT, ScoreColumns.ADVOCACY, ScoreColumns.INF_REVIEWS, ScoreColumns.INF_REACH,
             ScoreColumns.INF_REFERRALS, ScoreColumns.INF_ADVOCACY, ScoreColumns.INFLUENCE_SCORE,
             ScoreColumns.INFLUENCE_TIER)
-        .write().mode("overwrite").parquet(out);
+        .write().mode("overwrite").parquet(scoresDir);
     stages.end("advocacy + influence score + Parquet");
 
-    Dataset<Row> written = spark.read().parquet(out);
+    Dataset<Row> written = spark.read().parquet(scoresDir);
     Row summary = written.agg(count(lit(1)), sum(when(col(ScoreColumns.INFLUENCE_TIER).equalTo(InfluenceScoring.TIER_HIGH),
         1).otherwise(0)), max(ScoreColumns.INFLUENCE_SCORE)).first();
     stages.end(String.format(Locale.ROOT, "read back + check (%,d rows, %,d high tier, max score %.1f)",

@@ -43,7 +43,7 @@ public final class BenchIngest implements Callable<Integer> {
   String format;
 
   @Option(names = "--work-dir", defaultValue = "/tmp/centraal-bench-ingest",
-      description = "Where input and tables go; deleted before and after (default ${DEFAULT-VALUE}).")
+      description = "Where input and tables go; emptied before and after; must be new, empty or made by this benchmark (default ${DEFAULT-VALUE}).")
   Path workDir;
 
   @Option(names = "--keep", description = "Keep the generated files and tables afterwards.")
@@ -56,7 +56,7 @@ public final class BenchIngest implements Callable<Integer> {
     if (!format.equals("csv") && !format.equals("parquet")) {
       throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--format must be csv or parquet");
     }
-    BenchStages.deleteTree(workDir);
+    OwnedDirectory.empty(workDir, "bench ingest");
     SparkSession spark = Sessions.create("bench ingest");
     Path input = workDir.resolve("raw-" + format);
     long g0 = System.nanoTime();
@@ -80,7 +80,7 @@ public final class BenchIngest implements Callable<Integer> {
     stages.print();
     spark.stop();
     if (!keep) {
-      BenchStages.deleteTree(workDir);
+      OwnedDirectory.empty(workDir, "bench ingest");
     }
     return 0;
   }

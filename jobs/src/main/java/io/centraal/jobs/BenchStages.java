@@ -1,13 +1,8 @@
 package io.centraal.jobs;
 
 import com.sun.management.OperatingSystemMXBean;
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Locale;
-import java.util.stream.Stream;
 
 /**
  * What every {@code centraal bench} command shares: wall and process CPU time per stage, printed
@@ -41,17 +36,5 @@ final class BenchStages {
     System.out.printf(Locale.ROOT, "  %-72s %6.1f s wall %6.1f s CPU (before the first stage: %.1f s wall, %.1f s CPU:"
             + " JVM start and untimed set-up)%n",
         "total in-process", (wall - start) / 1e9, (cpu - startCpu) / 1e9, startUptimeMillis / 1e3, startCpu / 1e9);
-  }
-
-  /** Deletes {@code dir} and everything below it, if it exists. */
-  static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
   }
 }

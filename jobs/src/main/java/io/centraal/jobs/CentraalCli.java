@@ -1,6 +1,7 @@
 package io.centraal.jobs;
 
 import io.centraal.scoring.config.InvalidConfigException;
+import io.centraal.scoring.run.DataDirectoryLockedException;
 import io.centraal.scoring.run.DataQualityGateException;
 import io.centraal.scoring.run.ScoringException;
 import org.slf4j.Logger;
@@ -12,8 +13,9 @@ import picocli.CommandLine.Command;
  * The {@code centraal} command line. Exit codes: 0 success; 1 the run failed; 2 bad arguments or
  * config; 3 a data-quality gate failed (the run cannot be trusted); 4 the run completed degraded
  * (every table written, but a model fell back or a score is null for a stated reason, see
- * run_log). On failure one line naming the reason goes to stderr and the full stack trace to the
- * log.
+ * run_log); 5 the data directory is in use by another centraal process (its lease names the
+ * holder; nothing was written). On failure one line naming the reason goes to stderr and the full
+ * stack trace to the log.
  */
 @Command(name = "centraal", mixinStandardHelpOptions = true, versionProvider = CentraalCli.Version.class,
     description = "Scores every customer on financial and non-financial value (Spark, Delta Lake).",
@@ -27,6 +29,7 @@ public final class CentraalCli implements Runnable {
   public static final int EXIT_USAGE = 2;
   public static final int EXIT_DATA_QUALITY = 3;
   public static final int EXIT_DEGRADED = 4;
+  public static final int EXIT_LOCKED = 5;
 
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;
@@ -52,6 +55,9 @@ public final class CentraalCli implements Runnable {
       }
       if (e instanceof DataQualityGateException) {
         return EXIT_DATA_QUALITY;
+      }
+      if (e instanceof DataDirectoryLockedException) {
+        return EXIT_LOCKED;
       }
       return EXIT_FAILED;
     });

@@ -5,6 +5,7 @@ import io.centraal.scoring.config.InvalidConfigException;
 import io.centraal.scoring.privacy.Erasure;
 import io.centraal.scoring.export.JdbcScoresExport;
 import io.centraal.scoring.privacy.ErasureTarget;
+import io.centraal.scoring.run.DataDirectoryLease;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,8 +40,15 @@ public final class EraseCommand implements Callable<Integer> {
     List<String> all = references();
     String id = requestId == null ? "erase-" + UUID.randomUUID() : requestId;
     Erasure.candidates(settings.privacy(), all); // an e-mail without its hashing key fails before Spark starts
-    SparkSession spark = Sessions.create("erase");
-    Erasure.Outcome outcome = Erasure.erase(spark, settings, id, all, targets(settings), Versions.code());
+    Erasure.Outcome outcome;
+    try (DataDirectoryLease lease = DataDirectoryLease.acquire(settings.paths().dataDir(), "erase", id)) {
+      SparkSession spark = Sessions.create("erase");
+      outcome = Erasure.erase(spark, settings, id, all, targets(settings), Versions.code());
+      // The reports listed customer keys: erasure deleted them; render them again from the erased tables.
+      outcome.rowsRemoved().keySet().stream().filter(k -> k.matches("reports/as_of_date=\\d{4}-\\d{2}-\\d{2}"))
+          .map(k -> java.time.LocalDate.parse(k.substring("reports/as_of_date=".length())))
+          .forEach(date -> ReportCommand.renderAfterRun(spark, settings, date, System.out));
+    }
     // No references or keys in the output: it may end up in a ticket or a log.
     System.out.println("erase " + id + ": " + outcome.customersFound() + " customer(s), " + outcome.totalRows()
         + " row(s) removed " + outcome.rowsRemoved());
@@ -57,6 +65,11 @@ public final class EraseCommand implements Callable<Integer> {
       @Override
       public String name() {
         return "jdbc:" + settings.export().jdbc().table();
+      }
+
+      @Override
+      public void check() {
+        jdbc.checkReachable();
       }
 
       @Override

@@ -2,6 +2,7 @@ package io.centraal.jobs;
 
 import io.centraal.scoring.config.CentraalSettings;
 import io.centraal.scoring.config.InvalidConfigException;
+import io.centraal.scoring.run.DataDirectoryLease;
 import io.centraal.scoring.run.RunContext;
 import io.centraal.scoring.run.ScoringException;
 import java.time.LocalDate;
@@ -53,14 +54,17 @@ public final class RunCommand implements Callable<Integer> {
   public Integer call() {
     List<LocalDate> dates = dates(asOf, from, to);
     CentraalSettings settings = common.settings();
-    SparkSession spark = Sessions.create("run");
-    Progress progress = new Progress(System.out);
-    List<JobResult> results = new ArrayList<>();
-    backfill(dates, run.runIdOrNew(), ctx -> {
-      results.addAll(runPipeline(spark, settings, ctx, progress, churnModel));
-      ReportCommand.renderAfterRun(spark, settings, ctx.asOfDate(), System.out);
-    }, progress);
-    return StageCommand.exitCode(results, new Progress(System.err));
+    String runId = run.runIdOrNew();
+    try (DataDirectoryLease lease = DataDirectoryLease.acquire(settings.paths().dataDir(), "run", runId)) {
+      SparkSession spark = Sessions.create("run");
+      Progress progress = new Progress(System.out);
+      List<JobResult> results = new ArrayList<>();
+      backfill(dates, runId, ctx -> {
+        results.addAll(runPipeline(spark, settings, ctx, progress, churnModel));
+        ReportCommand.renderAfterRun(spark, settings, ctx.asOfDate(), System.out);
+      }, progress);
+      return StageCommand.exitCode(results, new Progress(System.err));
+    }
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.centraal.jobs;
 
+import io.centraal.scoring.config.InvalidConfigException;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.UUID;
@@ -11,10 +12,17 @@ final class RunIdOption {
       description = "Id stored with every row this run writes (a backfill appends -<date>). Default: a new unique id.")
   String runId;
 
-  /** The given id, or a new one (kept, so every later call returns the same id). */
+  /** What a run id may contain: it goes into file names (drops, temporary folders) and table rows. */
+  static final java.util.regex.Pattern VALID = java.util.regex.Pattern.compile("[A-Za-z0-9._-]+");
+
+  /** The given id, or a new one (kept, so every later call returns the same id); a bad id fails (exit 2). */
   String runIdOrNew() {
     if (runId == null) {
       runId = newRunId();
+    }
+    if (!VALID.matcher(runId).matches() || runId.equals(".") || runId.equals("..")) {
+      throw new InvalidConfigException("--run-id '" + runId + "' may hold only letters, digits, '.', '_' and '-' "
+          + "(it becomes part of file and folder names)");
     }
     return runId;
   }

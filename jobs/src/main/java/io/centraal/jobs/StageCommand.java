@@ -1,7 +1,9 @@
 package io.centraal.jobs;
 
 import io.centraal.scoring.config.CentraalSettings;
+import io.centraal.scoring.config.Redaction;
 import io.centraal.scoring.io.RunLog;
+import io.centraal.scoring.run.DataDirectoryLease;
 import io.centraal.scoring.run.RunContext;
 import java.time.Instant;
 import java.util.List;
@@ -28,8 +30,11 @@ abstract class StageCommand implements Callable<Integer> {
   public Integer call() {
     CentraalSettings settings = common.settings();
     RunContext ctx = new RunContext(date.asOf, run.runIdOrNew(), Versions.code());
-    SparkSession spark = Sessions.create(jobName());
-    JobResult result = runLogged(this, spark, settings, ctx, new Progress(System.out));
+    JobResult result;
+    try (DataDirectoryLease lease = DataDirectoryLease.acquire(settings.paths().dataDir(), jobName(), ctx.runId())) {
+      SparkSession spark = Sessions.create(jobName());
+      result = runLogged(this, spark, settings, ctx, new Progress(System.out));
+    }
     return exitCode(List.of(result), new Progress(System.err));
   }
 
@@ -61,7 +66,7 @@ abstract class StageCommand implements Callable<Integer> {
     } catch (RuntimeException e) {
       try {
         RunLog.append(spark, settings, ctx, new RunLog.Entry(job.jobName(), "failed", started, seconds(t0),
-            0, 0, 0, String.valueOf(e.getMessage())));
+            0, 0, 0, Redaction.redactText(String.valueOf(e.getMessage()))));
       } catch (RuntimeException logFailure) {
         e.addSuppressed(logFailure);
       }

@@ -99,15 +99,24 @@ class PipelineEndToEndTest {
     assertTrue(ingestDetail.contains("\"deferred\":" + txDeferred + ",") && ingestDetail.contains(
         "\"deferred\":" + reviewsDeferred + ","), "deferred rows are recorded per source: " + ingestDetail);
 
-    // The marketing drop holds only consented customers, with a header.
+    // The marketing drop holds exactly the consented customers (by identity, not by count), with a header.
     Path drop = dir.resolve("exports/marketing/as_of_date=" + asOf + "/csv");
-    long consented = gold.where(col(FeatureColumns.MARKETING_ALLOWED)).count();
+    java.util.Set<Long> consentedKeys = new java.util.HashSet<>(gold.where(col(FeatureColumns.MARKETING_ALLOWED))
+        .select(ScoreColumns.CUSTOMER_KEY).as(org.apache.spark.sql.Encoders.LONG()).collectAsList());
+    long consented = consentedKeys.size();
+    io.centraal.scoring.privacy.KeyedHash pseudonym = io.centraal.scoring.privacy.HashKeys.pseudonym(settings.privacy());
+    java.util.Set<String> expectedPseudonyms = new java.util.HashSet<>();
+    consentedKeys.forEach(k -> expectedPseudonyms.add(pseudonym.hex(Long.toString(k))));
+    java.util.Set<String> csvPseudonyms = new java.util.HashSet<>(spark.read().option("header", "true").csv(drop.toString())
+        .select(io.centraal.scoring.export.MarketingDrop.CUSTOMER_PSEUDONYM).as(org.apache.spark.sql.Encoders.STRING())
+        .collectAsList());
+    assertEquals(expectedPseudonyms, csvPseudonyms, "the drop lists exactly the customers whose consent allows marketing");
     long csvRows;
     try (Stream<Path> files = Files.list(drop)) {
       csvRows = files.filter(f -> f.toString().endsWith(".csv"))
           .mapToLong(f -> lines(f) - 1).sum();
     }
-    assertEquals(consented, csvRows);
+    assertEquals(consented, csvRows, "one row per customer");
     assertTrue(consented < gold.count(), "customers without marketing consent are left out");
     String dropDir = dir.resolve("exports/marketing/as_of_date=" + asOf).toString();
     OutputContractChecks.manifestMatchesTheDrop(spark, dropDir, asOf.toString());
@@ -116,6 +125,14 @@ class PipelineEndToEndTest {
          java.sql.ResultSet rs = st.executeQuery("SELECT count(*), min(as_of_date) FROM customer_scores")) {
       rs.next();
       assertEquals(consented, rs.getLong(1), "the JDBC table holds the consented customers");
+      java.util.Set<Long> jdbcKeys = new java.util.HashSet<>();
+      try (java.sql.Statement keys = c.createStatement();
+           java.sql.ResultSet k = keys.executeQuery("SELECT customer_key FROM customer_scores")) {
+        while (k.next()) {
+          jdbcKeys.add(k.getLong(1));
+        }
+      }
+      assertEquals(consentedKeys, jdbcKeys, "the JDBC table holds exactly the consented customers");
       assertEquals(Date.valueOf(asOf), rs.getDate(2));
     }
 

@@ -35,7 +35,6 @@ public final class ConfigLoader {
   /** Paths below which users may add their own keys (reader options, column maps). */
   private static final Pattern OPEN_MAPS =
       Pattern.compile("^centraal\\.sources\\.[^.]+\\.(options|columns|constants|expressions)\\..+$");
-  private static final Pattern SECRET_KEYS = Pattern.compile("(?i).*(password|secret|salt|token|key)$");
 
   private ConfigLoader() {}
 
@@ -124,8 +123,14 @@ public final class ConfigLoader {
     Set<String> paths = new TreeSet<>();
     config.entrySet().forEach(e -> paths.add(e.getKey()));
     for (String path : paths) {
-      if (SECRET_KEYS.matcher(path).matches()) {
-        redacted = redacted.withValue(path, ConfigValueFactory.fromAnyRef("***"));
+      if (Redaction.isSecretKey(path)) {
+        redacted = redacted.withValue(path, ConfigValueFactory.fromAnyRef(Redaction.MASK));
+      } else if (config.getValue(path).valueType() == com.typesafe.config.ConfigValueType.STRING) {
+        String value = config.getString(path);
+        String masked = Redaction.redactText(value);
+        if (!masked.equals(value)) {
+          redacted = redacted.withValue(path, ConfigValueFactory.fromAnyRef(masked));
+        }
       }
     }
     return redacted.root().render(ConfigRenderOptions.concise().setFormatted(true).setJson(false));

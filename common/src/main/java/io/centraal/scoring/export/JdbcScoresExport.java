@@ -122,7 +122,7 @@ public final class JdbcScoresExport {
     }
     String exportId = UUID.randomUUID().toString();
     return inTransaction(conn -> exportInTransaction(conn, schema, rows, asOf, exportId, listener),
-        "JDBC export of " + asOf + " to table " + table + " at " + url
+        "JDBC export of " + asOf + " to table " + table + " at " + redacted(url)
             + " failed and was rolled back (the table keeps its previous scores)");
   }
 
@@ -148,7 +148,7 @@ public final class JdbcScoresExport {
         throw e;
       }
     } catch (SQLException e) {
-      throw new ScoringException(failure + ": " + describe(e), e);
+      throw new ScoringException(failure + ": " + redacted(describe(e)), e);
     }
   }
 
@@ -222,7 +222,23 @@ public final class JdbcScoresExport {
         st.setArray(1, conn.createArrayOf("bigint", customerKeys.toArray(new Long[0])));
         return (long) st.executeUpdate();
       }
-    }, "cannot delete " + customerKeys.size() + " customers from " + table + " at " + url);
+    }, "cannot delete " + customerKeys.size() + " customers from " + table + " at " + redacted(url));
+  }
+
+  /** Fails, naming the table and the (redacted) URL, unless the database answers now: erasure checks this before deleting anything. */
+  public void checkReachable() {
+    inTransaction(conn -> {
+      tableExists(conn);
+      return null;
+    }, "cannot reach the JDBC export table " + table + " at " + redacted(url));
+  }
+
+  /**
+   * The URL with secrets masked, for messages and run_log: a JDBC URL may carry {@code ?password=}
+   * (or {@code user:password@}), and error text ends up in logs, tickets and the run_log table.
+   */
+  public static String redacted(String url) {
+    return io.centraal.scoring.config.Redaction.redactText(url);
   }
 
   private boolean tableExists(Connection conn) throws SQLException {

@@ -1,5 +1,7 @@
 package io.centraal.scoring.io;
 
+import io.centraal.scoring.privacy.PersonalData;
+import io.centraal.scoring.schema.FeatureColumns;
 import io.delta.tables.DeltaTable;
 import io.delta.tables.DeltaTableBuilder;
 import java.util.List;
@@ -30,12 +32,33 @@ public final class DeltaTables {
 
   private DeltaTables() {}
 
+  /**
+   * Creates the table when missing, or adds the columns and properties it lacks. A table with a
+   * customer_key column gets statistics only on columns that cannot identify a customer, unless
+   * {@code properties} chooses them (see {@link PersonalData#customerTableProperties}).
+   */
   public static void ensureTable(SparkSession spark, String path, StructType schema,
-                                 List<String> partitionColumns, Map<String, String> properties) {
+                                 List<String> partitionColumns, Map<String, String> requested) {
+    Map<String, String> properties = requested;
+    boolean automaticStats = java.util.Arrays.asList(schema.fieldNames()).contains(FeatureColumns.CUSTOMER_KEY)
+        && !requested.containsKey(PersonalData.STATS_COLUMNS_PROPERTY);
+    if (automaticStats) {
+      properties = new java.util.LinkedHashMap<>(requested);
+      properties.putAll(PersonalData.customerTableProperties(schema, partitionColumns));
+    }
     if (DeltaTable.isDeltaTable(spark, path)) {
       addMissingColumns(spark, path, schema);
       Map<String, String> current = DeltaTable.forPath(spark, path).detail().first().getJavaMap(
           DeltaTable.forPath(spark, path).detail().schema().fieldIndex("properties"));
+      String currentStats = current.get(PersonalData.STATS_COLUMNS_PROPERTY);
+      if (automaticStats && currentStats != null
+          && !java.util.Arrays.asList(currentStats.split(",")).contains(FeatureColumns.CUSTOMER_KEY)) {
+        // Already keeps no statistics on the key: a column added later goes without statistics
+        // rather than costing a second commit for the property.
+        properties = new java.util.LinkedHashMap<>(properties);
+        properties.remove(PersonalData.STATS_COLUMNS_PROPERTY);
+        properties.remove("delta.dataSkippingNumIndexedCols");
+      }
       StringBuilder changed = new StringBuilder();
       properties.forEach((k, v) -> {
         if (!v.equals(current.get(k))) {

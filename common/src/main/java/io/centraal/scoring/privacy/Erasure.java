@@ -49,6 +49,7 @@ import org.apache.spark.storage.StorageLevel;
 public final class Erasure {
   private static final String REF = "_erase_ref";
   private static final String KEY = "_erase_key";
+  private static final String PATTERN = "_erase_pattern";
   static final String PSEUDONYM = "customer_pseudonym";
 
   private Erasure() {}
@@ -60,54 +61,151 @@ public final class Erasure {
     }
   }
 
+  /** Called before each step of a request, with the step's name; tests throw from it to leave a request half done. */
+  interface StepListener {
+    void before(String step);
+  }
+
   public static Outcome erase(SparkSession spark, CentraalSettings settings, String requestId, List<String> refs,
                               List<ErasureTarget> targets, String codeVersion) {
+    return erase(spark, settings, requestId, refs, targets, codeVersion, step -> { });
+  }
+
+  /**
+   * One request, in an order that a failure anywhere cannot turn into a lost request: resolve the
+   * customers and record them (with every earlier unfinished request's) in {@link PendingErasures};
+   * check every target can erase now; delete from bronze, the quarantine, silver and gold, the
+   * drops and the external targets; the identity map, which resolves references to customers, goes
+   * last; VACUUM every table changed by any attempt; write the audit row; forget the request. A
+   * retry of a failed request (same or new request id) redoes what is left and finishes it.
+   */
+  static Outcome erase(SparkSession spark, CentraalSettings settings, String requestId, List<String> refs,
+                       List<ErasureTarget> targets, String codeVersion, StepListener steps) {
     Set<String> given = candidates(settings.privacy(), refs);
+    CentraalSettings.Paths paths = settings.paths();
+    PendingErasures pending = new PendingErasures(paths.dataDir(), spark.sparkContext().hadoopConfiguration());
     Dataset<Row> map = identityMap(spark, settings);
     Set<Long> keys = new LinkedHashSet<>();
     map.join(frame(spark, given), map.col(LogColumns.REF).equalTo(col(REF)), "left_semi")
         .select(FeatureColumns.CUSTOMER_KEY).distinct().collectAsList().forEach(r -> keys.add(r.getLong(0)));
+    List<PendingErasures.Request> unfinished = pending.list();
+    unfinished.forEach(r -> keys.addAll(r.customerKeys()));
+    Request request = new Request(pending, unfinished.stream().filter(r -> r.requestId().equals(requestId)).findFirst()
+        .orElse(new PendingErasures.Request(requestId, Instant.now().toString(), refs.size(), List.of(), List.of(),
+            Map.of())).withKeys(keys));
+    request.save(); // before anything is deleted
     Set<String> allRefs = new LinkedHashSet<>(given);
     if (!keys.isEmpty()) {
       map.join(keyFrame(spark, keys), map.col(FeatureColumns.CUSTOMER_KEY).equalTo(col(KEY)), "left_semi")
           .select(LogColumns.REF).collectAsList().forEach(r -> allRefs.add(r.getString(0)));
     }
+    checkBeforeDeleting(spark, settings, keys, targets);
     Dataset<Row> refFrame = frame(spark, allRefs).persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> keyFrame = keyFrame(spark, keys).persist(StorageLevel.MEMORY_AND_DISK());
-
-    Map<String, Long> removed = new LinkedHashMap<>();
-    List<String> touched = new ArrayList<>();
-    CentraalSettings.Paths paths = settings.paths();
-    for (SourceContract contract : SourceContracts.ALL) {
-      String path = paths.bronze(contract.name());
-      if (DeltaTables.exists(spark, path)) {
-        long n = deleteBronze(spark, path, contract.name(), refFrame);
-        record(removed, touched, "bronze/" + contract.name(), path, n);
-      }
-    }
-    String quarantine = paths.bronze(TableNames.QUARANTINE);
-    if (DeltaTables.exists(spark, quarantine)) {
-      record(removed, touched, "bronze/" + TableNames.QUARANTINE, quarantine, deleteQuarantine(spark, quarantine, refFrame));
-    }
-    // Every silver and gold table keyed by customer, including ones added after this code.
-    for (String layer : List.of("silver", "gold")) {
-      for (String path : deltaTablesUnder(spark, paths.dataDir() + "/" + layer)) {
-        if (Arrays.asList(DeltaTables.read(spark, path).columns()).contains(FeatureColumns.CUSTOMER_KEY)) {
-          long n = deleteMatching(spark, path, keyFrame, "t.`" + FeatureColumns.CUSTOMER_KEY + "` = s." + KEY);
-          record(removed, touched, layer + "/" + new Path(path).getName(), path, n);
+    try {
+      for (SourceContract contract : SourceContracts.ALL) {
+        String path = paths.bronze(contract.name());
+        steps.before("bronze/" + contract.name());
+        if (DeltaTables.exists(spark, path)) {
+          request.removed("bronze/" + contract.name(), path, deleteBronze(spark, path, contract.name(), refFrame));
         }
       }
+      String quarantine = paths.bronze(TableNames.QUARANTINE);
+      steps.before("bronze/" + TableNames.QUARANTINE);
+      if (DeltaTables.exists(spark, quarantine)) {
+        request.removed("bronze/" + TableNames.QUARANTINE, quarantine, deleteQuarantine(spark, quarantine, refFrame));
+      }
+      // Every silver and gold table keyed by customer, including ones added after this code; the map last.
+      String mapPath = paths.silver(TableNames.IDENTITY_MAP);
+      for (String layer : List.of("silver", "gold")) {
+        for (String path : deltaTablesUnder(spark, paths.dataDir() + "/" + layer)) {
+          if (new Path(path).equals(new Path(mapPath))) {
+            continue;
+          }
+          steps.before(layer + "/" + new Path(path).getName());
+          deleteByKey(spark, request, layer + "/" + new Path(path).getName(), path, keyFrame);
+        }
+      }
+      steps.before("exports/" + TableNames.MARKETING_DROP);
+      republishDrops(spark, settings, keys, requestId).forEach((name, n) -> request.removed(name, null, n));
+      for (ErasureTarget target : targets) {
+        steps.before(target.name());
+        request.removed(target.name(), null, target.erase(spark, Set.copyOf(keys), Set.copyOf(allRefs)));
+      }
+      steps.before("reports");
+      if (!keys.isEmpty()) {
+        deleteReports(spark, paths.dataDir()).forEach(name -> request.removed(name, null, 1));
+      }
+      steps.before("silver/" + TableNames.IDENTITY_MAP);
+      if (DeltaTables.exists(spark, mapPath)) {
+        deleteByKey(spark, request, "silver/" + TableNames.IDENTITY_MAP, mapPath, keyFrame);
+      }
+    } finally {
+      refFrame.unpersist();
+      keyFrame.unpersist();
     }
-    removed.putAll(republishDrops(spark, settings, keys, requestId));
-    for (ErasureTarget target : targets) {
-      removed.put(target.name(), target.erase(spark, Set.copyOf(keys), Set.copyOf(allRefs)));
+    steps.before("vacuum");
+    Set<String> touched = new LinkedHashSet<>(request.current.touched());
+    unfinished.forEach(r -> touched.addAll(r.touched()));
+    vacuum(spark, List.copyOf(touched), settings.privacy().erasureVacuumHours());
+    steps.before("audit");
+    for (PendingErasures.Request earlier : unfinished) {
+      if (!earlier.requestId().equals(requestId)) { // finished by this one: audited with what it had removed
+        appendAudit(spark, settings, earlier.requestId(), earlier.refs(), earlier.customerKeys().size(),
+            earlier.removed(), codeVersion);
+      }
     }
-    vacuum(spark, touched, settings.privacy().erasureVacuumHours());
-    refFrame.unpersist();
-    keyFrame.unpersist();
+    appendAudit(spark, settings, requestId, request.current.refs(), keys.size(), request.current.removed(),
+        codeVersion);
+    steps.before("done");
+    List<PendingErasures.Request> finished = new ArrayList<>(unfinished);
+    finished.add(request.current);
+    pending.remove(finished);
+    return new Outcome(requestId, keys.size(), request.current.removed());
+  }
 
-    appendAudit(spark, settings, requestId, refs.size(), keys.size(), removed, codeVersion);
-    return new Outcome(requestId, keys.size(), removed);
+  /** The request being worked on, saved after every step so a retry knows the tables to VACUUM. */
+  private static final class Request {
+    private final PendingErasures store;
+    private PendingErasures.Request current;
+
+    Request(PendingErasures store, PendingErasures.Request current) {
+      this.store = store;
+      this.current = current;
+    }
+
+    void save() {
+      store.save(current);
+    }
+
+    void removed(String name, String path, long n) {
+      current = current.withRemoved(name, path, n);
+      save();
+    }
+  }
+
+  private static void deleteByKey(SparkSession spark, Request request, String name, String path, Dataset<Row> keys) {
+    if (Arrays.asList(DeltaTables.read(spark, path).columns()).contains(FeatureColumns.CUSTOMER_KEY)) {
+      request.removed(name, path, deleteMatching(spark, path, keys, "t.`" + FeatureColumns.CUSTOMER_KEY + "` = s." + KEY));
+    }
+  }
+
+  /**
+   * Everything a request needs, checked before anything is deleted: each external target can erase
+   * now (e.g. the database answers), and a drop with pseudonyms can be matched and re-published
+   * (its key variable is set). A request that fails here has deleted nothing.
+   */
+  private static void checkBeforeDeleting(SparkSession spark, CentraalSettings settings, Set<Long> keys,
+                                          List<ErasureTarget> targets) {
+    for (ErasureTarget target : targets) {
+      target.check();
+    }
+    if (keys.isEmpty()) {
+      return;
+    }
+    for (Map.Entry<String, Dataset<Row>> drop : drops(spark, settings).entrySet()) {
+      dropRowsOf(drop.getValue(), keys, settings.privacy()); // throws naming the missing key variable or column
+    }
   }
 
   /**
@@ -153,11 +251,14 @@ public final class Erasure {
     return n;
   }
 
-  /** Quarantined rows are raw text: a row goes when its line, file name or errors contain a reference. */
+  /**
+   * Quarantined rows are raw text: a row goes when its line, file name or errors contain a
+   * reference as a whole token (see {@link #tokenPattern}).
+   */
   private static long deleteQuarantine(SparkSession spark, String path, Dataset<Row> refs) {
     String condition = List.of("t.`" + LogColumns.RAW_RECORD + "`", "t.`" + LogColumns.SOURCE_FILE + "`",
             "to_json(t.`" + LogColumns.ERRORS + "`)").stream()
-        .map(c -> "instr(coalesce(" + c + ", ''), s." + REF + ") > 0").collect(Collectors.joining(" OR "));
+        .map(c -> "coalesce(" + c + ", '') RLIKE s." + PATTERN).collect(Collectors.joining(" OR "));
     return deleteMatching(spark, path, refs, condition);
   }
 
@@ -186,50 +287,121 @@ public final class Erasure {
    * Each retained drop (exports/marketing/as_of_date=D) that lists an erased customer is re-read,
    * filtered and re-published through {@link MarketingDrop#write}, so its layout stays defined in
    * one place. A drop identifies customers by customer_key or by customer_pseudonym (the keyed hash
-   * of the key under CENTRAAL_PSEUDONYM_KEY).
+   * of the key under CENTRAAL_PSEUDONYM_KEY). Leftover {@code _tmp_*} folders of a killed export or
+   * erasure are deleted: they may hold anyone, and no other process writes meanwhile (the lease).
    */
   private static Map<String, Long> republishDrops(SparkSession spark, CentraalSettings settings, Set<Long> keys,
                                                   String requestId) {
     Map<String, Long> removed = new LinkedHashMap<>();
+    deleteLeftoverTemporaryDrops(spark, settings);
+    if (keys.isEmpty()) {
+      return removed;
+    }
+    for (Map.Entry<String, Dataset<Row>> entry : drops(spark, settings).entrySet()) {
+      String dir = entry.getKey();
+      Dataset<Row> drop = entry.getValue();
+      org.apache.spark.sql.Column erased = dropRowsOf(drop, keys, settings.privacy());
+      long n = drop.where(erased).count();
+      if (n > 0) {
+        Dataset<Row> kept = drop.where(org.apache.spark.sql.functions.not(erased))
+            .persist(StorageLevel.MEMORY_AND_DISK());
+        kept.count();
+        MarketingDrop.write(spark, kept, dir, dropFormats(spark, dir), "erase-" + requestId.replaceAll("[^A-Za-z0-9_-]", "_"));
+        kept.unpersist();
+      }
+      removed.put("exports/" + TableNames.MARKETING_DROP + "/" + new Path(dir).getName(), n);
+    }
+    return removed;
+  }
+
+  /** Every retained drop directory with its rows (read from Parquet when present, else CSV). */
+  private static Map<String, Dataset<Row>> drops(SparkSession spark, CentraalSettings settings) {
+    Map<String, Dataset<Row>> out = new LinkedHashMap<>();
     String root = settings.paths().exports(TableNames.MARKETING_DROP);
     try {
       Path rootPath = new Path(root);
       FileSystem fs = rootPath.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      if (keys.isEmpty() || !fs.exists(rootPath)) {
-        return removed;
+      if (!fs.exists(rootPath)) {
+        return out;
       }
       for (FileStatus dateDir : fs.listStatus(rootPath)) {
         if (!dateDir.isDirectory() || !dateDir.getPath().getName().startsWith("as_of_date=")) {
           continue;
         }
         String dir = dateDir.getPath().toString();
-        List<String> formats = new ArrayList<>();
-        for (String format : List.of("csv", "parquet")) {
-          if (fs.exists(new Path(dir, format))) {
-            formats.add(format);
-          }
+        List<String> formats = dropFormats(spark, dir);
+        if (!formats.isEmpty()) {
+          out.put(dir, formats.contains("parquet") ? spark.read().parquet(dir + "/parquet")
+              : spark.read().option("header", "true").option("inferSchema", "true").csv(dir + "/csv"));
         }
-        if (formats.isEmpty()) {
-          continue;
-        }
-        Dataset<Row> drop = formats.contains("parquet") ? spark.read().parquet(dir + "/parquet")
-            : spark.read().option("header", "true").option("inferSchema", "true").csv(dir + "/csv");
-        org.apache.spark.sql.Column erased = dropRowsOf(drop, keys, settings.privacy());
-        long n = drop.where(erased).count();
-        if (n > 0) {
-          Dataset<Row> kept = drop.where(org.apache.spark.sql.functions.not(erased))
-              .persist(StorageLevel.MEMORY_AND_DISK());
-          kept.count();
-          MarketingDrop.write(spark, kept, dir, formats, "erase-" + requestId.replaceAll("[^A-Za-z0-9_-]", "_"));
-          kept.unpersist();
-        }
-        removed.put("exports/" + TableNames.MARKETING_DROP + "/" + dateDir.getPath().getName(), n);
       }
     } catch (IOException e) {
       throw new io.centraal.scoring.run.ScoringException("cannot list the marketing drops under " + root + ": "
           + e.getMessage(), e);
     }
-    return removed;
+    return out;
+  }
+
+  private static List<String> dropFormats(SparkSession spark, String dir) {
+    List<String> formats = new ArrayList<>();
+    try {
+      FileSystem fs = new Path(dir).getFileSystem(spark.sparkContext().hadoopConfiguration());
+      for (String format : List.of("csv", "parquet")) {
+        if (fs.exists(new Path(dir, format))) {
+          formats.add(format);
+        }
+      }
+    } catch (IOException e) {
+      throw new io.centraal.scoring.run.ScoringException("cannot list the marketing drop " + dir + ": "
+          + e.getMessage(), e);
+    }
+    return formats;
+  }
+
+  private static void deleteLeftoverTemporaryDrops(SparkSession spark, CentraalSettings settings) {
+    String root = settings.paths().exports(TableNames.MARKETING_DROP);
+    try {
+      Path rootPath = new Path(root);
+      FileSystem fs = rootPath.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(rootPath)) {
+        return;
+      }
+      for (FileStatus dateDir : fs.listStatus(rootPath)) {
+        if (dateDir.isDirectory()) {
+          for (FileStatus leftover : fs.listStatus(dateDir.getPath(), p -> p.getName().startsWith("_tmp_"))) {
+            fs.delete(leftover.getPath(), true);
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new io.centraal.scoring.run.ScoringException("cannot delete leftover temporary drops under " + root + ": "
+          + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The rendered run reports (reports/as_of_date=D) list customer keys (e.g. the top hidden
+   * influencers). They are derived from the tables, so they are deleted and rendered again from the
+   * erased tables ({@code centraal report --as-of D}; the erase command does it). Returns
+   * {@code reports/as_of_date=D} of each.
+   */
+  private static List<String> deleteReports(SparkSession spark, String dataDir) {
+    List<String> deleted = new ArrayList<>();
+    Path root = new Path(dataDir, "reports");
+    try {
+      FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(root)) {
+        return deleted;
+      }
+      for (FileStatus report : fs.listStatus(root)) {
+        fs.delete(report.getPath(), true);
+        deleted.add("reports/" + report.getPath().getName());
+      }
+    } catch (IOException e) {
+      throw new io.centraal.scoring.run.ScoringException("cannot delete the reports under " + root + ": "
+          + e.getMessage(), e);
+    }
+    return deleted;
   }
 
   /** The drop rows of the erased customers (a drop row never has a null key or pseudonym). */
@@ -270,15 +442,14 @@ public final class Erasure {
     }
   }
 
-  private static void record(Map<String, Long> removed, List<String> touched, String name, String path, long n) {
-    removed.put(name, n);
-    if (n > 0) {
-      touched.add(path);
-    }
-  }
-
+  /** One audit row per request: a retry that failed after writing it does not write a second. */
   private static void appendAudit(SparkSession spark, CentraalSettings settings, String requestId, long refs,
                                   long customers, Map<String, Long> removed, String codeVersion) {
+    String auditPath = settings.paths().gold(TableNames.ERASURE_AUDIT);
+    if (DeltaTables.exists(spark, auditPath)
+        && !DeltaTables.read(spark, auditPath).where(col("request_id").equalTo(requestId)).isEmpty()) {
+      return;
+    }
     List<String> tables = removed.entrySet().stream().filter(e -> e.getValue() > 0).map(Map.Entry::getKey).toList();
     Row row = RowFactory.create(requestId, Timestamp.from(Instant.now()), refs, customers,
         tables, removed, codeVersion);
@@ -294,8 +465,20 @@ public final class Erasure {
   }
 
   private static Dataset<Row> frame(SparkSession spark, Set<String> refs) {
-    return spark.createDataFrame(refs.stream().map(r -> RowFactory.create(r)).toList(),
-        new StructType().add(REF, DataTypes.StringType, false));
+    return spark.createDataFrame(refs.stream().map(r -> RowFactory.create(r, tokenPattern(r))).toList(),
+        new StructType().add(REF, DataTypes.StringType, false).add(PATTERN, DataTypes.StringType, false));
+  }
+
+  /**
+   * A reference found in free text: the whole token, bounded by a non-alphanumeric character or the
+   * text's ends, so reference {@code 12} does not match other people's {@code 123} or {@code 512}. An
+   * e-mail address matches in any case, as mail systems treat it, and is bounded by a character that
+   * cannot continue an address ({@code jan@example.nl} is not {@code jan@example.nl.evil}).
+   */
+  static String tokenPattern(String ref) {
+    boolean email = ref.contains("@");
+    String bound = email ? "[^\\p{Alnum}._%+@-]" : "[^\\p{Alnum}]";
+    return (email ? "(?i)" : "") + "(^|" + bound + ")" + java.util.regex.Pattern.quote(ref) + "($|" + bound + ")";
   }
 
   private static Dataset<Row> keyFrame(SparkSession spark, Set<Long> keys) {

@@ -13,6 +13,13 @@ import org.apache.spark.sql.SparkSession;
 public interface ErasureTarget {
   String name();
 
+  /**
+   * Fails, naming what is missing, when this store cannot erase now (unreachable, no credentials).
+   * Called for every target before anything is deleted, so a request does not stop half way.
+   */
+  default void check() {
+  }
+
   /** Deletes the persons; returns the rows removed (0 on a repeated request). */
   long erase(SparkSession spark, Set<Long> customerKeys, Set<String> refs);
 }

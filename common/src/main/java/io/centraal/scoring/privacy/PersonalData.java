@@ -79,9 +79,25 @@ public final class PersonalData {
     return Map.of(STATS_COLUMNS_PROPERTY, LogColumns.SOURCE_LINE);
   }
 
-  /** The identity map: statistics on the key and date, never on the reference. */
+  /** The identity map: statistics on the date only, never on the reference or the key (see {@link #customerTableProperties}). */
   public static Map<String, String> identityMapTableProperties() {
-    return Map.of(STATS_COLUMNS_PROPERTY, String.join(",", FeatureColumns.CUSTOMER_KEY, LogColumns.FIRST_SEEN_AS_OF));
+    return Map.of(STATS_COLUMNS_PROPERTY, LogColumns.FIRST_SEEN_AS_OF);
+  }
+
+  /**
+   * A silver or gold table keyed by customer: statistics on numeric and date columns but never on
+   * customer_key or text. Delta writes a file's min/max into the transaction log, which erasure's
+   * VACUUM does not clean, so an erased customer's key would stay there as a file's minimum.
+   */
+  public static Map<String, String> customerTableProperties(StructType schema, List<String> partitionColumns) {
+    // Delta refuses statistics on partition columns (their values are in the file paths anyway).
+    String columns = Arrays.stream(schema.fields())
+        .filter(f -> isScalarNonText(f) && !f.name().equals(FeatureColumns.CUSTOMER_KEY)
+            && !partitionColumns.contains(f.name()))
+        .map(StructField::name)
+        .collect(Collectors.joining(","));
+    return columns.isEmpty() ? Map.of("delta.dataSkippingNumIndexedCols", "0")
+        : Map.of(STATS_COLUMNS_PROPERTY, columns);
   }
 
   /** Statistics only on numeric, date and timestamp columns: never on text, where references live. */

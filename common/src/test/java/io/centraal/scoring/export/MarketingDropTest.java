@@ -44,8 +44,29 @@ class MarketingDropTest {
     assertEquals(Map.of(key.hex("1"), 10.5, key.hex("3"), 7.25), got, "consented customers only, keyed hash of the key");
 
     String drop = dir.resolve("as_of_date=2024-12-31").toString();
-    long n = MarketingDrop.write(spark, rows, drop, List.of("csv", "parquet"), "run-1", LocalDate.of(2024, 12, 31));
+    // A first drop, then a second over it: the order of file operations shows the drop is never
+    // complete-looking while half written (file times cannot order writes of the same millisecond).
+    MarketingDrop.write(spark, rows, drop, List.of("csv", "parquet"), "run-0", LocalDate.of(2024, 12, 31));
+    org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
+    RecordingLocalFileSystem.install(conf);
+    long n;
+    try {
+      n = MarketingDrop.write(spark, rows, drop, List.of("csv", "parquet"), "run-1", LocalDate.of(2024, 12, 31));
+    } finally {
+      RecordingLocalFileSystem.uninstall(conf);
+    }
     assertEquals(2, n);
+    List<String> events = RecordingLocalFileSystem.EVENTS;
+    int successGone = events.indexOf("delete " + MarketingDrop.SUCCESS);
+    int firstReplace = events.indexOf("rename _tmp_run-1_csv -> csv");
+    int manifestWritten = events.lastIndexOf("create " + MarketingDrop.MANIFEST);
+    int successWritten = events.lastIndexOf("create " + MarketingDrop.SUCCESS);
+    assertTrue(successGone >= 0 && firstReplace > successGone, "_SUCCESS goes before any data is replaced: " + events);
+    assertTrue(events.indexOf("rename _tmp_run-1_parquet -> parquet") > firstReplace, events.toString());
+    assertTrue(manifestWritten > events.indexOf("rename _tmp_run-1_parquet -> parquet"),
+        "the manifest describes the data in place: " + events);
+    assertTrue(successWritten > manifestWritten, "_SUCCESS is written last, after the manifest: " + events);
+    assertEquals(successWritten, events.size() - 1, "nothing after _SUCCESS: " + events);
     JsonNode manifest = new ObjectMapper().readTree(Path.of(drop, MarketingDrop.MANIFEST).toFile());
     assertEquals(2, manifest.get("row_count").asLong());
     assertEquals("2024-12-31", manifest.get("as_of_date").asText());

@@ -3,6 +3,7 @@ package io.centraal.scoring.privacy;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.centraal.scoring.config.CentraalSettings;
@@ -52,9 +53,15 @@ class ErasureTest {
   private static final String COOKIE = "c-cafe0001cafe0001";
   private static final LocalDate AS_OF = LocalDate.parse("2024-06-30");
 
-  @Test
-  void anErasedPersonIsNowhereUnderTheDataDirectoryAndOthersAreUntouched(SparkSession spark, @TempDir Path dir)
-      throws IOException {
+  /** The data directory of one test, with the erased person's customer key. */
+  private record Fixture(CentraalSettings settings, Path data, long erasedKey) {}
+
+  /**
+   * Bronze tables ingested from raw files (with a quarantined line), the identity map, a silver
+   * table and two dates of gold scores keyed by customer, a marketing drop and the leftover
+   * temporary folder of a killed export: tables are created as the jobs create them.
+   */
+  private static Fixture fixture(SparkSession spark, Path dir) throws IOException {
     Path raw = Files.createDirectories(dir.resolve("raw"));
     Path data = dir.resolve("data");
     write(raw, "identity_links.csv", "ref_a,ref_b,link_type\n" + CARD + "," + ACCOUNT + ",card_account\n"
@@ -100,19 +107,40 @@ class ErasureTest {
     assertEquals(2, keys.count());
     Dataset<Row> scores = keys.withColumn("clv_12m", col(FeatureColumns.CUSTOMER_KEY).multiply(10.5))
         .withColumn(FeatureColumns.MARKETING_ALLOWED, lit(true));
+    DeltaTables.ensureTable(spark, settings.paths().gold(TableNames.CUSTOMER_SCORES),
+        scores.withColumn(FeatureColumns.AS_OF_DATE, lit(java.sql.Date.valueOf("2024-05-31"))).schema(),
+        List.of(FeatureColumns.AS_OF_DATE), Map.of());
+    DeltaTables.ensureTable(spark, settings.paths().silver(TableNames.SCORES), scores.schema(), List.of(), Map.of());
     for (String date : List.of("2024-05-31", "2024-06-30")) {
       scores.withColumn(FeatureColumns.AS_OF_DATE, lit(java.sql.Date.valueOf(date)))
           .write().format("delta").mode("append").partitionBy(FeatureColumns.AS_OF_DATE)
           .save(settings.paths().gold(TableNames.CUSTOMER_SCORES));
     }
-    scores.write().format("delta").mode("overwrite").save(settings.paths().silver(TableNames.SCORES));
+    scores.write().format("delta").mode("append").save(settings.paths().silver(TableNames.SCORES));
     String dropDir = settings.paths().exports(TableNames.MARKETING_DROP) + "/as_of_date=" + AS_OF;
     MarketingDrop.write(spark, MarketingDrop.rows(scores, List.of(FeatureColumns.CUSTOMER_KEY, "clv_12m")), dropDir,
         List.of("csv", "parquet"), "run-1");
-    List<Row> othersBefore = DeltaTables.read(spark, settings.paths().gold(TableNames.CUSTOMER_SCORES))
-        .where(col(FeatureColumns.CUSTOMER_KEY).notEqual(erasedKey)).orderBy(FeatureColumns.AS_OF_DATE).collectAsList();
+    // The run report lists customer keys (top hidden influencers).
+    Path report = Files.createDirectories(data.resolve("reports/as_of_date=" + AS_OF));
+    Files.writeString(report.resolve("report.html"), "<table><tr><th>customer_key</th></tr><tr><td>" + erasedKey
+        + "</td></tr></table>");
+    // A killed export leaves its temporary folder behind, with everyone in it.
+    MarketingDrop.write(spark, MarketingDrop.rows(scores, List.of(FeatureColumns.CUSTOMER_KEY, "clv_12m")),
+        dropDir + "/_tmp_killed", List.of("csv"), "run-0");
     assertTrue(containsAnywhere(spark, data, Set.of(CARD, ACCOUNT, COOKIE, EMAIL.hex(MAIL)), erasedKey),
         "the search finds the person before erasure");
+    return new Fixture(settings, data, erasedKey);
+  }
+
+  @Test
+  void anErasedPersonIsNowhereUnderTheDataDirectoryAndOthersAreUntouched(SparkSession spark, @TempDir Path dir)
+      throws IOException {
+    Fixture f = fixture(spark, dir);
+    CentraalSettings settings = f.settings();
+    Path data = f.data();
+    long erasedKey = f.erasedKey();
+    List<Row> othersBefore = DeltaTables.read(spark, settings.paths().gold(TableNames.CUSTOMER_SCORES))
+        .where(col(FeatureColumns.CUSTOMER_KEY).notEqual(erasedKey)).orderBy(FeatureColumns.AS_OF_DATE).collectAsList();
 
     // Erase by the e-mail address as the person wrote it.
     Erasure.Outcome first = Erasure.erase(spark, settings, "req-1", List.of(" JAN.jansen@example.nl"), List.of(), "test");
@@ -140,6 +168,119 @@ class ErasureTest {
     assertEquals(List.of("req-1", "req-2"), audit.stream().map(r -> r.getString(0)).toList());
   }
 
+  @Test
+  void theQuarantineLosesLinesWithTheWholeReferenceOrTheEMailInAnyCaseAndKeepsOthers(SparkSession spark,
+                                                                                     @TempDir Path dir) {
+    CentraalSettings settings = TestSettings.withDataDir(dir.resolve("data"), Map.of());
+    String path = settings.paths().bronze(TableNames.QUARANTINE);
+    DeltaTables.ensureTable(spark, path, OutputSchemas.QUARANTINE, List.of(), PersonalData.quarantineTableProperties());
+    java.sql.Date day = java.sql.Date.valueOf(AS_OF);
+    List<String> lines = List.of("t1,12,2024-01-01,oops,store", "t2,123,2024-01-01,oops,store",
+        "t3,512,2024-01-01,oops,store", "t4,x12y,2024-01-01,oops,store", "12,t5,2024-01-01,oops,store",
+        "t6,JAN.Jansen@Example.NL,2024-01-01,oops,web", "t7,jan.jansen@example.nl.evil,2024-01-01,oops,web",
+        "t8,piet@example.nl,2024-01-01,oops,web");
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < lines.size(); i++) {
+      rows.add(org.apache.spark.sql.RowFactory.create(day, "run-1", "transactions", "transactions.csv", (long) i + 2,
+          lines.get(i), List.of("UNPARSABLE_AMOUNT"), null));
+    }
+    DeltaTables.append(spark.createDataFrame(rows, OutputSchemas.QUARANTINE), path);
+
+    Erasure.erase(spark, settings, "req-q", List.of("12", MAIL), List.of(), "test");
+
+    List<String> left = DeltaTables.read(spark, path).orderBy(LogColumns.SOURCE_LINE)
+        .select(LogColumns.RAW_RECORD).as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+    assertEquals(List.of("t2,123,2024-01-01,oops,store", "t3,512,2024-01-01,oops,store",
+        "t4,x12y,2024-01-01,oops,store", "t7,jan.jansen@example.nl.evil,2024-01-01,oops,web",
+        "t8,piet@example.nl,2024-01-01,oops,web"), left,
+        "reference 12 removes only lines where 12 is a whole field; the e-mail goes in any case");
+  }
+
+  @Test
+  void aRequestThatFailsAtAnyStepIsFinishedByARetry(SparkSession spark, @TempDir Path dir) throws IOException {
+    Fixture f = fixture(spark, dir);
+    CentraalSettings settings = f.settings();
+    Set<Long> external = new java.util.HashSet<>(Set.of(f.erasedKey(), f.erasedKey() + 1000));
+    ErasureTarget crm = new ErasureTarget() {
+      @Override
+      public String name() {
+        return "crm";
+      }
+
+      @Override
+      public long erase(SparkSession s, Set<Long> keys, Set<String> refs) {
+        long before = external.size();
+        external.removeAll(keys);
+        return before - external.size();
+      }
+    };
+    // Each attempt fails just before one more step (bronze, gold, drops, the external store, the identity
+    // map, VACUUM, the audit row, forgetting the request); the last attempt runs through.
+    List<String> failures = List.of("bronze/transactions", "gold/customer_scores", "exports/marketing", "reports",
+        "crm", "silver/identity_map", "vacuum", "audit", "done");
+    List<String> reached = new ArrayList<>();
+    for (String failAt : failures) {
+      IllegalStateException injected = assertThrows(IllegalStateException.class,
+          () -> Erasure.erase(spark, settings, "req-f", List.of(CARD), List.of(crm), "test", name -> {
+            if (name.equals(failAt)) {
+              throw new IllegalStateException("injected failure before " + name);
+            }
+          }));
+      reached.add(injected.getMessage());
+    }
+    assertEquals(failures.size(), reached.size(), reached.toString());
+    Erasure.Outcome done = Erasure.erase(spark, settings, "req-f", List.of(CARD), List.of(crm), "test");
+    assertEquals(1, done.customersFound(), "the retries after the identity map went still know the customer");
+    assertEquals(Set.of(f.erasedKey() + 1000), external, "the external store forgot the person, only them");
+    assertEquals(2, done.rowsRemoved().get("gold/customer_scores"), "counts add up over the attempts");
+    assertTrue(!containsAnywhere(spark, f.data(), Set.of(CARD, ACCOUNT, COOKIE, MAIL, EMAIL.hex(MAIL)), f.erasedKey()),
+        "nothing of the person is left under the data directory after the retries");
+    List<Row> audit = DeltaTables.read(spark, settings.paths().gold(TableNames.ERASURE_AUDIT)).collectAsList();
+    assertEquals(List.of("req-f"), audit.stream().map(r -> r.getString(0)).toList(), "one audit row");
+    assertTrue(!Files.exists(f.data().resolve(PendingErasures.DIR)), "no pending request left");
+  }
+
+  @Test
+  void aTargetThatCannotEraseNowStopsTheRequestBeforeAnythingIsDeleted(SparkSession spark, @TempDir Path dir)
+      throws IOException {
+    Fixture f = fixture(spark, dir);
+    CentraalSettings settings = f.settings();
+    String transactions = settings.paths().bronze(SourceContracts.TRANSACTIONS);
+    long versionBefore = DeltaTables.latestVersion(spark, transactions);
+    ErasureTarget unreachable = new ErasureTarget() {
+      @Override
+      public String name() {
+        return "jdbc:crm";
+      }
+
+      @Override
+      public void check() {
+        throw new io.centraal.scoring.run.ScoringException("cannot reach the JDBC export table crm");
+      }
+
+      @Override
+      public long erase(SparkSession s, Set<Long> keys, Set<String> refs) {
+        throw new AssertionError("not called after a failed check");
+      }
+    };
+    assertThrows(io.centraal.scoring.run.ScoringException.class,
+        () -> Erasure.erase(spark, settings, "req-c", List.of(CARD), List.of(unreachable), "test"));
+    assertEquals(versionBefore, DeltaTables.latestVersion(spark, transactions), "nothing deleted");
+    assertTrue(DeltaTables.read(spark, settings.paths().silver(TableNames.IDENTITY_MAP))
+        .where(col(FeatureColumns.CUSTOMER_KEY).equalTo(f.erasedKey())).count() > 0, "the map still resolves them");
+
+    // A drop with pseudonyms cannot be re-published without its key: checked before deleting too.
+    CentraalSettings noKey = TestSettings.withDataDir(f.data(), Map.of("privacy.pseudonym-key-env",
+        "CENTRAAL_TEST_KEY_THAT_IS_NOT_SET", "privacy.ephemeral-keys", "false"));
+    String dropDir = settings.paths().exports(TableNames.MARKETING_DROP) + "/as_of_date=2024-05-31";
+    MarketingDrop.write(spark, MarketingDrop.rows(DeltaTables.read(spark, settings.paths().silver(TableNames.SCORES)),
+        List.of(FeatureColumns.CUSTOMER_KEY, "clv_12m"), KeyedHash.random()), dropDir, List.of("parquet"), "run-0");
+    Exception missingKey = assertThrows(RuntimeException.class,
+        () -> Erasure.erase(spark, noKey, "req-c", List.of(CARD), List.of(), "test"));
+    assertTrue(missingKey.getMessage().contains("CENTRAAL_TEST_KEY_THAT_IS_NOT_SET"), missingKey.getMessage());
+    assertEquals(versionBefore, DeltaTables.latestVersion(spark, transactions), "still nothing deleted");
+  }
+
   /** Every file's bytes, and every Parquet file's string and key columns read back by Spark. */
   private static boolean containsAnywhere(SparkSession spark, Path data, Set<String> needles, long key) throws IOException {
     List<Path> files;
@@ -150,6 +291,14 @@ class ErasureTest {
     for (Path f : files) {
       String bytes = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1).toLowerCase();
       needles.stream().filter(n -> bytes.contains(n.toLowerCase())).forEach(n -> hits.add(f + ": " + n));
+      // The key as a JSON value: Delta statistics (min/max) in the transaction log, manifests, reports.
+      if (java.util.regex.Pattern.compile("\\\\?\"" + FeatureColumns.CUSTOMER_KEY + "\\\\?\"\\s*:\\s*\"?" + key
+          + "(?![0-9])").matcher(bytes).find()) {
+        hits.add(f + ": \"customer_key\": " + key);
+      }
+      if (f.startsWith(data.resolve("reports"))) {
+        hits.add(f + ": a report rendered before the erasure");
+      }
       if (f.toString().endsWith(".parquet")) {
         Dataset<Row> rows = spark.read().parquet(f.toString());
         for (StructField field : rows.schema().fields()) {

@@ -2,6 +2,7 @@ package io.centraal.scoring.privacy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.centraal.scoring.config.CentraalSettings;
 import io.centraal.scoring.ingest.Ingestion;
@@ -36,19 +37,26 @@ class RetentionTest {
         event("old", "2023-05-31T23:59:59Z", "c-oldvisitor01"),
         event("edge", "2023-06-01T00:00:00Z", "c-edgevisitor1"),
         event("new", "2024-06-01T10:00:00Z", "c-newvisitor01"));
-    spark.createDataFrame(rows, Ingestion.bronzeSchema(SourceContracts.CLICKSTREAM_CONTRACT))
-        .write().format("delta").save(path);
+    // Created as ingest creates it: no statistics on text, so no cookie in the transaction log.
+    DeltaTables.ensureTable(spark, path, Ingestion.bronzeSchema(SourceContracts.CLICKSTREAM_CONTRACT), List.of(),
+        PersonalData.bronzeTableProperties(SourceContracts.CLICKSTREAM_CONTRACT));
+    DeltaTables.append(spark.createDataFrame(rows, Ingestion.bronzeSchema(SourceContracts.CLICKSTREAM_CONTRACT)), path);
 
     LocalDate asOf = LocalDate.parse("2024-07-01");
     assertEquals(1, Retention.enforceClickstream(spark, settings, asOf), "before 2023-06-01 00:00 UTC goes");
     assertEquals(List.of("edge", "new"), DeltaTables.read(spark, path).select("event_id").orderBy("event_id")
         .collectAsList().stream().map(r -> r.getString(0)).toList());
     assertEquals(0, Retention.enforceClickstream(spark, settings, asOf), "a second run deletes nothing");
+    // Every file: data files (vacuumed) and the transaction log (statistics, checkpoints, predicates).
+    List<Path> all;
     try (Stream<Path> files = Files.walk(Path.of(path))) {
-      for (Path f : files.filter(p -> p.toString().endsWith(".parquet")).toList()) {
-        assertFalse(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1).contains("c-oldvisitor01"),
-            "vacuumed: " + f);
-      }
+      all = files.filter(Files::isRegularFile).toList();
+    }
+    assertTrue(all.stream().anyMatch(f -> f.toString().contains("_delta_log") && f.toString().endsWith(".json")),
+        "the transaction log is searched too: " + all);
+    for (Path f : all) {
+      assertFalse(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1).contains("c-oldvisitor01"),
+          "the deleted visitor is gone from " + f);
     }
   }
 
