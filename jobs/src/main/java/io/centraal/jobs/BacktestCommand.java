@@ -13,6 +13,7 @@ import io.centraal.scoring.io.ModelRuns;
 import io.centraal.scoring.model.btyd.Backtest;
 import io.centraal.scoring.model.btyd.BreezeLbfgs;
 import io.centraal.scoring.model.btyd.FitResult;
+import io.centraal.scoring.run.DataDirectoryLease;
 import io.centraal.scoring.run.InvalidInputException;
 import io.centraal.scoring.run.RunContext;
 import io.centraal.scoring.schema.FeatureColumns;
@@ -73,9 +74,12 @@ public final class BacktestCommand implements Callable<Integer> {
     Backtest.Spec backtest = spec(settings, cutoff, length);
     RunContext ctx = new RunContext(backtest.holdoutEnd(), run.runIdOrNew(),
         Versions.code());
-    SparkSession spark = Sessions.create("backtest");
     Progress progress = new Progress(System.err);
-    Outcome outcome = run(spark, settings, ctx, backtest, progress);
+    Outcome outcome;
+    try (DataDirectoryLease lease = DataDirectoryLease.acquire(settings.paths().dataDir(), "backtest", ctx.runId())) {
+      SparkSession spark = Sessions.create("backtest");
+      outcome = run(spark, settings, ctx, backtest, progress);
+    }
     PrintStream out = System.out;
     out.println(outcome.json());
     out.flush();
