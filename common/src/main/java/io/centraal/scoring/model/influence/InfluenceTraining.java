@@ -292,12 +292,8 @@ public final class InfluenceTraining {
     }
     StageSchema.require(featuresAtCutoff.schema(), STAGE, FeatureColumns.CUSTOMER_KEY, Kind.INTEGRAL);
     StageSchema.rejectReservedPrefix(featuresAtCutoff.schema(), STAGE);
-    List<String> signals = new ArrayList<>();
-    InfluenceScoring.signalInputs().forEach((name, cols) -> {
-      if (cols.stream().allMatch(c -> StageSchema.has(featuresAtCutoff.schema(), c))) {
-        signals.add(name);
-      }
-    });
+    List<String> signals = new ArrayList<>(InfluenceScoring.signalInputs().keySet());
+    Dataset<Row> features = withMissingSignalsAbsent(featuresAtCutoff);
     List<String> tried = new ArrayList<>();
     for (String name : s.outcomes()) {
       Dataset<Row> outcome = outcomes.get(name);
@@ -306,7 +302,7 @@ public final class InfluenceTraining {
         continue;
       }
       StageSchema.require(outcome.schema(), STAGE, ScoreColumns.INFLUENCE_OUTCOME, Kind.NUMERIC);
-      Dataset<Row> joined = featuresAtCutoff.join(
+      Dataset<Row> joined = features.join(
               outcome.select(col(FeatureColumns.CUSTOMER_KEY), col(ScoreColumns.INFLUENCE_OUTCOME).cast("double")
                   .as(ScoreColumns.INFLUENCE_OUTCOME)), new String[] {FeatureColumns.CUSTOMER_KEY}, "left")
           .withColumn(ScoreColumns.INFLUENCE_OUTCOME, coalesce(col(ScoreColumns.INFLUENCE_OUTCOME), lit(0.0)));
@@ -319,6 +315,23 @@ public final class InfluenceTraining {
       return fitOn(joined, name, active, signals, handSet, s, version);
     }
     return configured(handSet, s, "no usable outcome, configured weights kept (" + String.join("; ", tried) + ")");
+  }
+
+  /**
+   * The features plus a null column for every signal input they lack (a source that is not
+   * configured, e.g. no follow graph): such signals are absent, so {@link InfluenceScoring} drops
+   * them from the weighted means instead of failing on the missing column.
+   */
+  public static Dataset<Row> withMissingSignalsAbsent(Dataset<Row> features) {
+    Dataset<Row> out = features;
+    for (List<String> columns : InfluenceScoring.signalInputs().values()) {
+      for (String c : columns) {
+        if (!StageSchema.has(out.schema(), c)) {
+          out = out.withColumn(c, lit(null).cast("double"));
+        }
+      }
+    }
+    return out;
   }
 
   private static Result fitOn(Dataset<Row> joined, String outcomeName, long active, List<String> signals,
