@@ -238,12 +238,73 @@ public final class InfluenceScoring {
     return withRaw.select(phase2.toArray(new Column[0]));
   }
 
-  /** Adds the influence components, score and tier; see the class doc. */
-  public Dataset<Row> apply(Dataset<Row> features) {
+  /**
+   * The components, score and tier from per-signal ranks and presence flags: components are the
+   * weighted means over the present signals; the score is the weighted mean over the components
+   * that have a present signal, so weights are renormalised per date over what is present.
+   * Returns the four component columns, {@code influence_score} and {@code influence_tier}.
+   */
+  private List<Column> combine(java.util.function.Function<String, Column> rank,
+                               java.util.function.Function<String, Column> present) {
     List<List<Signal>> groups = groups();
     InfluenceSettings.ComponentWeights cw = settings.components();
     double[] componentWeights = {cw.reviews(), cw.reach(), cw.referrals(), cw.advocacy()};
+    List<Column> out = new ArrayList<>();
+    Column scoreSum = lit(0.0);
+    Column scoreWeight = lit(0.0);
+    for (int i = 0; i < groups.size(); i++) {
+      Column sum = lit(0.0);
+      Column weightSum = lit(0.0);
+      for (Signal s : groups.get(i)) {
+        if (s.weight() > 0) {
+          Column isPresent = present.apply(s.name());
+          sum = sum.plus(when(isPresent, rank.apply(s.name()).multiply(s.weight())).otherwise(lit(0.0)));
+          weightSum = weightSum.plus(when(isPresent, lit(s.weight())).otherwise(lit(0.0)));
+        }
+      }
+      Column componentPresent = weightSum.gt(0.0);
+      Column component = when(componentPresent, sum.divide(weightSum)).otherwise(lit(0.0));
+      out.add(component.as(COMPONENT_COLUMNS.get(i)));
+      if (componentWeights[i] > 0) {
+        scoreSum = scoreSum.plus(component.multiply(componentWeights[i]));
+        scoreWeight = scoreWeight.plus(when(componentPresent, lit(componentWeights[i])).otherwise(lit(0.0)));
+      }
+    }
+    Column score = when(scoreWeight.gt(0.0), scoreSum.multiply(100.0).divide(scoreWeight)).otherwise(lit(0.0));
+    out.add(score.as(ScoreColumns.INFLUENCE_SCORE));
+    out.add(when(score.geq(settings.highTierMin()), lit(TIER_HIGH))
+        .when(score.geq(settings.mediumTierMin()), lit(TIER_MEDIUM))
+        .otherwise(lit(TIER_LOW)).as(ScoreColumns.INFLUENCE_TIER));
+    return out;
+  }
 
+  /**
+   * The same components, score and tier as {@link #apply}, computed from the output of
+   * {@link #signalRanks} (which must hold every signal with a positive weight): lets a caller
+   * score several weightings on one ranking pass (the windows are the expensive part).
+   */
+  public Dataset<Row> applyToSignalRanks(Dataset<Row> ranked) {
+    StructType schema = ranked.schema();
+    for (List<Signal> g : groups()) {
+      for (Signal s : g) {
+        if (s.weight() > 0) {
+          StageSchema.require(schema, STAGE, ScoreColumns.influenceSignal(s.name()), Kind.NUMERIC);
+          StageSchema.require(schema, STAGE, ScoreColumns.influencePresent(s.name()), Kind.BOOLEAN);
+        }
+      }
+    }
+    StageSchema.requireAbsent(schema, STAGE, ScoreColumns.INF_REVIEWS, ScoreColumns.INF_REACH,
+        ScoreColumns.INF_REFERRALS, ScoreColumns.INF_ADVOCACY, ScoreColumns.INFLUENCE_SCORE,
+        ScoreColumns.INFLUENCE_TIER);
+    List<Column> out = new ArrayList<>();
+    out.add(col("*"));
+    out.addAll(combine(name -> col(ScoreColumns.influenceSignal(name)), name -> col(ScoreColumns.influencePresent(name))));
+    return ranked.select(out.toArray(new Column[0]));
+  }
+
+  /** Adds the influence components, score and tier; see the class doc. */
+  public Dataset<Row> apply(Dataset<Row> features) {
+    List<List<Signal>> groups = groups();
     StructType schema = features.schema();
     StageSchema.require(schema, STAGE, FeatureColumns.CUSTOMER_KEY, Kind.INTEGRAL);
     Set<String> required = new LinkedHashSet<>();
@@ -266,37 +327,12 @@ public final class InfluenceScoring {
     groups.forEach(g -> g.stream().filter(s -> s.weight() > 0).forEach(used::add));
     Dataset<Row> ranked = rank(features, used);
 
-    // 3. Components: weighted means over the present signals; the score: weighted mean over the
-    // components that have a present signal. Weights are renormalised per date over what is present.
+    // 3. Components and score from the ranks (see combine).
     List<Column> out = new ArrayList<>();
     for (String c : schema.fieldNames()) {
       out.add(col(c));
     }
-    Column scoreSum = lit(0.0);
-    Column scoreWeight = lit(0.0);
-    for (int i = 0; i < groups.size(); i++) {
-      Column sum = lit(0.0);
-      Column weightSum = lit(0.0);
-      for (Signal s : groups.get(i)) {
-        if (s.weight() > 0) {
-          Column present = col(TMP + "present_" + s.name());
-          sum = sum.plus(when(present, col(TMP + s.name()).multiply(s.weight())).otherwise(lit(0.0)));
-          weightSum = weightSum.plus(when(present, lit(s.weight())).otherwise(lit(0.0)));
-        }
-      }
-      Column componentPresent = weightSum.gt(0.0);
-      Column component = when(componentPresent, sum.divide(weightSum)).otherwise(lit(0.0));
-      out.add(component.as(COMPONENT_COLUMNS.get(i)));
-      if (componentWeights[i] > 0) {
-        scoreSum = scoreSum.plus(component.multiply(componentWeights[i]));
-        scoreWeight = scoreWeight.plus(when(componentPresent, lit(componentWeights[i])).otherwise(lit(0.0)));
-      }
-    }
-    Column score = when(scoreWeight.gt(0.0), scoreSum.multiply(100.0).divide(scoreWeight)).otherwise(lit(0.0));
-    out.add(score.as(ScoreColumns.INFLUENCE_SCORE));
-    out.add(when(score.geq(settings.highTierMin()), lit(TIER_HIGH))
-        .when(score.geq(settings.mediumTierMin()), lit(TIER_MEDIUM))
-        .otherwise(lit(TIER_LOW)).as(ScoreColumns.INFLUENCE_TIER));
+    out.addAll(combine(name -> col(TMP + name), name -> col(TMP + "present_" + name)));
     return ranked.select(out.toArray(new Column[0]));
   }
 }

@@ -305,14 +305,19 @@ public final class InfluenceTraining {
       Dataset<Row> joined = features.join(
               outcome.select(col(FeatureColumns.CUSTOMER_KEY), col(ScoreColumns.INFLUENCE_OUTCOME).cast("double")
                   .as(ScoreColumns.INFLUENCE_OUTCOME)), new String[] {FeatureColumns.CUSTOMER_KEY}, "left")
-          .withColumn(ScoreColumns.INFLUENCE_OUTCOME, coalesce(col(ScoreColumns.INFLUENCE_OUTCOME), lit(0.0)));
-      long active = joined.where(col(ScoreColumns.INFLUENCE_OUTCOME).gt(0.0)).count();
-      if (active < s.minActiveOutcomes()) {
-        tried.add(String.format(Locale.ROOT, "%s: %d customers with a positive outcome (< %d)", name, active,
-            s.minActiveOutcomes()));
-        continue;
+          .withColumn(ScoreColumns.INFLUENCE_OUTCOME, coalesce(col(ScoreColumns.INFLUENCE_OUTCOME), lit(0.0)))
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      try {
+        long active = joined.where(col(ScoreColumns.INFLUENCE_OUTCOME).gt(0.0)).count();
+        if (active < s.minActiveOutcomes()) {
+          tried.add(String.format(Locale.ROOT, "%s: %d customers with a positive outcome (< %d)", name, active,
+              s.minActiveOutcomes()));
+          continue;
+        }
+        return fitOn(joined, name, active, signals, handSet, s, version);
+      } finally {
+        joined.unpersist();
       }
-      return fitOn(joined, name, active, signals, handSet, s, version);
     }
     return configured(handSet, s, "no usable outcome, configured weights kept (" + String.join("; ", tried) + ")");
   }
@@ -337,12 +342,21 @@ public final class InfluenceTraining {
   private static Result fitOn(Dataset<Row> joined, String outcomeName, long active, List<String> signals,
                               InfluenceSettings handSet, Settings s, String version) {
     InfluenceScoring hand = new InfluenceScoring(handSet);
-    Dataset<Row> handScored = hand.apply(joined);
-    Dataset<Row> ranked = hand.signalRanks(handScored, signals);
+    // One ranking pass for everything: the windows are the expensive part of the plan.
+    Dataset<Row> signalRanks = hand.signalRanks(joined, signals);
     Column bucket = pmod(xxhash64(col(FeatureColumns.CUSTOMER_KEY).cast("long"), lit(s.seed())), lit(HASH_BUCKETS));
-    ranked = ranked
-        .withColumn(HOLDOUT, bucket.lt(Math.round(s.holdoutShare() * HASH_BUCKETS)))
-        .withColumn(OUTCOME_RANK, PercentRanks.of(ranked.schema(), col(ScoreColumns.INFLUENCE_OUTCOME).asc()))
+    List<Column> keep = new ArrayList<>();
+    keep.add(col(FeatureColumns.CUSTOMER_KEY));
+    keep.add(col(ScoreColumns.INFLUENCE_OUTCOME));
+    for (String n : signals) {
+      keep.add(col(ScoreColumns.influenceSignal(n)));
+      keep.add(col(ScoreColumns.influencePresent(n)));
+    }
+    keep.add(bucket.lt(Math.round(s.holdoutShare() * HASH_BUCKETS)).as(HOLDOUT));
+    keep.add(PercentRanks.of(signalRanks.schema(), col(ScoreColumns.INFLUENCE_OUTCOME).asc()).as(OUTCOME_RANK));
+    Dataset<Row> ranked = hand.applyToSignalRanks(signalRanks.select(keep.toArray(new Column[0])))
+        .withColumnRenamed(ScoreColumns.INFLUENCE_SCORE, HAND_SCORE)
+        .drop(ScoreColumns.INFLUENCE_TIER)
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Dataset<Row> train = ranked.where(org.apache.spark.sql.functions.not(col(HOLDOUT)));
@@ -373,13 +387,19 @@ public final class InfluenceTraining {
       InfluenceSettings fittedSettings = withWeights(handSet, weights);
       Map<String, Double> componentWeights = componentWeights(weights);
 
-      // Both scores on the full population (ranks over all customers, as in production), compared on the holdout.
-      Dataset<Row> fittedScored = new InfluenceScoring(fittedSettings).apply(joined)
-          .select(col(FeatureColumns.CUSTOMER_KEY), col(ScoreColumns.INFLUENCE_SCORE).as(FITTED_SCORE));
-      Dataset<Row> evaluation = holdout
-          .select(col(FeatureColumns.CUSTOMER_KEY), col(ScoreColumns.INFLUENCE_OUTCOME),
-              col(ScoreColumns.INFLUENCE_SCORE).as(HAND_SCORE))
-          .join(fittedScored, FeatureColumns.CUSTOMER_KEY)
+      // Both scores on the full population's ranks (as in production), compared on the holdout.
+      List<Column> signalColumns = new ArrayList<>();
+      signalColumns.add(col(FeatureColumns.CUSTOMER_KEY));
+      signals.forEach(n -> {
+        signalColumns.add(col(ScoreColumns.influenceSignal(n)));
+        signalColumns.add(col(ScoreColumns.influencePresent(n)));
+      });
+      signalColumns.add(col(ScoreColumns.INFLUENCE_OUTCOME));
+      signalColumns.add(col(HAND_SCORE));
+      Dataset<Row> evaluation = new InfluenceScoring(fittedSettings)
+          .applyToSignalRanks(holdout.select(signalColumns.toArray(new Column[0])))
+          .select(col(FeatureColumns.CUSTOMER_KEY), col(ScoreColumns.INFLUENCE_OUTCOME), col(HAND_SCORE),
+              col(ScoreColumns.INFLUENCE_SCORE).as(FITTED_SCORE))
           .persist(StorageLevel.MEMORY_AND_DISK());
       try {
         Map<String, Double> rho = RankMetrics.spearman(evaluation, ScoreColumns.INFLUENCE_OUTCOME,

@@ -40,7 +40,7 @@ class InfluenceTrainingTest {
       .add(ScoreColumns.INFLUENCE_OUTCOME, DataTypes.DoubleType, false);
 
   /**
-   * 3,000 generated customers, every signal active for ~60 % of them with heavy-tailed values,
+   * 2,000 generated customers, every signal active for ~60 % of them with heavy-tailed values,
    * independently. The outcome grows with rating extremity (a signal the configured weights give
    * 3.5 % of the score), a little with review frequency, and falls with the verified share.
    */
@@ -48,7 +48,7 @@ class InfluenceTrainingTest {
     Random rnd = new Random(7);
     List<InfluenceFixtures.Customer> customers = new ArrayList<>();
     List<Row> outcomes = new ArrayList<>();
-    for (long key = 1; key <= 3000; key++) {
+    for (long key = 1; key <= 2000; key++) {
       InfluenceFixtures.Customer c = new InfluenceFixtures.Customer(key);
       double frequency = active(rnd) ? Math.exp(rnd.nextGaussian()) : 0;
       double extremity = active(rnd) ? rnd.nextDouble() : 0;
@@ -114,7 +114,7 @@ class InfluenceTrainingTest {
     InfluenceSettings s = fit.settings();
     assertEquals(w.get("extremity"), s.reviews().extremity(), 1e-12);
     Dataset<Row> scored = new InfluenceScoring(s).apply(data[0]);
-    assertEquals(3000, scored.count());
+    assertEquals(2000, scored.count());
 
     // model_runs row: parameters are the weights, metrics the correlations and holdout comparison.
     assertTrue(fit.parametersJson().contains("\"signal_weights\":{\"frequency\":"), fit.parametersJson());
