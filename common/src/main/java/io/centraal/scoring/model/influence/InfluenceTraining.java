@@ -109,8 +109,11 @@ public final class InfluenceTraining {
   public static final String REFERRED_CUSTOMERS = "referred-customers";
   public static final String REFERRED_VISITORS = "referred-visitors";
   public static final String FOLLOWERS = "followers";
+  /** An outcome the caller computes itself, e.g. a held-back trust network in a validation. */
+  public static final String EXTERNAL = "external";
   /** The outcome names {@link Settings#outcomes()} may list. */
-  public static final List<String> OUTCOMES = List.of(HELPFUL_VOTES, REFERRED_CUSTOMERS, REFERRED_VISITORS, FOLLOWERS);
+  public static final List<String> OUTCOMES =
+      List.of(HELPFUL_VOTES, REFERRED_CUSTOMERS, REFERRED_VISITORS, FOLLOWERS, EXTERNAL);
   /** Version of a result that keeps the configured weights. */
   public static final String FALLBACK_VERSION = "influence-configured-weights";
 
@@ -323,6 +326,15 @@ public final class InfluenceTraining {
   }
 
   /**
+   * Whether a customer is in the holdout: a seeded hash of the key, so the split is the same on
+   * every rerun and partitioning, and a validation can evaluate baselines on exactly these customers.
+   */
+  public static Column isHoldout(Column customerKey, Settings s) {
+    return pmod(xxhash64(customerKey.cast("long"), lit(s.seed())), lit(HASH_BUCKETS))
+        .lt(Math.round(s.holdoutShare() * HASH_BUCKETS));
+  }
+
+  /**
    * The features plus a null column for every signal input they lack (a source that is not
    * configured, e.g. no follow graph): such signals are absent, so {@link InfluenceScoring} drops
    * them from the weighted means instead of failing on the missing column.
@@ -344,7 +356,6 @@ public final class InfluenceTraining {
     InfluenceScoring hand = new InfluenceScoring(handSet);
     // One ranking pass for everything: the windows are the expensive part of the plan.
     Dataset<Row> signalRanks = hand.signalRanks(joined, signals);
-    Column bucket = pmod(xxhash64(col(FeatureColumns.CUSTOMER_KEY).cast("long"), lit(s.seed())), lit(HASH_BUCKETS));
     List<Column> keep = new ArrayList<>();
     keep.add(col(FeatureColumns.CUSTOMER_KEY));
     keep.add(col(ScoreColumns.INFLUENCE_OUTCOME));
@@ -352,7 +363,7 @@ public final class InfluenceTraining {
       keep.add(col(ScoreColumns.influenceSignal(n)));
       keep.add(col(ScoreColumns.influencePresent(n)));
     }
-    keep.add(bucket.lt(Math.round(s.holdoutShare() * HASH_BUCKETS)).as(HOLDOUT));
+    keep.add(isHoldout(col(FeatureColumns.CUSTOMER_KEY), s).as(HOLDOUT));
     keep.add(PercentRanks.of(signalRanks.schema(), col(ScoreColumns.INFLUENCE_OUTCOME).asc()).as(OUTCOME_RANK));
     Dataset<Row> ranked = hand.applyToSignalRanks(signalRanks.select(keep.toArray(new Column[0])))
         .withColumnRenamed(ScoreColumns.INFLUENCE_SCORE, HAND_SCORE)

@@ -83,12 +83,12 @@ public final class RankMetrics {
     Column s = org.apache.spark.sql.functions.coalesce(col(score).cast("double"), lit(0.0));
     Column y = org.apache.spark.sql.functions.coalesce(col(outcome).cast("double"), lit(0.0));
     Dataset<Row> sy = rows.select(s.as("s"), y.as("y"));
-    long n = sy.count();
-    int kk = (int) Math.min(k, n);
+    List<Row> topOutcomes = sy.select("y").orderBy(col("y").desc()).limit(k).collectAsList();
+    int kk = topOutcomes.size(); // k capped at the number of rows
     if (kk == 0) {
       return Double.NaN;
     }
-    double kthOutcome = kth(sy, "y", kk);
+    double kthOutcome = topOutcomes.get(kk - 1).getDouble(0);
     if (!(kthOutcome > 0)) {
       // Fewer than k positive outcomes: the relevant set is every customer with a positive outcome.
       kthOutcome = Double.MIN_VALUE;
