@@ -176,7 +176,8 @@ public final class InfluenceTraining {
   public record Result(String version, boolean fitted, String outcome, InfluenceSettings settings,
                        Map<String, Double> signalWeights, Map<String, Double> componentWeights,
                        Map<String, Double> signalSpearman, Map<String, Double> componentSpearman,
-                       Map<String, Double> holdoutFitted, Map<String, Double> holdoutHandSet, int precisionAtK,
+                       Map<String, Double> holdoutFitted, Map<String, Double> holdoutHandSet, int windowDays,
+                       int precisionAtK,
                        long trainingRows, long holdoutRows, long activeOutcomes, String note) {
 
     /** {@code model_runs.parameters}: the fitted weights (what the scores used is {@code fitted}). */
@@ -192,6 +193,7 @@ public final class InfluenceTraining {
     public Map<String, Object> metrics() {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("outcome", outcome);
+      m.put("window_days", windowDays);
       m.put("signal_spearman", jsonSafe(signalSpearman));
       m.put("component_spearman", jsonSafe(componentSpearman));
       m.put("holdout_fitted", jsonSafe(holdoutFitted));
@@ -274,7 +276,7 @@ public final class InfluenceTraining {
    */
   public static Result configured(InfluenceSettings handSet, Settings s, String note) {
     return new Result(FALLBACK_VERSION, false, null, handSet, Map.of(), Map.of(), Map.of(), Map.of(), Map.of(),
-        Map.of(), s.precisionAtK(), 0, 0, 0, note);
+        Map.of(), s.windowDays(), s.precisionAtK(), 0, 0, 0, note);
   }
 
   /**
@@ -385,14 +387,14 @@ public final class InfluenceTraining {
 
       if (trainRows < s.minTrainingRows() || present.isEmpty()) {
         return new Result(FALLBACK_VERSION, false, outcomeName, handSet, Map.of(), Map.of(), signalSpearman,
-            componentSpearman, Map.of(), Map.of(), s.precisionAtK(), trainRows, holdoutRows, active,
+            componentSpearman, Map.of(), Map.of(), s.windowDays(), s.precisionAtK(), trainRows, holdoutRows, active,
             String.format(Locale.ROOT, "configured weights kept: %d training customers (min %d), %d present signals",
                 trainRows, s.minTrainingRows(), present.size()));
       }
       Map<String, Double> weights = nonNegativeLeastSquares(train, present, signals);
       if (weights.values().stream().mapToDouble(Double::doubleValue).sum() <= 0) {
         return new Result(FALLBACK_VERSION, false, outcomeName, handSet, weights, Map.of(), signalSpearman,
-            componentSpearman, Map.of(), Map.of(), s.precisionAtK(), trainRows, holdoutRows, active,
+            componentSpearman, Map.of(), Map.of(), s.windowDays(), s.precisionAtK(), trainRows, holdoutRows, active,
             "configured weights kept: no signal is positively associated with " + outcomeName);
       }
       InfluenceSettings fittedSettings = withWeights(handSet, weights);
@@ -423,14 +425,14 @@ public final class InfluenceTraining {
         double handRho = handMetrics.get("spearman");
         boolean better = fittedRho >= (Double.isNaN(handRho) ? 0.0 : handRho) + s.minHoldoutGain();
         String note = String.format(Locale.ROOT,
-            "outcome %s in %d-day window: holdout Spearman fitted %.3f vs configured %.3f (%d training, %d holdout "
+            "outcome %s: holdout Spearman fitted %.3f vs configured %.3f (%d training, %d holdout "
                 + "customers, %d with a positive outcome); %s",
-            outcomeName, s.windowDays(), fittedRho, handRho, trainRows, holdoutRows, active,
+            outcomeName, fittedRho, handRho, trainRows, holdoutRows, active,
             better ? "fitted weights adopted" : "configured weights kept (fitted does not beat them by "
                 + s.minHoldoutGain() + ")");
         return new Result(better ? version : FALLBACK_VERSION, better, outcomeName,
             better ? fittedSettings : handSet, weights, componentWeights, signalSpearman, componentSpearman,
-            fittedMetrics, handMetrics, s.precisionAtK(), trainRows, holdoutRows, active, note);
+            fittedMetrics, handMetrics, s.windowDays(), s.precisionAtK(), trainRows, holdoutRows, active, note);
       } finally {
         evaluation.unpersist();
       }
