@@ -70,22 +70,31 @@ import org.apache.spark.storage.StorageLevel;
  * Spearman is at least the hand-set's plus {@code min-holdout-gain}; otherwise the result is a
  * fallback to the configured weights, with the reason in {@link Result#note()}.
  *
+ * <p><b>Limits.</b> Only signals measurable at the cut-off can earn a weight: a signal absent there
+ * (e.g. PageRank, left out because follow edges are undated) gets 0 and so drops out of the fitted
+ * score. Follower and audience counts at the cut-off come from undated sources too (the same holds
+ * for the churn cut-off features), so they see some of the future. Holdout metrics on a few hundred
+ * customers are noisy; {@code min-holdout-gain} can demand a margin before the fit replaces the
+ * configured weights.
+ *
  * <h2>How the score job calls it</h2>
  * <pre>{@code
  * InfluenceTraining.Settings ts = settings.influenceTraining();
  * LocalDate cutoff = ctx.asOfDate().minusDays(ts.windowDays());
- * // 1. Features at the cut-off, as FeaturesJob builds them for the churn training, plus PageRank of the
- * //    follow graph (as ScoreJob joins it for the as-of date; at the cut-off when follow edges are dated):
- * Dataset<Row> atCutoff = FeaturesJob.features(inputs, settings, cutoff).where(col(PROFILING_ALLOWED))
- *     .join(pageRankAtCutoff, CUSTOMER_KEY, "left");
+ * // 1. Features at the cut-off, as labelledAtCutoff builds them for churn (inputs = FeaturesJob.inputs(spark,
+ * //    settings)). Follow edges carry no date, so there is no PageRank "at the cut-off": leave
+ * //    follower_pagerank out (the signal is then absent in training and gets weight 0) rather than
+ * //    join today's graph, which would leak the future into the features.
+ * Dataset<Row> atCutoff = FeaturesJob.features(inputs, settings, cutoff).where(col(PROFILING_ALLOWED));
  * // 2. Outcome candidates in the window (cutoff, asOf]: any subset; the settings pick the first usable.
  * Map<String, Dataset<Row>> outcomes = Map.of(
  *     InfluenceTraining.HELPFUL_VOTES,
  *         InfluenceTraining.helpfulVotesOfReviewsWritten(keyedReviews, cutoff, ctx.asOfDate()),
  *     InfluenceTraining.REFERRED_CUSTOMERS,
  *         InfluenceTraining.gainedSince(atCutoff, scored, FeatureColumns.REFERRED_CUSTOMERS));
- * // keyedReviews: the reviews with customer_key (ReviewFeatures' input): customer_key, ts, helpful_votes.
+ * // keyedReviews = ReviewFeatures.keyed(inputs.reviews(), inputs.identityMap());
  * // scored: the as-of customer features (ScoreJob's `scored` before InfluenceScoring).
+ * // atCutoff and scored are read several times: persist them (and unpersist after).
  * // 3. Fit (or fall back) and save; version e.g. "influence-nnls-" + asOf + "-" + runId.
  * InfluenceTraining.Result fit = InfluenceTraining.fit(atCutoff, outcomes, settings.influence(), ts, version);
  * if (fit.fitted()) {
