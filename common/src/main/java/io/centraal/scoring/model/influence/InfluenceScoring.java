@@ -149,21 +149,21 @@ public final class InfluenceScoring {
 
   /** Signal names per component, in order: reviews, reach, referrals, advocacy. */
   public static List<List<String>> signalNames() {
-    // The names do not depend on the weights; any valid settings list them.
-    InfluenceSettings any = new InfluenceSettings(new InfluenceSettings.ComponentWeights(1, 1, 1, 1),
-        new InfluenceSettings.ReviewWeights(1, 1, 1, 1, 1), new InfluenceSettings.ReachWeights(1, 1, 1),
-        new InfluenceSettings.ReferralWeights(1, 1, 1), 1.96, 80, 50);
-    return new InfluenceScoring(any).groups().stream()
-        .map(g -> g.stream().map(Signal::name).toList()).toList();
+    return NAMES_ONLY.groups().stream().map(g -> g.stream().map(Signal::name).toList()).toList();
   }
+
+  /**
+   * A scorer used only to enumerate the signals: their names and input columns do not depend on
+   * the weights, tiers or z, so these placeholder values are never used to score anything.
+   */
+  private static final InfluenceScoring NAMES_ONLY = new InfluenceScoring(new InfluenceSettings(
+      new InfluenceSettings.ComponentWeights(1, 1, 1, 1), new InfluenceSettings.ReviewWeights(1, 1, 1, 1, 1),
+      new InfluenceSettings.ReachWeights(1, 1, 1), new InfluenceSettings.ReferralWeights(1, 1, 1), 0, 100, 0));
 
   /** Each signal's input columns (all must be present to compute it), by signal name. */
   public static java.util.Map<String, List<String>> signalInputs() {
-    InfluenceSettings any = new InfluenceSettings(new InfluenceSettings.ComponentWeights(1, 1, 1, 1),
-        new InfluenceSettings.ReviewWeights(1, 1, 1, 1, 1), new InfluenceSettings.ReachWeights(1, 1, 1),
-        new InfluenceSettings.ReferralWeights(1, 1, 1), 1.96, 80, 50);
     java.util.Map<String, List<String>> out = new java.util.LinkedHashMap<>();
-    new InfluenceScoring(any).groups().forEach(g -> g.forEach(sig -> out.put(sig.name(), sig.columns())));
+    NAMES_ONLY.groups().forEach(g -> g.forEach(sig -> out.put(sig.name(), sig.columns())));
     return out;
   }
 
