@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmarks: each prints its figures (rows, seconds, rows/s, peak memory).",
     subcommands = {BenchIngest.class, BenchClv.class, BenchClvRecovery.class, BenchChurn.class,
-        BenchInfluence.class})
+        BenchInfluence.class, BenchInfluenceValidation.class})
 public final class BenchCommand implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

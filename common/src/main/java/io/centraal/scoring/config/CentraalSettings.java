@@ -14,6 +14,7 @@ import io.centraal.scoring.model.btyd.TransactionModelKind;
 import io.centraal.scoring.model.btyd.ClvSettings.Discounting;
 import io.centraal.scoring.model.influence.AdvocacySettings;
 import io.centraal.scoring.model.influence.InfluenceSettings;
+import io.centraal.scoring.model.influence.InfluenceTraining;
 import io.centraal.scoring.model.influence.ValueQuadrantSettings;
 import io.centraal.scoring.model.rfm.RfmSegmentRule;
 import io.centraal.scoring.model.rfm.RfmSettings;
@@ -43,6 +44,7 @@ public record CentraalSettings(
     RfmSettings rfm,
     AdvocacySettings advocacy,
     InfluenceSettings influence,
+    InfluenceTraining.Settings influenceTraining,
     PageRank pageRank,
     ValueQuadrantSettings value,
     Export export,
@@ -213,6 +215,7 @@ public record CentraalSettings(
                   c.getDouble("score.influence.referral-weights.value")),
               c.getDouble("score.influence.helpfulness-z"), c.getDouble("score.influence.tier-high"),
               c.getDouble("score.influence.tier-medium")),
+          influenceTraining(c),
           new PageRank(fraction(c, "score.influence.pagerank-reset-probability"),
               (int) positive(c, "score.influence.pagerank-iterations")),
           new ValueQuadrantSettings(
@@ -271,6 +274,19 @@ public record CentraalSettings(
       rules.add(new RfmSegmentRule(rule.getString("segment"), r.get(0), r.get(1), fm.get(0), fm.get(1)));
     }
     return new RfmSettings(c.getInt("score.rfm.bins"), List.copyOf(rules), c.getString("score.rfm.no-purchase-segment"));
+  }
+
+  /** {@code score.influence.training}; a bad value names its key. */
+  private static InfluenceTraining.Settings influenceTraining(Config c) {
+    String k = "score.influence.training.";
+    try {
+      return new InfluenceTraining.Settings(c.getBoolean(k + "enabled"), c.getStringList(k + "outcomes"),
+          (int) positive(c, k + "window-days"), fraction(c, k + "holdout-share"), c.getLong(k + "min-training-rows"),
+          c.getLong(k + "min-active-outcomes"), c.getDouble(k + "min-holdout-gain"), c.getInt(k + "precision-at-k"),
+          c.getLong(k + "seed"));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigException("centraal." + k + "*: " + e.getMessage(), e);
+    }
   }
 
   private static ReferralSettings referrals(Config c) {

@@ -33,6 +33,15 @@ public final class ReviewFeatures {
   private ReviewFeatures() {}
 
   /**
+   * Bronze reviews with the author's {@code customer_key} (inner join on author_ref = identity_map.ref):
+   * the input of {@link #reviews} and of the influence training outcome
+   * ({@code InfluenceTraining.helpfulVotesOfReviewsWritten}).
+   */
+  public static Dataset<Row> keyed(Dataset<Row> reviews, Dataset<Row> identityMap) {
+    return Keyed.withKey(reviews, Reviews.AUTHOR_REF, identityMap, FeatureColumns.CUSTOMER_KEY);
+  }
+
+  /**
    * @param keyedReviews reviews with customer_key
    * @param sentiment    maps the review text column to a sentiment score in [-1, 1] (null for no text)
    * @param ratingMin    lowest rating of the scale, ratingMax the highest

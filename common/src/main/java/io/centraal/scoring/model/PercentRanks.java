@@ -29,6 +29,13 @@ public final class PercentRanks {
         : Window.orderBy(orderBy);
   }
 
+  /** The unordered window over one date (or the whole input without as_of_date), for per-date aggregates. */
+  public static WindowSpec partition(StructType schema) {
+    return StageSchema.has(schema, FeatureColumns.AS_OF_DATE)
+        ? Window.partitionBy(col(FeatureColumns.AS_OF_DATE))
+        : Window.partitionBy();
+  }
+
   /** The window spec with extra partition columns (e.g. a "has purchased" flag). */
   public static WindowSpec window(StructType schema, Column orderBy, Column... extraPartitions) {
     Column[] parts;

@@ -55,6 +55,19 @@ public final class ScoreColumns {
   public static final String ADVOCACY = "advocacy";
   public static final String FOLLOWER_PAGERANK = "follower_pagerank";
 
+  /** One influence signal's percent rank (0..1) as the score combines it, e.g. {@code influence_signal_frequency}. */
+  public static String influenceSignal(String signal) {
+    return "influence_signal_" + signal;
+  }
+
+  /** Whether any customer of the date is active on an influence signal (boolean). */
+  public static String influencePresent(String signal) {
+    return "influence_present_" + signal;
+  }
+
+  /** What influence is trained to predict: the outcome in the window after the cut-off (double, >= 0). */
+  public static final String INFLUENCE_OUTCOME = "influence_outcome";
+
   // Combined.
   public static final String VALUE_QUADRANT = "value_quadrant";
   public static final String RISK_FLAG = "risk_flag";

@@ -45,6 +45,19 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void influenceTrainingSettingsAreTypedAndChecked() {
+    CentraalSettings s = CentraalSettings.from(ConfigLoader.load(List.of(), Map.of()));
+    assertEquals(List.of("helpful-votes", "referred-customers", "referred-visitors", "followers"),
+        s.influenceTraining().outcomes());
+    assertEquals(180, s.influenceTraining().windowDays());
+    assertTrue(s.influenceTraining().enabled());
+    InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> CentraalSettings.from(
+        ConfigLoader.load(List.of(), Map.of("score.influence.training.precision-at-k", "0"))));
+    assertTrue(e.getMessage().contains("centraal.score.influence.training") && e.getMessage().contains("precision-at-k"),
+        e.getMessage());
+  }
+
+  @Test
   void wrongTypeFailsWithThePath() {
     InvalidConfigException e = assertThrows(InvalidConfigException.class,
         () -> CentraalSettings.from(ConfigLoader.load(List.of(), Map.of("ingest.max-reject-share", "lots"))));

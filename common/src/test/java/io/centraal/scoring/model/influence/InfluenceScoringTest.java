@@ -113,4 +113,36 @@ class InfluenceScoringTest {
     assertThrows(IllegalArgumentException.class, () -> new InfluenceSettings(r.components(), r.reviews(),
         r.reach(), r.referrals(), 1.96, 40, 60));
   }
+
+  /**
+   * No customer has vote counts or text (as in FilmTrust): helpfulness and substance are absent, so
+   * they drop out of the reviews component and its weights are renormalised over the present
+   * signals, instead of every customer sharing a 0 on them. A source nobody has (no reach at all)
+   * drops out of the score the same way.
+   */
+  @Test
+  void absentSignalsDropOutAndTheWeightsAreRenormalised(SparkSession spark) {
+    Dataset<Row> base = InfluenceFixtures.fiveCustomers(spark);
+    Dataset<Row> noVotesNoText = base
+        .withColumn(FeatureColumns.HELPFUL_VOTES, org.apache.spark.sql.functions.lit(null).cast("long"))
+        .withColumn(FeatureColumns.TOTAL_VOTES, org.apache.spark.sql.functions.lit(null).cast("long"))
+        .withColumn(FeatureColumns.AVG_REVIEW_LENGTH, org.apache.spark.sql.functions.lit(0.0));
+    Map<Long, Row> rows = byKey(new InfluenceScoring(InfluenceFixtures.recommended()).apply(noVotesNoText));
+    // Review weights 0.30 frequency, 0.25 helpfulness, 0.15 substance, 0.10 extremity, 0.20 verified:
+    // without helpfulness and substance the star's (best on frequency and extremity, tied 0.75 on
+    // verified) reviews component is (0.30 + 0.10 + 0.20 * 0.75) / 0.60.
+    assertEquals((0.30 + 0.10 + 0.20 * 0.75) / 0.60, d(rows.get(3L), ScoreColumns.INF_REVIEWS), EPS);
+    assertEquals(0.75, d(rows.get(2L), ScoreColumns.INF_REVIEWS), EPS);
+
+    Dataset<Row> noReach = base
+        .withColumn(FeatureColumns.AUDIENCE_SIZE, org.apache.spark.sql.functions.lit(null).cast("long"))
+        .withColumn(FeatureColumns.FOLLOWERS, org.apache.spark.sql.functions.lit(null).cast("long"))
+        .withColumn(ScoreColumns.FOLLOWER_PAGERANK, org.apache.spark.sql.functions.lit(null).cast("double"));
+    Map<Long, Row> noReachRows = byKey(new InfluenceScoring(InfluenceFixtures.recommended()).apply(noReach));
+    // Components 0.35 reviews, 0.25 reach (absent), 0.25 referrals, 0.15 advocacy: light reviewer 2
+    // scores 100 (0.35 x 0.75 + 0.15 x 0.75) / 0.75, not / 1.
+    assertEquals(0.0, d(noReachRows.get(2L), ScoreColumns.INF_REACH), EPS);
+    assertEquals(100 * (0.35 * 0.75 + 0.15 * 0.75) / 0.75, d(noReachRows.get(2L), ScoreColumns.INFLUENCE_SCORE), EPS);
+    assertEquals(0.0, d(noReachRows.get(1L), ScoreColumns.INFLUENCE_SCORE), EPS);
+  }
 }
