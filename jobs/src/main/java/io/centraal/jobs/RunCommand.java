@@ -40,6 +40,10 @@ public final class RunCommand implements Callable<Integer> {
       description = "Score with a saved churn model (latest, or a version) instead of training one.")
   String churnModel;
 
+  @Option(names = "--influence-model", paramLabel = "latest|VERSION",
+      description = "Score with saved influence weights (latest, or a version) instead of fitting them.")
+  String influenceModel;
+
   /** The pipeline, in order. */
   static List<StageCommand> pipeline() {
     return pipeline(null);
@@ -47,7 +51,13 @@ public final class RunCommand implements Callable<Integer> {
 
   /** The pipeline, in order; {@code churnModel}: a saved churn model to reuse, or null to train. */
   static List<StageCommand> pipeline(String churnModel) {
-    return List.of(new IngestJob(), new IdentityJob(), new FeaturesJob(), new ScoreJob(churnModel), new ExportJob());
+    return pipeline(churnModel, null);
+  }
+
+  /** The pipeline, in order, reusing saved churn and influence models where given (null: train). */
+  static List<StageCommand> pipeline(String churnModel, String influenceModel) {
+    return List.of(new IngestJob(), new IdentityJob(), new FeaturesJob(), new ScoreJob(churnModel, influenceModel),
+        new ExportJob());
   }
 
   @Override
@@ -60,7 +70,7 @@ public final class RunCommand implements Callable<Integer> {
       Progress progress = new Progress(System.out);
       List<JobResult> results = new ArrayList<>();
       backfill(dates, runId, ctx -> {
-        results.addAll(runPipeline(spark, settings, ctx, progress, churnModel));
+        results.addAll(runPipeline(spark, settings, ctx, progress, churnModel, influenceModel));
         ReportCommand.renderAfterRun(spark, settings, ctx.asOfDate(), System.out);
       }, progress);
       return StageCommand.exitCode(results, new Progress(System.err));
@@ -120,10 +130,15 @@ public final class RunCommand implements Callable<Integer> {
   /** Runs the five jobs in order; returns their results (a degraded job does not stop the run). */
   static List<JobResult> runPipeline(SparkSession spark, CentraalSettings settings, RunContext ctx, Progress progress,
                                      String churnModel) {
+    return runPipeline(spark, settings, ctx, progress, churnModel, null);
+  }
+
+  static List<JobResult> runPipeline(SparkSession spark, CentraalSettings settings, RunContext ctx, Progress progress,
+                                     String churnModel, String influenceModel) {
     progress.info("centraal run " + ctx.runId() + " as of " + ctx.asOfDate() + ", data in " + settings.paths().dataDir());
     long t0 = System.nanoTime();
     List<JobResult> results = new ArrayList<>();
-    for (StageCommand job : pipeline(churnModel)) {
+    for (StageCommand job : pipeline(churnModel, influenceModel)) {
       results.add(StageCommand.runLogged(job, spark, settings, ctx, progress));
     }
     boolean degraded = results.stream().anyMatch(JobResult::degraded);

@@ -10,6 +10,7 @@ import io.centraal.scoring.config.CentraalSettings;
 import io.centraal.scoring.features.CustomerFeatures;
 import io.centraal.scoring.features.FeatureInputs;
 import io.centraal.scoring.features.ReachFeatures;
+import io.centraal.scoring.features.ReviewFeatures;
 import io.centraal.scoring.features.TransactionFeatures;
 import io.centraal.scoring.io.DeltaTables;
 import io.centraal.scoring.io.Json;
@@ -34,6 +35,9 @@ import io.centraal.scoring.model.churn.ChurnTraining;
 import io.centraal.scoring.model.influence.Advocacy;
 import io.centraal.scoring.model.influence.FollowGraph;
 import io.centraal.scoring.model.influence.InfluenceScoring;
+import io.centraal.scoring.model.influence.InfluenceSettings;
+import io.centraal.scoring.model.influence.InfluenceTraining;
+import io.centraal.scoring.model.influence.InfluenceWeightsStore;
 import io.centraal.scoring.model.influence.ValueQuadrant;
 import io.centraal.scoring.model.rfm.RfmScoring;
 import io.centraal.scoring.run.RunContext;
@@ -68,11 +72,25 @@ public final class ScoreJob extends StageCommand {
           + "training one at the cut-off.")
   String churnModel;
 
+  @Option(names = "--influence-model", paramLabel = "latest|VERSION",
+      description = "Apply saved influence weights (latest, or a version under <data-dir>/models/influence) "
+          + "instead of fitting them at the cut-off.")
+  String influenceModel;
+
   public ScoreJob() {}
 
   /** @param churnModel a saved churn model to reuse ("latest" or a version), or null to train */
   public ScoreJob(String churnModel) {
+    this(churnModel, null);
+  }
+
+  /**
+   * @param churnModel a saved churn model to reuse ("latest" or a version), or null to train
+   * @param influenceModel saved influence weights to reuse ("latest" or a version), or null to fit
+   */
+  public ScoreJob(String churnModel, String influenceModel) {
     this.churnModel = churnModel;
+    this.influenceModel = influenceModel;
   }
 
   /** Fraction of the churn training rows kept aside to measure the model. */
@@ -196,13 +214,16 @@ public final class ScoreJob extends StageCommand {
         settings.pageRank().iterations());
     scored = scored.join(pageRank, new String[] {FeatureColumns.CUSTOMER_KEY}, "left");
     scored = new Advocacy(settings.advocacy()).apply(scored);
-    scored = new InfluenceScoring(settings.influence()).apply(scored);
+    InfluenceRun influence = influenceModel == null ? fitInfluence(spark, settings, ctx, scorable)
+        : loadInfluence(spark, settings, influenceModel);
+    progress.info("           influence weights " + influence.version() + ": " + influence.note());
+    scored = new InfluenceScoring(influence.settings()).apply(scored);
     scored = new ValueQuadrant(settings.value()).apply(scored)
         .withColumn(ScoreColumns.RUN_ID, lit(ctx.runId()))
         .withColumn(ScoreColumns.CLV_MODEL_VERSION, lit(models.version() + "@" + ctx.asOfDate() + "/" + ctx.runId()))
         .withColumn(ScoreColumns.CLV_STATUS, coalesce(col(ScoreColumns.CLV_STATUS), lit(ClvModels.NO_PURCHASE)))
         .withColumn(ScoreColumns.CHURN_MODEL_VERSION, lit(outcome.version()))
-        .withColumn(ScoreColumns.INFLUENCE_MODEL_VERSION, lit("influence-v1"));
+        .withColumn(ScoreColumns.INFLUENCE_MODEL_VERSION, lit(influence.version()));
 
     String path = settings.paths().silver(TableNames.SCORES);
     DeltaTables.ensureTable(spark, path, scored.schema(), List.of(FeatureColumns.AS_OF_DATE), Map.of());
@@ -215,6 +236,7 @@ public final class ScoreJob extends StageCommand {
     List<ModelRuns.Entry> entries = new ArrayList<>(clvEntries(models, unit, ctx));
     entries.add(new ModelRuns.Entry("churn", outcome.version(), "days", null, null, outcome.model().isPresent(), null,
         churn.metricsJson()));
+    entries.add(influence.entry());
     ModelRuns.write(spark, settings, ctx, entries);
     Map<String, Object> detail = new LinkedHashMap<>();
     detail.put("customers", customers);
@@ -291,6 +313,71 @@ public final class ScoreJob extends StageCommand {
 
   /** The churn model of this run (trained now or loaded) and what model_runs records about it. */
   record ChurnRun(ChurnTraining.Outcome outcome, String metricsJson) {}
+
+  /** The influence weights of this run, where they came from, and their model_runs row. */
+  record InfluenceRun(InfluenceSettings settings, String version, String note, ModelRuns.Entry entry) {}
+
+  /**
+   * Influence weights fitted at the cut-off as-of minus {@code score.influence.training.window-days}
+   * against an outcome in the window after it ({@link InfluenceTraining}); the configured weights
+   * when training is off, no source that can hold an outcome (reviews, clickstream referrals,
+   * follows) is enabled, or the fit does not beat them on its holdout. Fitted weights are saved
+   * under models/influence/&lt;version&gt;. Features at the cut-off leave out PageRank: follow edges
+   * are undated, so today's graph would leak the future into them.
+   */
+  static InfluenceRun fitInfluence(SparkSession spark, CentraalSettings settings, RunContext ctx,
+                                   Dataset<Row> atAsOf) {
+    InfluenceTraining.Settings ts = settings.influenceTraining();
+    String version = "influence-nnls-" + ctx.asOfDate() + "-" + ctx.runId();
+    boolean outcomeSource = List.of(SourceContracts.REVIEWS, SourceContracts.CLICKSTREAM, SourceContracts.FOLLOWS)
+        .stream().anyMatch(name -> settings.sources().get(name).enabled());
+    InfluenceTraining.Result fit;
+    if (!ts.enabled() || !outcomeSource) {
+      fit = InfluenceTraining.configured(settings.influence(), ts, ts.enabled()
+          ? "no reviews, clickstream or follows source enabled, so no outcome to learn from: configured weights"
+          : "training disabled (score.influence.training.enabled = false)");
+    } else {
+      LocalDate cutoff = ctx.asOfDate().minusDays(ts.windowDays());
+      FeatureInputs inputs = FeaturesJob.inputs(spark, settings);
+      Dataset<Row> atCutoff = new Advocacy(settings.advocacy()).apply(FeaturesJob.features(inputs, settings, cutoff)
+          .where(col(FeatureColumns.PROFILING_ALLOWED))).persist(StorageLevel.MEMORY_AND_DISK());
+      try {
+        Map<String, Dataset<Row>> outcomes = new LinkedHashMap<>();
+        outcomes.put(InfluenceTraining.HELPFUL_VOTES, InfluenceTraining.helpfulVotesOfReviewsWritten(
+            ReviewFeatures.keyed(inputs.reviews(), inputs.identityMap()), cutoff, ctx.asOfDate()));
+        outcomes.put(InfluenceTraining.REFERRED_CUSTOMERS,
+            InfluenceTraining.gainedSince(atCutoff, atAsOf, FeatureColumns.REFERRED_CUSTOMERS));
+        outcomes.put(InfluenceTraining.REFERRED_VISITORS,
+            InfluenceTraining.gainedSince(atCutoff, atAsOf, FeatureColumns.REFERRED_VISITORS));
+        outcomes.put(InfluenceTraining.FOLLOWERS,
+            InfluenceTraining.gainedSince(atCutoff, atAsOf, FeatureColumns.FOLLOWERS));
+        fit = InfluenceTraining.fit(atCutoff, outcomes, settings.influence(), ts, version);
+        if (fit.fitted()) {
+          InfluenceWeightsStore.save(spark, settings.paths().models("influence"), fit.version(),
+              fit.savedMetadata(cutoff, ctx.asOfDate(), ctx.runId()));
+        }
+      } finally {
+        atCutoff.unpersist();
+      }
+    }
+    return new InfluenceRun(fit.settings(), fit.version(), fit.note(), new ModelRuns.Entry("influence",
+        fit.version(), "days", fit.parametersJson(), null, fit.fitted(), null, fit.metricsJson()));
+  }
+
+  /** Saved influence weights, applied without refitting. */
+  static InfluenceRun loadInfluence(SparkSession spark, CentraalSettings settings, String version) {
+    InfluenceWeightsStore.Saved saved = InfluenceWeightsStore.load(spark, settings.paths().models("influence"),
+        version);
+    String note = "saved weights reused without refitting (trained at cut-off " + saved.metadata().get("trained_cutoff")
+        + ")";
+    Map<String, Object> metrics = new LinkedHashMap<>();
+    metrics.put("reused", true);
+    metrics.put("note", note);
+    metrics.put("weights", saved.weights());
+    return new InfluenceRun(saved.settings(settings.influence()), saved.version(), note,
+        new ModelRuns.Entry("influence", saved.version(), "days", Json.write(Map.of("weights", saved.weights())), null,
+            true, null, Json.write(metrics)));
+  }
 
   /** Trains at the cut-off; a trained model is saved under models/churn/<version> with its metadata. */
   static ChurnRun trainAndSaveChurn(SparkSession spark, CentraalSettings settings, RunContext ctx,
