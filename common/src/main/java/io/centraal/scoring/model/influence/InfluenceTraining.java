@@ -67,8 +67,7 @@ import org.apache.spark.storage.StorageLevel;
  * <p><b>Holdout.</b> Customers are split by a seeded hash of {@code customer_key} (stable across
  * reruns and Spark partitioning). On the holdout, the fitted and the hand-set score are compared by
  * Spearman and precision@k with the outcome. The fitted weights are adopted only when their holdout
- * Spearman is at least the hand-set's plus two standard errors of a Spearman on the holdout
- * (2 / sqrt(n - 1): a smaller gain is sampling noise) plus {@code min-holdout-gain}; otherwise the result is a
+ * Spearman is at least the hand-set's plus {@code min-holdout-gain}; otherwise the result is a
  * fallback to the configured weights, with the reason in {@link Result#note()}.
  *
  * <p><b>Limits.</b> Only signals measurable at the cut-off can earn a weight: a signal absent there
@@ -433,17 +432,14 @@ public final class InfluenceTraining {
             RankMetrics.precisionAtK(evaluation, FITTED_SCORE, ScoreColumns.INFLUENCE_OUTCOME, s.precisionAtK()));
         double fittedRho = fittedMetrics.get("spearman");
         double handRho = handMetrics.get("spearman");
-        // A gain within sampling noise is no gain: under no association a Spearman's standard error
-        // is about 1/sqrt(n - 1), so the fit must beat the configured weights by two of those.
-        double noise = holdoutRows > 1 ? 2 / Math.sqrt(holdoutRows - 1.0) : Double.POSITIVE_INFINITY;
-        double required = s.minHoldoutGain() + noise;
+        double required = s.minHoldoutGain();
         boolean better = fittedRho >= (Double.isNaN(handRho) ? 0.0 : handRho) + required;
         String note = String.format(Locale.ROOT,
             "outcome %s: holdout Spearman fitted %.3f vs configured %.3f (%d training, %d holdout "
                 + "customers, %d with a positive outcome); %s",
             outcomeName, fittedRho, handRho, trainRows, holdoutRows, active,
             better ? "fitted weights adopted" : String.format(Locale.ROOT, "configured weights kept (fitted does not "
-                + "beat them by %.3f: two standard errors of a holdout Spearman plus min-holdout-gain)", required));
+                + "beat them by min-holdout-gain = %.3f)", required));
         return new Result(better ? version : FALLBACK_VERSION, better, outcomeName,
             better ? fittedSettings : handSet, weights, componentWeights, signalSpearman, componentSpearman,
             fittedMetrics, handMetrics, s.windowDays(), s.precisionAtK(), trainRows, holdoutRows, active, note);
