@@ -1,18 +1,9 @@
 package io.centraal.scoring.model.churn;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.centraal.scoring.io.Json;
+import io.centraal.scoring.io.SavedVersions;
 import io.centraal.scoring.run.ScoringException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.SparkSession;
@@ -26,10 +17,9 @@ import org.apache.spark.sql.SparkSession;
  * ignored by {@code latest}.
  */
 public final class ChurnModelStore {
-  public static final String LATEST = "latest";
+  public static final String LATEST = SavedVersions.LATEST;
   static final String PIPELINE = "pipeline";
   static final String METADATA = "metadata.json";
-  private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private ChurnModelStore() {}
 
@@ -39,41 +29,21 @@ public final class ChurnModelStore {
   /** Saves a model under {@code dir/version}; metadata must contain "trained_at" (ISO instant). */
   public static void save(SparkSession spark, String dir, String version, PipelineModel model,
                           Map<String, Object> metadata) {
+    SavedVersions store = store(dir);
     if (!metadata.containsKey("trained_at")) {
       throw new IllegalArgumentException("churn model metadata needs trained_at");
     }
-    Path root = new Path(dir, version);
     try {
-      model.write().overwrite().save(new Path(root, PIPELINE).toString());
-      FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      try (OutputStream out = fs.create(new Path(root, METADATA), true)) {
-        out.write(Json.write(metadata).getBytes(StandardCharsets.UTF_8));
-      }
-    } catch (IOException e) {
+      model.write().overwrite().save(new Path(store.folder(version), PIPELINE).toString());
+    } catch (java.io.IOException e) {
       throw new ScoringException("cannot save churn model " + version + " under " + dir + ": " + e.getMessage(), e);
     }
+    store.writeMetadata(spark, version, metadata); // last: only a complete save counts
   }
 
   /** The versions saved under {@code dir} (complete saves only), oldest first by trained_at. */
   public static List<String> versions(SparkSession spark, String dir) {
-    Path root = new Path(dir);
-    try {
-      FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      if (!fs.exists(root)) {
-        return List.of();
-      }
-      List<Map.Entry<String, String>> found = new ArrayList<>();
-      for (FileStatus st : fs.listStatus(root)) {
-        Path meta = new Path(st.getPath(), METADATA);
-        if (st.isDirectory() && fs.exists(meta)) {
-          found.add(Map.entry(st.getPath().getName(), String.valueOf(readMetadata(fs, meta).get("trained_at"))));
-        }
-      }
-      found.sort(Map.Entry.<String, String>comparingByValue().thenComparing(Map.Entry.comparingByKey()));
-      return found.stream().map(Map.Entry::getKey).toList();
-    } catch (IOException e) {
-      throw new ScoringException("cannot list churn models under " + dir + ": " + e.getMessage(), e);
-    }
+    return store(dir).versions(spark);
   }
 
   /**
@@ -82,28 +52,14 @@ public final class ChurnModelStore {
    * @throws IllegalArgumentException naming the directory and the versions there when there is none
    */
   public static Saved load(SparkSession spark, String dir, String version) {
-    List<String> versions = versions(spark, dir);
-    String chosen = LATEST.equals(version)
-        ? versions.stream().reduce((a, b) -> b).orElse(null)
-        : versions.contains(version) ? version : null;
-    if (chosen == null) {
-      throw new IllegalArgumentException(String.format("no saved churn model %s under %s (saved: %s)",
-          version, dir, versions.isEmpty() ? "none" : String.join(", ", versions)));
-    }
-    Path root = new Path(dir, chosen);
-    try {
-      FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      Map<String, Object> metadata = readMetadata(fs, new Path(root, METADATA));
-      return new Saved(chosen, PipelineModel.load(new Path(root, PIPELINE).toString()), metadata);
-    } catch (IOException e) {
-      throw new ScoringException("cannot load churn model " + chosen + " from " + dir + ": " + e.getMessage(), e);
-    }
+    SavedVersions store = store(dir);
+    String chosen = store.resolve(spark, version);
+    Map<String, Object> metadata = store.readMetadata(spark, chosen);
+    return new Saved(chosen, PipelineModel.load(new Path(store.folder(chosen), PIPELINE).toString()), metadata);
   }
 
-  private static Map<String, Object> readMetadata(FileSystem fs, Path meta) throws IOException {
-    try (InputStream in = fs.open(meta)) {
-      return MAPPER.readValue(in, new TypeReference<Map<String, Object>>() {});
-    }
+  private static SavedVersions store(String dir) {
+    return new SavedVersions(dir, METADATA, "churn model");
   }
 
   /** Features list from metadata, in order. */
