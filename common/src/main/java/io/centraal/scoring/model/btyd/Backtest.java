@@ -207,35 +207,20 @@ public final class Backtest {
     metrics.put("calibration_end", spec.calibrationEnd().toString());
     metrics.put("customers", customers);
     metrics.put("actual_total", actualTotal);
-    if (model != null) {
-      HoldoutError chosen = HoldoutError.of(model, perCustomer, horizon);
-      metrics.put("predicted_total", chosen.predictedTotal());
-      metrics.put("mae", chosen.mae());
-      metrics.put("rmse", chosen.rmse());
-    } else {
-      metrics.putNull("predicted_total");
-      metrics.putNull("mae");
-      metrics.putNull("rmse");
-    }
+    HoldoutError chosenError = model == null ? null : HoldoutError.of(model, perCustomer, horizon);
+    putErrors(metrics, chosenError);
     metrics.put("choice_reason", models.transactions().reason());
     ArrayNode candidates = metrics.putArray("candidates");
     for (TransactionModelSelection.Candidate c : models.transactions().candidates()) {
       ObjectNode row = candidates.addObject();
       row.put("model", c.kind().modelName());
       row.put("status", c.status().label());
-      putNumber(row, "log_likelihood", c.logLikelihood());
-      putNumber(row, "bic", c.bic());
-      row.put("chosen", tx.map(f -> f.modelName().equals(c.kind().modelName())).orElse(false));
-      if (c.fit().isPresent()) {
-        HoldoutError e = HoldoutError.of(TransactionModel.fromFit(c.fit().get()), perCustomer, horizon);
-        row.put("predicted_total", e.predictedTotal());
-        row.put("mae", e.mae());
-        row.put("rmse", e.rmse());
-      } else {
-        row.putNull("predicted_total");
-        row.putNull("mae");
-        row.putNull("rmse");
-      }
+      FitResult.putNumber(row, "log_likelihood", c.logLikelihood());
+      FitResult.putNumber(row, "bic", c.bic());
+      boolean chosen = tx.map(f -> f.modelName().equals(c.kind().modelName())).orElse(false);
+      row.put("chosen", chosen);
+      putErrors(row, chosen ? chosenError : c.fit()
+          .map(f -> HoldoutError.of(TransactionModel.fromFit(f), perCustomer, horizon)).orElse(null));
       row.put("note", c.note());
     }
     ArrayNode table = metrics.putArray("calibration_table");
@@ -278,12 +263,11 @@ public final class Backtest {
     return new Result(models, customers, parameters.toString(), metrics.toString());
   }
 
-  private static void putNumber(ObjectNode node, String field, double value) {
-    if (Double.isFinite(value)) {
-      node.put(field, value);
-    } else {
-      node.putNull(field);
-    }
+  /** predicted_total, mae and rmse of a model's holdout predictions, or nulls without a model. */
+  private static void putErrors(ObjectNode node, HoldoutError error) {
+    FitResult.putNumber(node, "predicted_total", error == null ? Double.NaN : error.predictedTotal());
+    FitResult.putNumber(node, "mae", error == null ? Double.NaN : error.mae());
+    FitResult.putNumber(node, "rmse", error == null ? Double.NaN : error.rmse());
   }
 
   /**

@@ -126,16 +126,16 @@ public record ClvModels(TransactionModelSelection.Selection transactions, SpendM
       n.put("status", c.status().label());
       n.put("parameters", c.kind().parameters());
       ObjectNode params = n.putObject("params");
-      c.namedParams().forEach((k, v) -> putNumber(params, k, v));
+      c.namedParams().forEach((k, v) -> FitResult.putNumber(params, k, v));
       c.fit().ifPresent(f -> {
         ObjectNode se = n.putObject("standard_errors");
         for (int i = 0; i < f.paramNames().size(); i++) {
-          putNumber(se, f.paramNames().get(i), f.standardErrors()[i]);
+          FitResult.putNumber(se, f.paramNames().get(i), f.standardErrors()[i]);
         }
       });
-      putNumber(n, "log_likelihood", c.logLikelihood());
-      putNumber(n, "bic", c.bic());
-      putNumber(n, "delta_bic", c.bic() - bestBic);
+      FitResult.putNumber(n, "log_likelihood", c.logLikelihood());
+      FitResult.putNumber(n, "bic", c.bic());
+      FitResult.putNumber(n, "delta_bic", c.bic() - bestBic);
       n.put("chosen", transactions.chosen().map(f -> f.modelName().equals(c.kind().modelName())).orElse(false));
       n.put("note", c.note());
     }
@@ -148,7 +148,7 @@ public record ClvModels(TransactionModelSelection.Selection transactions, SpendM
     s.put("fallback", spend.fallback());
     s.put("reason", spend.reason());
     s.put("repeat_buyers", spend.repeatBuyers());
-    putNumber(s, "frequency_spend_correlation", spend.frequencySpendCorrelation());
+    FitResult.putNumber(s, "frequency_spend_correlation", spend.frequencySpendCorrelation());
     root.put("clv_status", clvStatus());
     ArrayNode warnings = root.putArray("warnings");
     warnings().forEach(warnings::add);
@@ -181,11 +181,4 @@ public record ClvModels(TransactionModelSelection.Selection transactions, SpendM
     }
   }
 
-  private static void putNumber(ObjectNode node, String field, double value) {
-    if (Double.isFinite(value)) {
-      node.put(field, value);
-    } else {
-      node.putNull(field);
-    }
-  }
 }

@@ -123,7 +123,8 @@ public record FitResult(String modelName, List<String> paramNames, double[] para
         number(root.required("l2_penalty")));
   }
 
-  private static void putNumber(ObjectNode node, String field, double value) {
+  /** Puts a finite number, or null (JSON has no NaN or infinity); shared by the BTYD JSON writers. */
+  static void putNumber(ObjectNode node, String field, double value) {
     if (Double.isFinite(value)) {
       node.put(field, value);
     } else {
