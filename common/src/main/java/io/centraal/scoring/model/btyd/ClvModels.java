@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -153,16 +152,6 @@ public record ClvModels(TransactionModelSelection.Selection transactions, SpendM
     ArrayNode warnings = root.putArray("warnings");
     warnings().forEach(warnings::add);
     return write(root);
-  }
-
-  /** Model name -> its candidate's status, for the per-model model_runs rows. */
-  public Map<String, FitStatus> statuses() {
-    Map<String, FitStatus> out = new java.util.LinkedHashMap<>();
-    for (TransactionModelKind kind : TransactionModelKind.values()) {
-      out.put(kind.modelName(), transactions.candidate(kind).map(TransactionModelSelection.Candidate::status)
-          .orElse(FitStatus.NOT_FITTED));
-    }
-    return out;
   }
 
   private static JsonNode tree(String json) {

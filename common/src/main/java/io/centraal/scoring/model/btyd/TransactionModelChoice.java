@@ -30,10 +30,4 @@ public record TransactionModelChoice(boolean auto, List<TransactionModelKind> ca
   public static TransactionModelChoice auto(List<TransactionModelKind> candidates) {
     return new TransactionModelChoice(true, candidates);
   }
-
-  /** {@code auto} or the configured model's name, for messages and model_runs. */
-  public String describe() {
-    return auto ? "auto " + candidates.stream().map(TransactionModelKind::modelName).toList()
-        : candidates.get(0).modelName();
-  }
 }
