@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.centraal.scoring.config.CentraalSettings;
-import io.centraal.scoring.config.SourceSettings;
+import io.centraal.scoring.io.SourceSettings;
 import io.centraal.scoring.dq.SourceValidator;
 import io.centraal.scoring.ingest.Ingestion;
 import io.centraal.scoring.io.ModelRuns;
@@ -114,7 +114,7 @@ public final class BacktestCommand implements Callable<Integer> {
     ModelRuns.Entry entry = new ModelRuns.Entry("backtest", version, unit, result.parametersJson(),
         tx.map(FitResult::logLikelihood).orElse(null), tx.map(FitResult::converged).orElse(false),
         tx.map(FitResult::iterations).orElse(null), result.metricsJson());
-    ModelRuns.write(spark, settings, ctx, List.of(entry));
+    ModelRuns.write(spark, settings.paths(), ctx, List.of(entry));
     progress.step("backtest", result.models().version(), result.customers(), result.customers(), 0,
         StageCommand.seconds(t0));
     try {

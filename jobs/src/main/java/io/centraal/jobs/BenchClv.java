@@ -11,7 +11,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import io.centraal.scoring.config.CentraalSettings;
-import io.centraal.scoring.config.CentraalSettings.TimeUnit;
+import io.centraal.scoring.features.TimeUnit;
 import io.centraal.scoring.features.PurchaseRule;
 import io.centraal.scoring.model.btyd.BgNbdModel;
 import io.centraal.scoring.model.btyd.BreezeLbfgs;

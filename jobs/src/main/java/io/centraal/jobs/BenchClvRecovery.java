@@ -1,7 +1,7 @@
 package io.centraal.jobs;
 
 import io.centraal.scoring.config.CentraalSettings;
-import io.centraal.scoring.config.CentraalSettings.TimeUnit;
+import io.centraal.scoring.features.TimeUnit;
 import io.centraal.scoring.model.btyd.BgNbdModel;
 import io.centraal.scoring.model.btyd.BgNbdSimulator;
 import io.centraal.scoring.model.btyd.FitOptions;

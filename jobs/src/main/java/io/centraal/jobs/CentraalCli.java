@@ -1,6 +1,6 @@
 package io.centraal.jobs;
 
-import io.centraal.scoring.config.InvalidConfigException;
+import io.centraal.scoring.run.InvalidConfigException;
 import io.centraal.scoring.run.DataDirectoryLockedException;
 import io.centraal.scoring.run.DataQualityGateException;
 import io.centraal.scoring.run.ScoringException;

@@ -107,7 +107,7 @@ final class DemoGroundTruth {
             + " big spenders in the top decile %d of %d",
         r.k(), r.precisionAtK(), r.plantedInTopDecile(), r.k(), r.bigSpendersInTopDecile(), r.bigSpenders()));
     List<Row> versions = gold.select(ScoreColumns.INFLUENCE_MODEL_VERSION).distinct().limit(1).collectAsList();
-    ModelRuns.write(spark, settings, ctx, List.of(entry(r, versions.isEmpty() ? null : versions.get(0).getString(0))));
+    ModelRuns.write(spark, settings.paths(), ctx, List.of(entry(r, versions.isEmpty() ? null : versions.get(0).getString(0))));
     return r;
   }
 }

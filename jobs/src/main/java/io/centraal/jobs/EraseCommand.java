@@ -1,10 +1,10 @@
 package io.centraal.jobs;
 
 import io.centraal.scoring.config.CentraalSettings;
-import io.centraal.scoring.config.InvalidConfigException;
-import io.centraal.scoring.privacy.Erasure;
+import io.centraal.scoring.run.InvalidConfigException;
+import io.centraal.scoring.privacy.enforcement.Erasure;
 import io.centraal.scoring.export.JdbcScoresExport;
-import io.centraal.scoring.privacy.ErasureTarget;
+import io.centraal.scoring.privacy.enforcement.ErasureTarget;
 import io.centraal.scoring.run.DataDirectoryLease;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -21,6 +21,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import picocli.CommandLine.Command;
+import io.centraal.scoring.export.MarketingKey;
 
 /** Step 5: silver scores -> gold customer_scores (one slice per date) and the marketing drop. */
 @Command(name = "export", mixinStandardHelpOptions = true,
@@ -53,7 +54,7 @@ public final class ExportJob extends StageCommand {
 
     long t1 = System.nanoTime();
     String dropDir = settings.paths().exports(TableNames.MARKETING_DROP) + "/as_of_date=" + ctx.asOfDate();
-    KeyedHash pseudonyms = settings.export().marketingKey() == CentraalSettings.MarketingKey.PSEUDONYM
+    KeyedHash pseudonyms = settings.export().marketingKey() == MarketingKey.PSEUDONYM
         ? io.centraal.scoring.privacy.HashKeys.pseudonym(settings.privacy()) : null;
     long dropped = MarketingDrop.write(spark,
         MarketingDrop.rows(gold, CustomerScoresTable.marketingColumns(horizon), pseudonyms),

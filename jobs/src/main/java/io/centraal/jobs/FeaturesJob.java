@@ -30,13 +30,13 @@ public final class FeaturesJob extends StageCommand {
   /** The bronze inputs and identity map, as the features stage reads them. */
   static FeatureInputs inputs(SparkSession spark, CentraalSettings settings) {
     return new FeatureInputs(
-        Tables.bronze(spark, settings, SourceContracts.TRANSACTIONS_CONTRACT),
-        Tables.bronze(spark, settings, SourceContracts.CLICKSTREAM_CONTRACT),
-        Tables.bronze(spark, settings, SourceContracts.REVIEWS_CONTRACT),
-        Tables.bronze(spark, settings, SourceContracts.FOLLOWS_CONTRACT),
-        Tables.bronze(spark, settings, SourceContracts.AUDIENCE_CONTRACT),
-        Tables.bronze(spark, settings, SourceContracts.CONSENT_CONTRACT),
-        Tables.identityMap(spark, settings));
+        Tables.bronze(spark, settings.paths(), SourceContracts.TRANSACTIONS_CONTRACT),
+        Tables.bronze(spark, settings.paths(), SourceContracts.CLICKSTREAM_CONTRACT),
+        Tables.bronze(spark, settings.paths(), SourceContracts.REVIEWS_CONTRACT),
+        Tables.bronze(spark, settings.paths(), SourceContracts.FOLLOWS_CONTRACT),
+        Tables.bronze(spark, settings.paths(), SourceContracts.AUDIENCE_CONTRACT),
+        Tables.bronze(spark, settings.paths(), SourceContracts.CONSENT_CONTRACT),
+        Tables.identityMap(spark, settings.paths()));
   }
 
   /** The features of every customer as of a date (also used at the churn model's cut-off). */

@@ -38,13 +38,13 @@ public final class IdentityJob extends StageCommand {
   @Override
   JobResult execute(SparkSession spark, CentraalSettings settings, RunContext ctx, Progress progress) {
     long t0 = System.nanoTime();
-    Dataset<Row> tx = Tables.bronze(spark, settings, SourceContracts.TRANSACTIONS_CONTRACT);
-    Dataset<Row> clicks = Tables.bronze(spark, settings, SourceContracts.CLICKSTREAM_CONTRACT);
-    Dataset<Row> reviews = Tables.bronze(spark, settings, SourceContracts.REVIEWS_CONTRACT);
-    Dataset<Row> links = Tables.bronze(spark, settings, SourceContracts.IDENTITY_LINKS_CONTRACT);
-    Dataset<Row> follows = Tables.bronze(spark, settings, SourceContracts.FOLLOWS_CONTRACT);
-    Dataset<Row> audience = Tables.bronze(spark, settings, SourceContracts.AUDIENCE_CONTRACT);
-    Dataset<Row> consent = Tables.bronze(spark, settings, SourceContracts.CONSENT_CONTRACT);
+    Dataset<Row> tx = Tables.bronze(spark, settings.paths(), SourceContracts.TRANSACTIONS_CONTRACT);
+    Dataset<Row> clicks = Tables.bronze(spark, settings.paths(), SourceContracts.CLICKSTREAM_CONTRACT);
+    Dataset<Row> reviews = Tables.bronze(spark, settings.paths(), SourceContracts.REVIEWS_CONTRACT);
+    Dataset<Row> links = Tables.bronze(spark, settings.paths(), SourceContracts.IDENTITY_LINKS_CONTRACT);
+    Dataset<Row> follows = Tables.bronze(spark, settings.paths(), SourceContracts.FOLLOWS_CONTRACT);
+    Dataset<Row> audience = Tables.bronze(spark, settings.paths(), SourceContracts.AUDIENCE_CONTRACT);
+    Dataset<Row> consent = Tables.bronze(spark, settings.paths(), SourceContracts.CONSENT_CONTRACT);
 
     // Customers are the people behind purchases, accounts, reviews, follows and consent records;
     // a cookie becomes part of a customer only through a link (a login or an identity link).
@@ -61,7 +61,7 @@ public final class IdentityJob extends StageCommand {
             .select(col(Clickstream.USER_REF).as("ref_a"), col(Clickstream.ANONYMOUS_ID).as("ref_b")).distinct());
 
     String path = settings.paths().silver(TableNames.IDENTITY_MAP);
-    Dataset<Row> previous = Tables.identityMapOrEmpty(spark, settings).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> previous = Tables.identityMapOrEmpty(spark, settings.paths()).persist(StorageLevel.MEMORY_AND_DISK());
     long previousRefs = previous.count();
     Dataset<Row> map = IdentityResolution.resolve(spark, refs, allLinks, previous, ctx.asOfDate())
         .persist(StorageLevel.MEMORY_AND_DISK());

@@ -1,6 +1,6 @@
 package io.centraal.jobs;
 
-import io.centraal.scoring.config.InvalidConfigException;
+import io.centraal.scoring.run.InvalidConfigException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package io.centraal.jobs;
 
 import io.centraal.scoring.config.CentraalSettings;
-import io.centraal.scoring.privacy.Retention;
+import io.centraal.scoring.privacy.enforcement.Retention;
 import io.centraal.scoring.run.RunContext;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;

@@ -1,7 +1,7 @@
 package io.centraal.jobs;
 
 import io.centraal.scoring.config.CentraalSettings;
-import io.centraal.scoring.config.InvalidConfigException;
+import io.centraal.scoring.run.InvalidConfigException;
 import io.centraal.scoring.run.DataDirectoryLease;
 import io.centraal.scoring.run.RunContext;
 import io.centraal.scoring.run.ScoringException;

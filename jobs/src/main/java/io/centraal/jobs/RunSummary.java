@@ -27,13 +27,14 @@ import java.util.OptionalDouble;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import io.centraal.scoring.io.DataPaths;
 
 /** The human summary of a run, read back from the tables it wrote. */
 final class RunSummary {
   private RunSummary() {}
 
   static void print(SparkSession spark, CentraalSettings settings, RunContext ctx, PrintStream out) {
-    CentraalSettings.Paths p = settings.paths();
+    DataPaths p = settings.paths();
     String clv = ScoreColumns.clv(settings.clv().horizonLabel());
     Date asOf = Date.valueOf(ctx.asOfDate());
     Dataset<Row> scores = DeltaTables.read(spark, p.gold(TableNames.CUSTOMER_SCORES))
@@ -81,7 +82,7 @@ final class RunSummary {
    * Transactions known at the as-of date, and how many of them are anonymous (no customer_ref,
    * e.g. till sales): they are in bronze and in these totals, but in no customer's scores.
    */
-  static void printTransactionTotals(SparkSession spark, CentraalSettings.Paths p, RunContext ctx, PrintStream out) {
+  static void printTransactionTotals(SparkSession spark, DataPaths p, RunContext ctx, PrintStream out) {
     String path = p.bronze(SourceContracts.TRANSACTIONS);
     if (!DeltaTables.exists(spark, path)) {
       return;
@@ -99,7 +100,7 @@ final class RunSummary {
   }
 
   /** The CLV model choice (candidates, reasons, warnings), read back from model_runs. */
-  static void printClvChoice(SparkSession spark, CentraalSettings.Paths p, RunContext ctx, PrintStream out) {
+  static void printClvChoice(SparkSession spark, DataPaths p, RunContext ctx, PrintStream out) {
     java.util.List<Row> runs = DeltaTables.read(spark, p.gold(TableNames.MODEL_RUNS))
         .where(col(LogColumns.AS_OF_DATE).equalTo(Date.valueOf(ctx.asOfDate()))
             .and(col(LogColumns.MODEL).equalTo(ScoreJob.CLV_MODEL_CHOICE)))
@@ -129,7 +130,7 @@ final class RunSummary {
   }
 
   /** The churn model's holdout evaluation, read back from model_runs.metrics_json. */
-  static void printChurn(SparkSession spark, CentraalSettings.Paths p, RunContext ctx, PrintStream out) {
+  static void printChurn(SparkSession spark, DataPaths p, RunContext ctx, PrintStream out) {
     java.util.List<Row> runs = DeltaTables.read(spark, p.gold(TableNames.MODEL_RUNS))
         .where(col(LogColumns.AS_OF_DATE).equalTo(Date.valueOf(ctx.asOfDate()))
             .and(col(LogColumns.RUN_ID).equalTo(ctx.runId())).and(col(LogColumns.MODEL).equalTo("churn")))

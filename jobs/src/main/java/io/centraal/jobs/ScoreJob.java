@@ -209,7 +209,7 @@ public final class ScoreJob extends StageCommand {
     long t2 = System.nanoTime();
     scored = new RfmScoring(settings.rfm()).apply(scored);
     Dataset<Row> followEdges = ReachFeatures.followEdges(
-        Tables.bronze(spark, settings, SourceContracts.FOLLOWS_CONTRACT), Tables.identityMap(spark, settings));
+        Tables.bronze(spark, settings.paths(), SourceContracts.FOLLOWS_CONTRACT), Tables.identityMap(spark, settings.paths()));
     Dataset<Row> pageRank = FollowGraph.pageRank(followEdges, settings.pageRank().resetProbability(),
         settings.pageRank().iterations());
     scored = scored.join(pageRank, new String[] {FeatureColumns.CUSTOMER_KEY}, "left");
@@ -237,7 +237,7 @@ public final class ScoreJob extends StageCommand {
     entries.add(new ModelRuns.Entry("churn", outcome.version(), "days", null, null, outcome.model().isPresent(), null,
         churn.metricsJson()));
     entries.add(influence.entry());
-    ModelRuns.write(spark, settings, ctx, entries);
+    ModelRuns.write(spark, settings.paths(), ctx, entries);
     Map<String, Object> detail = new LinkedHashMap<>();
     detail.put("customers", customers);
     detail.put("scored", scorableCount);

@@ -1,7 +1,7 @@
 package io.centraal.jobs;
 
 import io.centraal.scoring.config.CentraalSettings;
-import io.centraal.scoring.config.Redaction;
+import io.centraal.scoring.run.Redaction;
 import io.centraal.scoring.io.RunLog;
 import io.centraal.scoring.run.DataDirectoryLease;
 import io.centraal.scoring.run.RunContext;
@@ -57,7 +57,7 @@ abstract class StageCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     try {
       JobResult result = job.execute(spark, settings, ctx, progress);
-      RunLog.append(spark, settings, ctx, new RunLog.Entry(job.jobName(), result.status(), started, seconds(t0),
+      RunLog.append(spark, settings.paths(), ctx, new RunLog.Entry(job.jobName(), result.status(), started, seconds(t0),
           result.rowsIn(), result.rowsOut(), result.rowsQuarantined(), result.detail()));
       for (String w : result.warnings()) {
         progress.info("           degraded: " + w);
@@ -65,7 +65,7 @@ abstract class StageCommand implements Callable<Integer> {
       return result;
     } catch (RuntimeException e) {
       try {
-        RunLog.append(spark, settings, ctx, new RunLog.Entry(job.jobName(), "failed", started, seconds(t0),
+        RunLog.append(spark, settings.paths(), ctx, new RunLog.Entry(job.jobName(), "failed", started, seconds(t0),
             0, 0, 0, Redaction.redactText(String.valueOf(e.getMessage()))));
       } catch (RuntimeException logFailure) {
         e.addSuppressed(logFailure);

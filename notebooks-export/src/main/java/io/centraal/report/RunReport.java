@@ -26,6 +26,7 @@ import org.apache.spark.sql.functions;
 import io.centraal.scoring.schema.ScoreColumns;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
+import io.centraal.scoring.io.DataPaths;
 
 /**
  * Renders the run report of one as-of date from the output Delta tables (never from a run's
@@ -98,7 +99,7 @@ public final class RunReport {
 
   /** Builds the report model; fails with a clear message when the date has no scores. */
   public static Report build(SparkSession spark, Request request) {
-    CentraalSettings.Paths paths = new CentraalSettings.Paths(request.dataDir());
+    DataPaths paths = new DataPaths(request.dataDir());
     String scoresPath = paths.gold(TableNames.CUSTOMER_SCORES);
     List<String> registered = new ArrayList<>();
     List<Dataset<Row>> cached = new ArrayList<>();

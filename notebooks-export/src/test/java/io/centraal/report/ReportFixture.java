@@ -126,7 +126,7 @@ final class ReportFixture {
     if (full) {
       runs.add(new ModelRuns.Entry("backtest", "bgnbd", "week", BGNBD, -9582.43, true, 31, BACKTEST_METRICS));
     }
-    ModelRuns.write(spark, settings, ctx, runs);
+    ModelRuns.write(spark, settings.paths(), ctx, runs);
     Instant t = Instant.parse(asOf + "T02:00:00Z");
     runLog.add(logRow(ctx, "ingest", t, 12.5, 1000, 990, 10,
         "{\"transactions\": {\"read\": 800, \"accepted\": 793, \"quarantined\": 7, \"inserted\": 793},"

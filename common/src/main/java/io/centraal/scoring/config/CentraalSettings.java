@@ -7,6 +7,11 @@ import io.centraal.scoring.demo.DemoSpec;
 import io.centraal.scoring.features.FeatureSettings;
 import io.centraal.scoring.features.PurchaseRule;
 import io.centraal.scoring.features.ReferralSettings;
+import io.centraal.scoring.features.TimeUnit;
+import io.centraal.scoring.io.DataPaths;
+import io.centraal.scoring.export.JdbcSettings;
+import io.centraal.scoring.export.MarketingKey;
+import io.centraal.scoring.privacy.PrivacySettings;
 import io.centraal.scoring.model.btyd.ClvSettings;
 import io.centraal.scoring.model.btyd.FitOptions;
 import io.centraal.scoring.model.btyd.TransactionModelChoice;
@@ -27,6 +32,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import io.centraal.scoring.io.SourceSettings;
+import io.centraal.scoring.run.InvalidConfigException;
 
 /**
  * Every setting a job needs, typed and validated eagerly from the resolved config: a job never
@@ -34,7 +41,7 @@ import java.util.TreeMap;
  * Built once in {@code main}; a bad value fails before Spark starts.
  */
 public record CentraalSettings(
-    Paths paths,
+    DataPaths paths,
     TimeUnit timeUnit,
     Map<String, SourceSettings> sources,
     Ingest ingest,
@@ -48,46 +55,9 @@ public record CentraalSettings(
     PageRank pageRank,
     ValueQuadrantSettings value,
     Export export,
-    Privacy privacy,
+    PrivacySettings privacy,
     DemoSpec demo,
     Config raw) {
-
-  /** Model time unit of the BTYD summary. */
-  public enum TimeUnit {
-    DAYS(1.0), WEEKS(7.0);
-    public final double days;
-
-    TimeUnit(double days) {
-      this.days = days;
-    }
-  }
-
-  /** Table locations, all below one data directory. */
-  public record Paths(String dataDir) {
-    public String bronze(String table) {
-      return dataDir + "/bronze/" + table;
-    }
-
-    public String silver(String table) {
-      return dataDir + "/silver/" + table;
-    }
-
-    public String gold(String table) {
-      return dataDir + "/gold/" + table;
-    }
-
-    public String exports(String name) {
-      return dataDir + "/exports/" + name;
-    }
-
-    public String models(String name) {
-      return dataDir + "/models/" + name;
-    }
-
-    public String raw() {
-      return dataDir + "/raw";
-    }
-  }
 
   public record Ingest(double maxRejectShare, LocalDate timestampFloor, List<String> currencies,
                        int ratingMin, int ratingMax, double maxAbsAmount, ExtraColumns extraColumns) {}
@@ -137,32 +107,7 @@ public record CentraalSettings(
    *
    * @param marketingKey which customer identifier the marketing drop carries
    */
-  public record Export(List<String> marketingFormats, MarketingKey marketingKey, Jdbc jdbc) {}
-
-  /** Customer identifier in the marketing drop: a keyed-hash pseudonym (default) or the raw customer_key. */
-  public enum MarketingKey { PSEUDONYM, CUSTOMER_KEY }
-
-  /**
-   * JDBC export of customer_scores ({@code centraal.export.jdbc}); the password comes only from the
-   * environment variable {@link #PASSWORD_ENV}.
-   */
-  public record Jdbc(boolean enabled, String url, String user, String table, int batchSize) {
-    public static final String PASSWORD_ENV = "CENTRAAL_JDBC_PASSWORD";
-
-    public Jdbc {
-      if (batchSize < 1) {
-        throw new IllegalArgumentException("export.jdbc.batch-size must be at least 1, got " + batchSize);
-      }
-      if (enabled && (url == null || url.isBlank())) {
-        throw new IllegalArgumentException("export.jdbc.enabled = true needs export.jdbc.url (jdbc:postgresql://host:port/db)");
-      }
-    }
-  }
-
-  /** Personal data handling ({@code centraal.privacy}); keys come from the named environment variables. */
-  public record Privacy(String emailHashKeyEnv, String pseudonymKeyEnv, List<String> emailLinkTypes,
-                        boolean ephemeralKeys, int clickstreamRetentionMonths, double retentionVacuumHours,
-                        double erasureVacuumHours) {}
+  public record Export(List<String> marketingFormats, MarketingKey marketingKey, JdbcSettings jdbc) {}
 
   /** Builds the typed settings from a config loaded by {@link ConfigLoader}. */
   public static CentraalSettings from(Config root) {
@@ -173,7 +118,7 @@ public record CentraalSettings(
         sources.put(contract.name(), source(c.getConfig("sources." + contract.name()), contract));
       }
       return new CentraalSettings(
-          new Paths(c.getString("paths.data-dir")),
+          new DataPaths(c.getString("paths.data-dir")),
           enumValue(c, "time-unit", TimeUnit.class),
           Map.copyOf(sources),
           new Ingest(fraction(c, "ingest.max-reject-share"), date(c, "ingest.timestamp-floor"),
@@ -224,9 +169,9 @@ public record CentraalSettings(
               fraction(c, "score.value.churn-risk-flag")),
           new Export(List.copyOf(c.getStringList("export.marketing-formats")),
               enumValue(c, "export.marketing.key", MarketingKey.class),
-              new Jdbc(c.getBoolean("export.jdbc.enabled"), c.getString("export.jdbc.url"),
+              new JdbcSettings(c.getBoolean("export.jdbc.enabled"), c.getString("export.jdbc.url"),
                   c.getString("export.jdbc.user"), c.getString("export.jdbc.table"), c.getInt("export.jdbc.batch-size"))),
-          new Privacy(c.getString("privacy.email-hash-key-env"), c.getString("privacy.pseudonym-key-env"),
+          new PrivacySettings(c.getString("privacy.email-hash-key-env"), c.getString("privacy.pseudonym-key-env"),
               List.copyOf(c.getStringList("privacy.email-link-types")),
               c.getBoolean("privacy.ephemeral-keys"), (int) positive(c, "privacy.clickstream-retention-months"),
               nonNegative(c, "privacy.retention-vacuum-hours"), nonNegative(c, "privacy.erasure-vacuum-hours")),

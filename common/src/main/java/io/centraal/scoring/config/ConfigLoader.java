@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import io.centraal.scoring.run.InvalidConfigException;
+import io.centraal.scoring.run.Redaction;
 
 /**
  * Loads centraal's layered configuration. Precedence, highest first:

@@ -14,7 +14,7 @@ import static org.apache.spark.sql.functions.to_timestamp;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
-import io.centraal.scoring.config.SourceSettings;
+import io.centraal.scoring.io.SourceSettings;
 import io.centraal.scoring.io.SourceReader;
 import io.centraal.scoring.run.InvalidInputException;
 import io.centraal.scoring.schema.LogColumns;
@@ -192,7 +192,7 @@ public final class SourceValidator {
   }
 
   /** Type of {@link LogColumns#EXTRA_COLUMNS}: the user's column name -> its text. */
-  public static final DataType EXTRA_TYPE = DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType);
+  public static final DataType EXTRA_TYPE = io.centraal.scoring.schema.BronzeSchema.EXTRA_TYPE;
 
   /**
    * The user's columns that no mapping reads: not a mapped (or same-named) column, and not

@@ -1,6 +1,5 @@
 package io.centraal.scoring.export;
 
-import io.centraal.scoring.config.CentraalSettings;
 import io.centraal.scoring.run.ScoringException;
 import io.centraal.scoring.schema.FeatureColumns;
 import io.centraal.scoring.schema.ScoreColumns;
@@ -74,7 +73,7 @@ public final class JdbcScoresExport {
 
   public JdbcScoresExport(String url, String user, String password, String table, int batchSize) {
     if (!TABLE_NAME.matcher(table).matches()) {
-      throw new io.centraal.scoring.config.InvalidConfigException("export.jdbc.table '" + table
+      throw new io.centraal.scoring.run.InvalidConfigException("export.jdbc.table '" + table
           + "' is not a plain [schema.]table name (letters, digits, underscores)");
     }
     this.url = url;
@@ -85,8 +84,8 @@ public final class JdbcScoresExport {
   }
 
   /** From settings; the password from the environment (none sent when the variable is unset). */
-  public static JdbcScoresExport fromSettings(CentraalSettings.Jdbc jdbc) {
-    return new JdbcScoresExport(jdbc.url(), jdbc.user(), System.getenv(CentraalSettings.Jdbc.PASSWORD_ENV),
+  public static JdbcScoresExport fromSettings(JdbcSettings jdbc) {
+    return new JdbcScoresExport(jdbc.url(), jdbc.user(), System.getenv(JdbcSettings.PASSWORD_ENV),
         jdbc.table(), jdbc.batchSize());
   }
 
@@ -238,7 +237,7 @@ public final class JdbcScoresExport {
    * (or {@code user:password@}), and error text ends up in logs, tickets and the run_log table.
    */
   public static String redacted(String url) {
-    return io.centraal.scoring.config.Redaction.redactText(url);
+    return io.centraal.scoring.run.Redaction.redactText(url);
   }
 
   private boolean tableExists(Connection conn) throws SQLException {

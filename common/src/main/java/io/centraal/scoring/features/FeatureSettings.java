@@ -1,6 +1,5 @@
 package io.centraal.scoring.features;
 
-import io.centraal.scoring.config.CentraalSettings.TimeUnit;
 
 /**
  * Settings of the features stage ({@code centraal.features} in reference.conf).

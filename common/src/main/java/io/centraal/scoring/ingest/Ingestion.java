@@ -10,7 +10,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.transform;
 
 import io.centraal.scoring.config.CentraalSettings;
-import io.centraal.scoring.config.SourceSettings;
+import io.centraal.scoring.io.SourceSettings;
 import io.centraal.scoring.dq.SourceValidator;
 import io.centraal.scoring.io.DeltaTables;
 import io.centraal.scoring.io.Json;
@@ -22,6 +22,7 @@ import io.centraal.scoring.run.DataQualityGateException;
 import io.centraal.scoring.run.InvalidInputException;
 import io.centraal.scoring.run.RunContext;
 import io.centraal.scoring.schema.InputColumns.Transactions;
+import io.centraal.scoring.schema.BronzeSchema;
 import io.centraal.scoring.schema.LogColumns;
 import io.centraal.scoring.schema.OutputSchemas;
 import io.centraal.scoring.schema.SourceContract;
@@ -116,7 +117,7 @@ public final class Ingestion {
           + quarantinePath);
 
       String bronzePath = settings.paths().bronze(contract.name());
-      DeltaTables.ensureTable(spark, bronzePath, bronzeSchema(contract, keepExtra), List.of(),
+      DeltaTables.ensureTable(spark, bronzePath, BronzeSchema.of(contract, keepExtra), List.of(),
           PersonalData.bronzeTableProperties(contract));
       // E-mails are hashed before anything is written, so the address never reaches bronze.
       Dataset<Row> accepted = EmailHashing.apply(result.valid(), contract, settings.privacy(),
@@ -190,22 +191,6 @@ public final class Ingestion {
 
   private static Column countIf(Column condition) {
     return functions.coalesce(sum(when(condition, 1L).otherwise(0L)), lit(0L));
-  }
-
-  /** The bronze schema: the contract's typed fields plus lineage. */
-  public static org.apache.spark.sql.types.StructType bronzeSchema(SourceContract contract) {
-    return bronzeSchema(contract, false);
-  }
-
-  /** The bronze schema, with {@link LogColumns#EXTRA_COLUMNS} when extra columns are kept. */
-  public static org.apache.spark.sql.types.StructType bronzeSchema(SourceContract contract, boolean keepExtra) {
-    org.apache.spark.sql.types.StructType schema = contract.schema().add(SourceReader.SOURCE_FILE, DataTypes.StringType);
-    if (keepExtra) {
-      schema = schema.add(LogColumns.EXTRA_COLUMNS, SourceValidator.EXTRA_TYPE);
-    }
-    return schema
-        .add(LogColumns.INGEST_RUN_ID, DataTypes.StringType)
-        .add(LogColumns.INGEST_AS_OF_DATE, DataTypes.DateType);
   }
 
   private static Dataset<Row> toQuarantineRows(Dataset<Row> quarantined, String source, RunContext ctx) {

@@ -1,6 +1,5 @@
 package io.centraal.scoring.io;
 
-import io.centraal.scoring.config.CentraalSettings;
 import io.centraal.scoring.run.RunContext;
 import io.centraal.scoring.schema.LogColumns;
 import io.centraal.scoring.schema.OutputSchemas;
@@ -21,8 +20,8 @@ public final class ModelRuns {
                       Boolean converged, Integer iterations, String metricsJson) {}
 
   /** Replaces the rows of these models for the as-of date (a re-run replaces, never duplicates). */
-  public static void write(SparkSession spark, CentraalSettings settings, RunContext ctx, List<Entry> entries) {
-    String path = settings.paths().gold(TableNames.MODEL_RUNS);
+  public static void write(SparkSession spark, DataPaths paths, RunContext ctx, List<Entry> entries) {
+    String path = paths.gold(TableNames.MODEL_RUNS);
     DeltaTables.ensureTable(spark, path, OutputSchemas.MODEL_RUNS, List.of(LogColumns.AS_OF_DATE), Map.of());
     List<Row> rows = entries.stream().map(e -> RowFactory.create(ctx.runId(), Date.valueOf(ctx.asOfDate()),
         e.model(), e.version(), e.timeUnit(), e.parametersJson(), e.logLikelihood(), e.converged(), e.iterations(),

@@ -1,6 +1,5 @@
 package io.centraal.scoring.io;
 
-import io.centraal.scoring.config.CentraalSettings;
 import io.centraal.scoring.run.RunContext;
 import io.centraal.scoring.schema.LogColumns;
 import io.centraal.scoring.schema.OutputSchemas;
@@ -21,8 +20,8 @@ public final class RunLog {
   public record Entry(String job, String status, Instant startedAt, double durationSeconds, long rowsIn,
                       long rowsOut, long rowsQuarantined, String detail) {}
 
-  public static void append(SparkSession spark, CentraalSettings settings, RunContext ctx, Entry entry) {
-    String path = settings.paths().gold(TableNames.RUN_LOG);
+  public static void append(SparkSession spark, DataPaths paths, RunContext ctx, Entry entry) {
+    String path = paths.gold(TableNames.RUN_LOG);
     DeltaTables.ensureTable(spark, path, OutputSchemas.RUN_LOG, List.of(LogColumns.AS_OF_DATE), Map.of());
     DeltaTables.append(spark.createDataFrame(List.of(RowFactory.create(ctx.runId(), entry.job(),
         Date.valueOf(ctx.asOfDate()), entry.status(), Timestamp.from(entry.startedAt()), entry.durationSeconds(),

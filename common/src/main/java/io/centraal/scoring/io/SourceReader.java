@@ -1,6 +1,5 @@
 package io.centraal.scoring.io;
 
-import io.centraal.scoring.config.SourceSettings;
 import io.centraal.scoring.run.InvalidInputException;
 import java.io.IOException;
 import org.apache.hadoop.fs.FileStatus;
@@ -24,7 +23,7 @@ import org.apache.spark.sql.types.StructType;
  * in {@link #CORRUPT_RECORD} rather than dropped.
  */
 public final class SourceReader {
-  public static final String SOURCE_FILE = "_source_file";
+  public static final String SOURCE_FILE = io.centraal.scoring.schema.BronzeSchema.SOURCE_FILE;
   public static final String CORRUPT_RECORD = "_corrupt_record";
   /** 1-based line number within its file, for line-oriented formats (whitespace); null otherwise. */
   public static final String SOURCE_LINE = "_source_line";

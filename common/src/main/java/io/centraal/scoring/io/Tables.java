@@ -1,7 +1,6 @@
 package io.centraal.scoring.io;
 
-import io.centraal.scoring.config.CentraalSettings;
-import io.centraal.scoring.ingest.Ingestion;
+import io.centraal.scoring.schema.BronzeSchema;
 import io.centraal.scoring.run.InvalidInputException;
 import io.centraal.scoring.schema.OutputSchemas;
 import io.centraal.scoring.schema.SourceContract;
@@ -17,21 +16,21 @@ public final class Tables {
   private Tables() {}
 
   /** A bronze source table; empty (with the contract schema) when the source is disabled or never ingested. */
-  public static Dataset<Row> bronze(SparkSession spark, CentraalSettings settings, SourceContract contract) {
-    String path = settings.paths().bronze(contract.name());
+  public static Dataset<Row> bronze(SparkSession spark, DataPaths paths, SourceContract contract) {
+    String path = paths.bronze(contract.name());
     if (!DeltaTables.exists(spark, path)) {
-      return empty(spark, Ingestion.bronzeSchema(contract));
+      return empty(spark, BronzeSchema.of(contract));
     }
     return DeltaTables.read(spark, path);
   }
 
   /** The identity map; fails with the command to run when identity was not resolved yet. */
-  public static Dataset<Row> identityMap(SparkSession spark, CentraalSettings settings) {
-    return required(spark, settings.paths().silver(TableNames.IDENTITY_MAP), "identity");
+  public static Dataset<Row> identityMap(SparkSession spark, DataPaths paths) {
+    return required(spark, paths.silver(TableNames.IDENTITY_MAP), "identity");
   }
 
-  public static Dataset<Row> identityMapOrEmpty(SparkSession spark, CentraalSettings settings) {
-    String path = settings.paths().silver(TableNames.IDENTITY_MAP);
+  public static Dataset<Row> identityMapOrEmpty(SparkSession spark, DataPaths paths) {
+    String path = paths.silver(TableNames.IDENTITY_MAP);
     return DeltaTables.exists(spark, path) ? DeltaTables.read(spark, path) : empty(spark, OutputSchemas.IDENTITY_MAP);
   }
 

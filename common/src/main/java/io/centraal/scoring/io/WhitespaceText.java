@@ -8,7 +8,6 @@ import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.split;
 import static org.apache.spark.sql.functions.when;
 
-import io.centraal.scoring.config.SourceSettings;
 import io.centraal.scoring.run.InvalidInputException;
 import java.util.ArrayList;
 import java.util.List;

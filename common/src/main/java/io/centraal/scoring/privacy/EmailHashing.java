@@ -6,7 +6,6 @@ import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
-import io.centraal.scoring.config.CentraalSettings;
 import io.centraal.scoring.schema.InputColumns.IdentityLinks;
 import io.centraal.scoring.schema.SourceContract;
 import io.centraal.scoring.schema.SourceContracts;
@@ -50,7 +49,7 @@ public final class EmailHashing {
    * when an e-mail is present, so sources without e-mails (e.g. CDNOW) need no key; a missing key
    * fails naming the variable and where the e-mails were found.
    */
-  public static Dataset<Row> apply(Dataset<Row> rows, SourceContract contract, CentraalSettings.Privacy privacy,
+  public static Dataset<Row> apply(Dataset<Row> rows, SourceContract contract, PrivacySettings privacy,
                                    Supplier<KeyedHash> key) {
     List<String> columns = PersonalData.referenceColumns(contract.name());
     Column any = lit(false);
@@ -63,8 +62,8 @@ public final class EmailHashing {
     KeyedHash hash;
     try {
       hash = key.get();
-    } catch (io.centraal.scoring.config.InvalidConfigException e) {
-      throw new io.centraal.scoring.config.InvalidConfigException("source '" + contract.name()
+    } catch (io.centraal.scoring.run.InvalidConfigException e) {
+      throw new io.centraal.scoring.run.InvalidConfigException("source '" + contract.name()
           + "' has e-mail references in " + columns + ", which are hashed at ingest: " + e.getMessage(), e);
     }
     Dataset<Row> out = rows;

@@ -1,6 +1,5 @@
 package io.centraal.scoring.privacy;
 
-import io.centraal.scoring.config.CentraalSettings;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -16,19 +15,19 @@ public final class HashKeys {
   private HashKeys() {}
 
   /** The e-mail hashing key ({@code centraal.privacy.email-hash-key-env}). */
-  public static KeyedHash emailHash(CentraalSettings.Privacy privacy) {
+  public static KeyedHash emailHash(PrivacySettings privacy) {
     return resolve(privacy.emailHashKeyEnv(), "hashing e-mail references (centraal.privacy.email-hash-key-env)",
         privacy.ephemeralKeys());
   }
 
   /** The key of the {@code customer_pseudonym} in marketing drops ({@code centraal.privacy.pseudonym-key-env}). */
-  public static KeyedHash pseudonym(CentraalSettings.Privacy privacy) {
+  public static KeyedHash pseudonym(PrivacySettings privacy) {
     return resolve(privacy.pseudonymKeyEnv(),
         "pseudonymous customer keys in marketing drops (centraal.privacy.pseudonym-key-env)", privacy.ephemeralKeys());
   }
 
   /** Whether the e-mail key is available without failing (set, or ephemeral keys allowed). */
-  public static boolean emailHashAvailable(CentraalSettings.Privacy privacy) {
+  public static boolean emailHashAvailable(PrivacySettings privacy) {
     String value = System.getenv(privacy.emailHashKeyEnv());
     return privacy.ephemeralKeys() || (value != null && !value.isBlank());
   }

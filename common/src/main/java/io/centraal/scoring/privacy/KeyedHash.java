@@ -1,6 +1,6 @@
 package io.centraal.scoring.privacy;
 
-import io.centraal.scoring.config.InvalidConfigException;
+import io.centraal.scoring.run.InvalidConfigException;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
@@ -33,7 +33,7 @@ public final class KeyedHash implements java.io.Serializable {
   }
 
   /** A hash under a random 32-byte key (the demo's keys when none is set). */
-  static KeyedHash random() {
+  public static KeyedHash random() {
     byte[] bytes = new byte[32];
     new java.security.SecureRandom().nextBytes(bytes);
     return new KeyedHash(bytes);

@@ -1,6 +1,6 @@
 package io.centraal.scoring.privacy;
 
-import io.centraal.scoring.ingest.Ingestion;
+import io.centraal.scoring.schema.BronzeSchema;
 import io.centraal.scoring.schema.FeatureColumns;
 import io.centraal.scoring.schema.InputColumns.Audience;
 import io.centraal.scoring.schema.InputColumns.Clickstream;
@@ -71,7 +71,7 @@ public final class PersonalData {
    * outlive its erasure. So only non-text columns (timestamps, amounts, dates) get statistics.
    */
   public static Map<String, String> bronzeTableProperties(SourceContract contract) {
-    return statsOnlyOn(Ingestion.bronzeSchema(contract));
+    return statsOnlyOn(BronzeSchema.of(contract));
   }
 
   /** The quarantine keeps raw lines: statistics only on the line number (the date is the partition). */

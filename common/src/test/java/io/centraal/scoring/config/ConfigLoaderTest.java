@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.centraal.scoring.run.InvalidConfigException;
 
 class ConfigLoaderTest {
   @Test

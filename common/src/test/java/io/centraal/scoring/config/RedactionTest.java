@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.centraal.scoring.export.JdbcScoresExport;
+import io.centraal.scoring.run.Redaction;
 import io.centraal.scoring.run.ScoringException;
 import java.util.List;
 import java.util.Map;

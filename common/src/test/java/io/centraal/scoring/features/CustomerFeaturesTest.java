@@ -1,13 +1,12 @@
 package io.centraal.scoring.features;
 
+import io.centraal.scoring.schema.BronzeSchema;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.centraal.scoring.config.CentraalSettings.TimeUnit;
-import io.centraal.scoring.ingest.Ingestion;
 import io.centraal.scoring.schema.FeatureColumns;
 import io.centraal.scoring.schema.OutputSchemas;
 import io.centraal.scoring.schema.SourceContract;
@@ -46,7 +45,7 @@ class CustomerFeaturesTest {
       Object[] full = Arrays.copyOf(r, contract.fields().size() + 3);
       out.add(RowFactory.create(full));
     }
-    return spark.createDataFrame(out, Ingestion.bronzeSchema(contract));
+    return spark.createDataFrame(out, BronzeSchema.of(contract));
   }
 
   private static FeatureInputs fixture(SparkSession spark) {

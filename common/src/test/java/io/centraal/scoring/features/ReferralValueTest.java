@@ -1,13 +1,13 @@
 package io.centraal.scoring.features;
 
+import io.centraal.scoring.schema.BronzeSchema;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.centraal.scoring.config.CentraalSettings;
 import io.centraal.scoring.config.ConfigLoader;
-import io.centraal.scoring.config.InvalidConfigException;
-import io.centraal.scoring.ingest.Ingestion;
+import io.centraal.scoring.run.InvalidConfigException;
 import io.centraal.scoring.schema.FeatureColumns;
 import io.centraal.scoring.schema.OutputSchemas;
 import io.centraal.scoring.schema.SourceContract;
@@ -47,7 +47,7 @@ class ReferralValueTest {
     for (Object[] r : rows) {
       out.add(RowFactory.create(Arrays.copyOf(r, contract.fields().size() + 3)));
     }
-    return spark.createDataFrame(out, Ingestion.bronzeSchema(contract));
+    return spark.createDataFrame(out, BronzeSchema.of(contract));
   }
 
   private static Dataset<Row> identityMap(SparkSession spark) {

@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.centraal.scoring.config.CentraalSettings;
-import io.centraal.scoring.config.CentraalSettings.TimeUnit;
 import io.centraal.scoring.ingest.Ingestion;
 import io.centraal.scoring.io.DeltaTables;
 import io.centraal.scoring.run.RunContext;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.centraal.scoring.config.CentraalSettings;
-import io.centraal.scoring.config.CentraalSettings.TimeUnit;
+import io.centraal.scoring.features.TimeUnit;
 import io.centraal.scoring.config.ConfigLoader;
 import io.centraal.scoring.features.CustomerFeatures;
 import io.centraal.scoring.features.FeatureInputs;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.centraal.scoring.config.CentraalSettings;
-import io.centraal.scoring.config.InvalidConfigException;
+import io.centraal.scoring.run.InvalidConfigException;
 import io.centraal.scoring.testing.TestSettings;
 import java.nio.file.Path;
 import java.util.Map;

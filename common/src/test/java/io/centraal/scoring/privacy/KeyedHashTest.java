@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.centraal.scoring.config.InvalidConfigException;
+import io.centraal.scoring.run.InvalidConfigException;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

@@ -5,7 +5,7 @@ import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.to_date;
 
-import io.centraal.scoring.config.CentraalSettings.TimeUnit;
+import io.centraal.scoring.features.TimeUnit;
 import io.centraal.scoring.features.PurchaseRule;
 import io.centraal.scoring.features.TransactionFeatures;
 import io.centraal.scoring.schema.FeatureColumns;

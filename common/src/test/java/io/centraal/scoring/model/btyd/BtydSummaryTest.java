@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.centraal.scoring.config.CentraalSettings;
-import io.centraal.scoring.config.CentraalSettings.TimeUnit;
+import io.centraal.scoring.features.TimeUnit;
 import io.centraal.scoring.features.PurchaseRule;
 import io.centraal.scoring.features.TransactionFeatures;
 import io.centraal.scoring.features.TransactionFeaturesCdnowTest;

@@ -1,5 +1,6 @@
 package io.centraal.scoring.model.churn;
 
+import io.centraal.scoring.schema.BronzeSchema;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.sum;
@@ -19,7 +20,6 @@ import io.centraal.scoring.demo.GeneratedData;
 import io.centraal.scoring.features.CustomerFeatures;
 import io.centraal.scoring.features.FeatureInputs;
 import io.centraal.scoring.features.TransactionFeatures;
-import io.centraal.scoring.ingest.Ingestion;
 import io.centraal.scoring.model.btyd.BtydModels;
 import io.centraal.scoring.model.btyd.FitOptions;
 import io.centraal.scoring.model.btyd.FitResult;
@@ -207,6 +207,6 @@ class ChurnOnlineSignalTest {
   }
 
   private static Dataset<Row> empty(SparkSession spark, SourceContract contract) {
-    return spark.createDataFrame(List.of(), Ingestion.bronzeSchema(contract));
+    return spark.createDataFrame(List.of(), BronzeSchema.of(contract));
   }
 }

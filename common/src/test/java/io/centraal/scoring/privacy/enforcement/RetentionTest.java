@@ -1,11 +1,12 @@
-package io.centraal.scoring.privacy;
+package io.centraal.scoring.privacy.enforcement;
 
+import io.centraal.scoring.privacy.PersonalData;
+import io.centraal.scoring.schema.BronzeSchema;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.centraal.scoring.config.CentraalSettings;
-import io.centraal.scoring.ingest.Ingestion;
 import io.centraal.scoring.io.DeltaTables;
 import io.centraal.scoring.schema.SourceContracts;
 import io.centraal.scoring.testing.SparkExtension;
@@ -38,9 +39,9 @@ class RetentionTest {
         event("edge", "2023-06-01T00:00:00Z", "c-edgevisitor1"),
         event("new", "2024-06-01T10:00:00Z", "c-newvisitor01"));
     // Created as ingest creates it: no statistics on text, so no cookie in the transaction log.
-    DeltaTables.ensureTable(spark, path, Ingestion.bronzeSchema(SourceContracts.CLICKSTREAM_CONTRACT), List.of(),
+    DeltaTables.ensureTable(spark, path, BronzeSchema.of(SourceContracts.CLICKSTREAM_CONTRACT), List.of(),
         PersonalData.bronzeTableProperties(SourceContracts.CLICKSTREAM_CONTRACT));
-    DeltaTables.append(spark.createDataFrame(rows, Ingestion.bronzeSchema(SourceContracts.CLICKSTREAM_CONTRACT)), path);
+    DeltaTables.append(spark.createDataFrame(rows, BronzeSchema.of(SourceContracts.CLICKSTREAM_CONTRACT)), path);
 
     LocalDate asOf = LocalDate.parse("2024-07-01");
     assertEquals(1, Retention.enforceClickstream(spark, settings, asOf), "before 2023-06-01 00:00 UTC goes");

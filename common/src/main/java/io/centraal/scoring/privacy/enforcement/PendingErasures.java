@@ -1,4 +1,4 @@
-package io.centraal.scoring.privacy;
+package io.centraal.scoring.privacy.enforcement;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.centraal.scoring.run.ScoringException;

@@ -1,9 +1,14 @@
-package io.centraal.scoring.privacy;
+package io.centraal.scoring.privacy.enforcement;
 
+import io.centraal.scoring.privacy.PrivacySettings;
+import io.centraal.scoring.privacy.PersonalData;
+import io.centraal.scoring.privacy.HashKeys;
+import io.centraal.scoring.privacy.EmailHashing;
+import io.centraal.scoring.privacy.KeyedHash;
 import static org.apache.spark.sql.functions.col;
 
 import io.centraal.scoring.config.CentraalSettings;
-import io.centraal.scoring.config.InvalidConfigException;
+import io.centraal.scoring.run.InvalidConfigException;
 import io.centraal.scoring.export.MarketingDrop;
 import io.centraal.scoring.io.DeltaTables;
 import io.centraal.scoring.schema.FeatureColumns;
@@ -34,6 +39,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
+import io.centraal.scoring.io.DataPaths;
 
 /**
  * The right to erasure (GDPR Art. 17) for one request: resolves the given references to customers,
@@ -82,7 +88,7 @@ public final class Erasure {
   static Outcome erase(SparkSession spark, CentraalSettings settings, String requestId, List<String> refs,
                        List<ErasureTarget> targets, String codeVersion, StepListener steps) {
     Set<String> given = candidates(settings.privacy(), refs);
-    CentraalSettings.Paths paths = settings.paths();
+    DataPaths paths = settings.paths();
     PendingErasures pending = new PendingErasures(paths.dataDir(), spark.sparkContext().hadoopConfiguration());
     Dataset<Row> map = identityMap(spark, settings);
     Set<Long> keys = new LinkedHashSet<>();
@@ -213,7 +219,7 @@ public final class Erasure {
    * its keyed hash (bronze holds e-mails only hashed). An address without the key cannot be found,
    * so that fails naming the variable.
    */
-  public static Set<String> candidates(CentraalSettings.Privacy privacy, List<String> refs) {
+  public static Set<String> candidates(PrivacySettings privacy, List<String> refs) {
     Set<String> out = new LinkedHashSet<>();
     boolean keyAvailable = HashKeys.emailHashAvailable(privacy);
     KeyedHash hash = keyAvailable ? HashKeys.emailHash(privacy) : null;
@@ -405,7 +411,7 @@ public final class Erasure {
   }
 
   /** The drop rows of the erased customers (a drop row never has a null key or pseudonym). */
-  static org.apache.spark.sql.Column dropRowsOf(Dataset<Row> drop, Set<Long> keys, CentraalSettings.Privacy privacy) {
+  static org.apache.spark.sql.Column dropRowsOf(Dataset<Row> drop, Set<Long> keys, PrivacySettings privacy) {
     List<String> columns = Arrays.asList(drop.columns());
     if (columns.contains(FeatureColumns.CUSTOMER_KEY)) {
       return col(FeatureColumns.CUSTOMER_KEY).cast(DataTypes.LongType).isin(keys.toArray());

@@ -1,4 +1,4 @@
-package io.centraal.scoring.privacy;
+package io.centraal.scoring.privacy.enforcement;
 
 import java.util.Set;
 import org.apache.spark.sql.SparkSession;

@@ -1,4 +1,4 @@
-package io.centraal.scoring.config;
+package io.centraal.scoring.io;
 
 import java.util.Map;
 

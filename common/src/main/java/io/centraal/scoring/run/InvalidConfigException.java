@@ -1,6 +1,4 @@
-package io.centraal.scoring.config;
-
-import io.centraal.scoring.run.ScoringException;
+package io.centraal.scoring.run;
 
 /** A configuration problem detected at start, before any data is read. */
 public final class InvalidConfigException extends ScoringException {

@@ -1,4 +1,4 @@
-package io.centraal.scoring.privacy;
+package io.centraal.scoring.privacy.enforcement;
 
 import static org.apache.spark.sql.functions.col;
 

@@ -1,5 +1,7 @@
-package io.centraal.scoring.privacy;
+package io.centraal.scoring.privacy.enforcement;
 
+import io.centraal.scoring.privacy.PersonalData;
+import io.centraal.scoring.privacy.KeyedHash;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
