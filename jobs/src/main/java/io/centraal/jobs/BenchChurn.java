@@ -45,7 +45,7 @@ public final class BenchChurn implements Callable<Integer> {
   public Integer call() throws Exception {
     OwnedDirectory.claim(Path.of(dir), "bench churn");
     SparkSession spark = Sessions.create("bench-churn");
-    List<String> features = ScoreJob.churnFeatures(true);
+    List<String> features = ChurnModel.features(true);
     String table = dir + "/features";
     long t0 = System.nanoTime();
     features(spark, customers, features).write().mode("overwrite").parquet(table);

@@ -5,7 +5,9 @@ import static org.apache.spark.sql.functions.col;
 import io.centraal.scoring.config.CentraalSettings;
 import io.centraal.scoring.export.JdbcScoresExport;
 import io.centraal.scoring.export.MarketingDrop;
+import io.centraal.scoring.export.MarketingKey;
 import io.centraal.scoring.io.DeltaTables;
+import io.centraal.scoring.io.Json;
 import io.centraal.scoring.privacy.KeyedHash;
 import io.centraal.scoring.io.Tables;
 import io.centraal.scoring.run.RunContext;
@@ -13,6 +15,7 @@ import io.centraal.scoring.schema.CustomerScoresTable;
 import io.centraal.scoring.schema.FeatureColumns;
 import io.centraal.scoring.schema.ScoreColumns;
 import io.centraal.scoring.schema.TableNames;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Column;
@@ -21,7 +24,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import picocli.CommandLine.Command;
-import io.centraal.scoring.export.MarketingKey;
 
 /** Step 5: silver scores -> gold customer_scores (one slice per date) and the marketing drop. */
 @Command(name = "export", mixinStandardHelpOptions = true,
@@ -61,19 +63,22 @@ public final class ExportJob extends StageCommand {
         dropDir, settings.export().marketingFormats(), ctx.runId(), ctx.asOfDate());
     progress.step("export", "marketing drop", rows, dropped, 0, seconds(t1));
 
-    String jdbcDetail = "";
+    Map<String, Object> detail = new LinkedHashMap<>();
+    detail.put("customer_scores", rows);
+    detail.put("marketing_drop", dropped);
+    detail.put("drop_dir", dropDir);
     if (settings.export().jdbc().enabled()) {
       long t2 = System.nanoTime();
       JdbcScoresExport jdbc = JdbcScoresExport.fromSettings(settings.export().jdbc());
       JdbcScoresExport.Result exported = jdbc.export(gold, ctx.asOfDate());
       progress.step("export", "jdbc " + jdbc.table(), rows, exported.upserted(), 0, seconds(t2));
       progress.info("jdbc export: " + exported.message());
-      jdbcDetail = String.format(", \"jdbc_upserted\": %d, \"jdbc_deleted\": %d, \"jdbc_skipped\": %b",
-          exported.upserted(), exported.deleted(), exported.skipped());
+      detail.put("jdbc_upserted", exported.upserted());
+      detail.put("jdbc_deleted", exported.deleted());
+      detail.put("jdbc_skipped", exported.skipped());
     }
     gold.unpersist();
-    return new JobResult(rows, rows, 0, String.format("{\"customer_scores\": %d, \"marketing_drop\": %d, \"drop_dir\": \"%s\"%s}",
-        rows, dropped, dropDir, jdbcDetail));
+    return new JobResult(rows, rows, 0, Json.write(detail));
   }
 
   /** What a reader of the table must know to interpret the CLV columns. */

@@ -1,16 +1,13 @@
 package io.centraal.jobs;
 
 import io.centraal.scoring.config.CentraalSettings;
-import io.centraal.scoring.features.CustomerFeatures;
-import io.centraal.scoring.features.FeatureInputs;
 import io.centraal.scoring.io.DeltaTables;
+import io.centraal.scoring.io.Json;
 import io.centraal.scoring.io.Tables;
-import io.centraal.scoring.model.influence.Sentiment;
+import io.centraal.scoring.pipeline.FeatureStage;
 import io.centraal.scoring.run.RunContext;
 import io.centraal.scoring.schema.FeatureColumns;
-import io.centraal.scoring.schema.SourceContracts;
 import io.centraal.scoring.schema.TableNames;
-import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
@@ -27,35 +24,16 @@ public final class FeaturesJob extends StageCommand {
     return "features";
   }
 
-  /** The bronze inputs and identity map, as the features stage reads them. */
-  static FeatureInputs inputs(SparkSession spark, CentraalSettings settings) {
-    return new FeatureInputs(
-        Tables.bronze(spark, settings.paths(), SourceContracts.TRANSACTIONS_CONTRACT),
-        Tables.bronze(spark, settings.paths(), SourceContracts.CLICKSTREAM_CONTRACT),
-        Tables.bronze(spark, settings.paths(), SourceContracts.REVIEWS_CONTRACT),
-        Tables.bronze(spark, settings.paths(), SourceContracts.FOLLOWS_CONTRACT),
-        Tables.bronze(spark, settings.paths(), SourceContracts.AUDIENCE_CONTRACT),
-        Tables.bronze(spark, settings.paths(), SourceContracts.CONSENT_CONTRACT),
-        Tables.identityMap(spark, settings.paths()));
-  }
-
-  /** The features of every customer as of a date (also used at the churn model's cut-off). */
-  static Dataset<Row> features(FeatureInputs inputs, CentraalSettings settings, LocalDate asOf) {
-    return CustomerFeatures.build(inputs, asOf, settings.features(),
-        Sentiment::score,
-        settings.ingest().ratingMin(), settings.ingest().ratingMax());
-  }
-
   @Override
   JobResult execute(SparkSession spark, CentraalSettings settings, RunContext ctx, Progress progress) {
     long t0 = System.nanoTime();
-    Dataset<Row> features = features(inputs(spark, settings), settings, ctx.asOfDate());
+    Dataset<Row> features = FeatureStage.build(Tables.featureInputs(spark, settings.paths()), settings, ctx.asOfDate());
     String path = settings.paths().silver(TableNames.CUSTOMER_FEATURES);
     DeltaTables.ensureTable(spark, path, features.schema(), List.of(FeatureColumns.AS_OF_DATE), Map.of());
     DeltaTables.replaceSlice(features, path, FeatureColumns.AS_OF_DATE + " = " + ctx.asOfLiteral());
     long customers = DeltaTables.read(spark, path)
         .where(FeatureColumns.AS_OF_DATE + " = " + ctx.asOfLiteral()).count();
     progress.step("features", "customers", customers, customers, 0, seconds(t0));
-    return new JobResult(customers, customers, 0, "{\"customers\": " + customers + "}");
+    return new JobResult(customers, customers, 0, Json.write(Map.of("customers", customers)));
   }
 }

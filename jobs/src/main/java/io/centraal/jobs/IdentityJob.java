@@ -10,16 +10,11 @@ import io.centraal.scoring.privacy.PersonalData;
 import io.centraal.scoring.run.RunContext;
 import io.centraal.scoring.schema.OutputSchemas;
 import io.centraal.scoring.schema.FeatureColumns;
-import io.centraal.scoring.schema.InputColumns.Audience;
-import io.centraal.scoring.schema.InputColumns.Clickstream;
-import io.centraal.scoring.schema.InputColumns.Consent;
-import io.centraal.scoring.schema.InputColumns.Follows;
-import io.centraal.scoring.schema.InputColumns.IdentityLinks;
-import io.centraal.scoring.schema.InputColumns.Reviews;
-import io.centraal.scoring.schema.InputColumns.Transactions;
-import io.centraal.scoring.schema.LogColumns;
 import io.centraal.scoring.schema.SourceContracts;
 import io.centraal.scoring.schema.TableNames;
+import io.centraal.scoring.io.Json;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -38,32 +33,20 @@ public final class IdentityJob extends StageCommand {
   @Override
   JobResult execute(SparkSession spark, CentraalSettings settings, RunContext ctx, Progress progress) {
     long t0 = System.nanoTime();
-    Dataset<Row> tx = Tables.bronze(spark, settings.paths(), SourceContracts.TRANSACTIONS_CONTRACT);
-    Dataset<Row> clicks = Tables.bronze(spark, settings.paths(), SourceContracts.CLICKSTREAM_CONTRACT);
-    Dataset<Row> reviews = Tables.bronze(spark, settings.paths(), SourceContracts.REVIEWS_CONTRACT);
-    Dataset<Row> links = Tables.bronze(spark, settings.paths(), SourceContracts.IDENTITY_LINKS_CONTRACT);
-    Dataset<Row> follows = Tables.bronze(spark, settings.paths(), SourceContracts.FOLLOWS_CONTRACT);
-    Dataset<Row> audience = Tables.bronze(spark, settings.paths(), SourceContracts.AUDIENCE_CONTRACT);
-    Dataset<Row> consent = Tables.bronze(spark, settings.paths(), SourceContracts.CONSENT_CONTRACT);
-
-    // Customers are the people behind purchases, accounts, reviews, follows and consent records;
-    // a cookie becomes part of a customer only through a link (a login or an identity link).
-    Dataset<Row> refs = tx.select(col(Transactions.CUSTOMER_REF).as(LogColumns.REF))
-        .union(clicks.select(col(Clickstream.USER_REF).as(LogColumns.REF)))
-        .union(reviews.select(col(Reviews.AUTHOR_REF).as(LogColumns.REF)))
-        .union(follows.select(col(Follows.FOLLOWER_REF).as(LogColumns.REF)))
-        .union(follows.select(col(Follows.FOLLOWED_REF).as(LogColumns.REF)))
-        .union(audience.select(col(Audience.REF).as(LogColumns.REF)))
-        .union(consent.select(col(Consent.CUSTOMER_REF).as(LogColumns.REF)))
-        .where(col(LogColumns.REF).isNotNull());
-    Dataset<Row> allLinks = links.select(col(IdentityLinks.REF_A).as("ref_a"), col(IdentityLinks.REF_B).as("ref_b"))
-        .union(clicks.where(col(Clickstream.USER_REF).isNotNull().and(col(Clickstream.ANONYMOUS_ID).isNotNull()))
-            .select(col(Clickstream.USER_REF).as("ref_a"), col(Clickstream.ANONYMOUS_ID).as("ref_b")).distinct());
+    IdentityResolution.Sources sources = new IdentityResolution.Sources(
+        Tables.bronze(spark, settings.paths(), SourceContracts.TRANSACTIONS_CONTRACT),
+        Tables.bronze(spark, settings.paths(), SourceContracts.CLICKSTREAM_CONTRACT),
+        Tables.bronze(spark, settings.paths(), SourceContracts.REVIEWS_CONTRACT),
+        Tables.bronze(spark, settings.paths(), SourceContracts.IDENTITY_LINKS_CONTRACT),
+        Tables.bronze(spark, settings.paths(), SourceContracts.FOLLOWS_CONTRACT),
+        Tables.bronze(spark, settings.paths(), SourceContracts.AUDIENCE_CONTRACT),
+        Tables.bronze(spark, settings.paths(), SourceContracts.CONSENT_CONTRACT));
 
     String path = settings.paths().silver(TableNames.IDENTITY_MAP);
     Dataset<Row> previous = Tables.identityMapOrEmpty(spark, settings.paths()).persist(StorageLevel.MEMORY_AND_DISK());
     long previousRefs = previous.count();
-    Dataset<Row> map = IdentityResolution.resolve(spark, refs, allLinks, previous, ctx.asOfDate())
+    Dataset<Row> map = IdentityResolution.resolve(spark, IdentityResolution.references(sources),
+        IdentityResolution.links(sources), previous, ctx.asOfDate())
         .persist(StorageLevel.MEMORY_AND_DISK());
     long mapped = map.count();
     long customers = map.select(FeatureColumns.CUSTOMER_KEY).distinct().count();
@@ -75,7 +58,10 @@ public final class IdentityJob extends StageCommand {
     previous.unpersist();
     map.unpersist();
     progress.step("identity", "references", mapped, customers, 0, seconds(t0));
-    return new JobResult(mapped, customers, 0, String.format(
-        "{\"references\": %d, \"customers\": %d, \"previous_references\": %d}", mapped, customers, previousRefs));
+    Map<String, Object> detail = new LinkedHashMap<>();
+    detail.put("references", mapped);
+    detail.put("customers", customers);
+    detail.put("previous_references", previousRefs);
+    return new JobResult(mapped, customers, 0, Json.write(detail));
   }
 }

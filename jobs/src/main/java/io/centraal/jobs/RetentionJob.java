@@ -1,6 +1,9 @@
 package io.centraal.jobs;
 
 import io.centraal.scoring.config.CentraalSettings;
+import io.centraal.scoring.io.Json;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import io.centraal.scoring.privacy.enforcement.Retention;
 import io.centraal.scoring.run.RunContext;
 import org.apache.spark.sql.SparkSession;
@@ -21,7 +24,10 @@ public final class RetentionJob extends StageCommand {
     long t0 = System.nanoTime();
     long deleted = Retention.enforceClickstream(spark, settings, ctx.asOfDate());
     progress.step("retention", "clickstream", deleted, 0, 0, seconds(t0));
-    return new JobResult(deleted, 0, 0, String.format("{\"clickstream_deleted\": %d, \"cutoff\": \"%s\"}", deleted,
-        Retention.clickstreamCutoff(ctx.asOfDate(), settings.privacy().clickstreamRetentionMonths())));
+    Map<String, Object> detail = new LinkedHashMap<>();
+    detail.put("clickstream_deleted", deleted);
+    detail.put("cutoff", Retention.clickstreamCutoff(ctx.asOfDate(), settings.privacy().clickstreamRetentionMonths())
+        .toString());
+    return new JobResult(deleted, 0, 0, Json.write(detail));
   }
 }

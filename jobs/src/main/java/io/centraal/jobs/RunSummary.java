@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import io.centraal.scoring.pipeline.ClvStep;
 import io.centraal.scoring.config.CentraalSettings;
 import io.centraal.scoring.io.DeltaTables;
 import io.centraal.scoring.model.influence.Advocacy;
@@ -103,7 +104,7 @@ final class RunSummary {
   static void printClvChoice(SparkSession spark, DataPaths p, RunContext ctx, PrintStream out) {
     java.util.List<Row> runs = DeltaTables.read(spark, p.gold(TableNames.MODEL_RUNS))
         .where(col(LogColumns.AS_OF_DATE).equalTo(Date.valueOf(ctx.asOfDate()))
-            .and(col(LogColumns.MODEL).equalTo(ScoreJob.CLV_MODEL_CHOICE)))
+            .and(col(LogColumns.MODEL).equalTo(ClvStep.CLV_MODEL_CHOICE)))
         .select(LogColumns.MODEL_VERSION, LogColumns.METRICS_JSON).collectAsList();
     if (runs.isEmpty()) {
       return;

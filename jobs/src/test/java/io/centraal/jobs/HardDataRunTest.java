@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.centraal.scoring.pipeline.ClvStep;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.centraal.scoring.io.DeltaTables;
@@ -200,7 +201,7 @@ class HardDataRunTest {
 
   private static JsonNode choice(SparkSession spark, Path data, LocalDate asOf) throws Exception {
     Row row = DeltaTables.read(spark, data.resolve("gold/model_runs").toString())
-        .where(col(LogColumns.MODEL).equalTo(ScoreJob.CLV_MODEL_CHOICE)
+        .where(col(LogColumns.MODEL).equalTo(ClvStep.CLV_MODEL_CHOICE)
             .and(col(LogColumns.AS_OF_DATE).equalTo(Date.valueOf(asOf)))).first();
     return JSON.readTree(row.<String>getAs(LogColumns.METRICS_JSON));
   }

@@ -6,6 +6,10 @@ import static org.apache.spark.sql.functions.row_number;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.centraal.scoring.io.Tables;
+import io.centraal.scoring.model.churn.ChurnModel;
+import io.centraal.scoring.pipeline.ChurnStep;
+import io.centraal.scoring.pipeline.ClvStep;
 import io.centraal.scoring.config.CentraalSettings;
 import io.centraal.scoring.demo.BadRowKind;
 import io.centraal.scoring.demo.DemoColumns;
@@ -140,7 +144,7 @@ class PipelineEndToEndTest {
     java.util.Set<String> models = new java.util.TreeSet<>(slice(spark, settings.paths().gold(TableNames.MODEL_RUNS),
         asOf).select(LogColumns.MODEL).collectAsList().stream().map(r -> r.getString(0)).toList());
     assertEquals(new java.util.TreeSet<>(List.of("bg_nbd", "mbg_nbd", "pareto_nbd", "nbd", "gamma_gamma", "shrunk_mean",
-        ScoreJob.CLV_MODEL_CHOICE, "churn", "influence")), models,
+        ClvStep.CLV_MODEL_CHOICE, "churn", "influence")), models,
         "one row per transaction and spend model (chosen or not), the choice, churn and influence");
     assertEquals(1, gold.select(ScoreColumns.CLV_STATUS).where(col(FeatureColumns.FREQUENCY).isNotNull()).distinct()
         .count(), "one model choice for the whole date");
@@ -182,11 +186,14 @@ class PipelineEndToEndTest {
     // features on the same labelled rows and split.
     String churnVersion = gold.select(ScoreColumns.CHURN_MODEL_VERSION).first().getString(0);
     assertTrue(churnVersion.startsWith("churn-lr-"), churnVersion);
-    ChurnTraining.Settings churnSettings = ScoreJob.churnSettings(settings);
-    Dataset<Row> labelled = ScoreJob.labelledAtCutoff(spark, settings, asOf, churnSettings.windowDays()).rows();
-    ChurnTraining.Outcome withOnline = ChurnTraining.train(labelled, ScoreJob.churnFeatures(true), churnSettings,
+    ChurnTraining.Settings churnSettings = settings.churn();
+    Dataset<Row> featuresAtAsOf = Tables.required(spark, settings.paths().silver(TableNames.CUSTOMER_FEATURES), "features")
+        .where(col(FeatureColumns.AS_OF_DATE).equalTo(java.sql.Date.valueOf(asOf)));
+    Dataset<Row> labelled = ChurnStep.labelledAtCutoff(Tables.featureInputs(spark, settings.paths()), featuresAtAsOf,
+        settings, asOf, churnSettings.windowDays()).rows();
+    ChurnTraining.Outcome withOnline = ChurnTraining.train(labelled, ChurnModel.features(true), churnSettings,
         "with", ChurnBaseline.P_ALIVE_MBGNBD);
-    ChurnTraining.Outcome offline = ChurnTraining.train(labelled, ScoreJob.churnFeatures(false), churnSettings,
+    ChurnTraining.Outcome offline = ChurnTraining.train(labelled, ChurnModel.features(false), churnSettings,
         "without", ChurnBaseline.P_ALIVE_MBGNBD);
     labelled.unpersist();
     double aucWith = withOnline.metrics().get("auc_roc");

@@ -13,6 +13,7 @@ import io.centraal.scoring.export.JdbcSettings;
 import io.centraal.scoring.export.MarketingKey;
 import io.centraal.scoring.privacy.PrivacySettings;
 import io.centraal.scoring.model.btyd.ClvSettings;
+import io.centraal.scoring.model.churn.ChurnTraining;
 import io.centraal.scoring.model.btyd.FitOptions;
 import io.centraal.scoring.model.btyd.TransactionModelChoice;
 import io.centraal.scoring.model.btyd.TransactionModelKind;
@@ -47,7 +48,7 @@ public record CentraalSettings(
     Ingest ingest,
     FeatureSettings features,
     Clv clv,
-    Churn churn,
+    ChurnTraining.Settings churn,
     RfmSettings rfm,
     AdvocacySettings advocacy,
     InfluenceSettings influence,
@@ -90,15 +91,6 @@ public record CentraalSettings(
     }
   }
 
-  /**
-   * Churn model settings ({@code centraal.score.churn}).
-   *
-   * @param balancedClassWeights weight the classes n / (2 n_class) when fitting ("class-weights = balanced")
-   * @param calibrationShare share of the labelled rows used for isotonic calibration; 0 = none
-   */
-  public record Churn(int windowDays, int minClassExamples, int maxIter, double regParam,
-                      double bandMedium, double bandHigh, boolean balancedClassWeights, double calibrationShare) {}
-
   /** PageRank on the follow graph. */
   public record PageRank(double resetProbability, int iterations) {}
 
@@ -137,10 +129,11 @@ public record CentraalSettings(
               c.getBoolean("score.clv.on-margin"), c.getDouble("score.clv.l2-penalty"),
               c.getLong("score.clv.min-repeat-buyers"), c.getInt("score.clv.max-iterations"),
               positive(c, "score.clv.gradient-tolerance")),
-          new Churn((int) positive(c, "score.churn.window-days"), c.getInt("score.churn.min-class-examples"),
-              c.getInt("score.churn.max-iter"), c.getDouble("score.churn.reg-param"),
-              fraction(c, "score.churn.band-medium"), fraction(c, "score.churn.band-high"),
-              classWeights(c.getString("score.churn.class-weights")), calibrationShare(c)),
+          new ChurnTraining.Settings((int) positive(c, "score.churn.window-days"),
+              c.getInt("score.churn.min-class-examples"), c.getInt("score.churn.max-iter"),
+              c.getDouble("score.churn.reg-param"), holdoutShare(c), calibrationShare(c),
+              classWeights(c.getString("score.churn.class-weights")), fraction(c, "score.churn.band-medium"),
+              fraction(c, "score.churn.band-high"), c.getLong("score.churn.seed")),
           rfm(c),
           advocacy(c),
           new InfluenceSettings(
@@ -303,6 +296,15 @@ public record CentraalSettings(
       default -> throw new InvalidConfigException(
           "centraal.score.churn.class-weights: '" + v + "' is not one of [balanced, none]");
     };
+  }
+
+  /** Between 5% and half of the labelled rows: fewer cannot measure the model, more starve its training. */
+  private static double holdoutShare(Config c) {
+    double v = c.getDouble("score.churn.holdout-share");
+    if (!(v >= 0.05 && v <= 0.5)) {
+      throw new InvalidConfigException("centraal.score.churn.holdout-share = " + v + " must be between 0.05 and 0.5");
+    }
+    return v;
   }
 
   /** At most half the labelled rows: the rest trains the model and measures it. */

@@ -7,6 +7,13 @@ import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 
 import io.centraal.scoring.schema.FeatureColumns;
+import io.centraal.scoring.schema.InputColumns.Audience;
+import io.centraal.scoring.schema.InputColumns.Clickstream;
+import io.centraal.scoring.schema.InputColumns.Consent;
+import io.centraal.scoring.schema.InputColumns.Follows;
+import io.centraal.scoring.schema.InputColumns.IdentityLinks;
+import io.centraal.scoring.schema.InputColumns.Reviews;
+import io.centraal.scoring.schema.InputColumns.Transactions;
 import io.centraal.scoring.schema.LogColumns;
 import java.sql.Date;
 import java.time.LocalDate;
@@ -44,12 +51,44 @@ public final class IdentityResolution {
   private static final String OLD_KEY = "_tmp_old_key";
   private static final String OLD_FIRST_SEEN = "_tmp_old_first_seen";
 
+  /** The two references of a link (the identity_links contract's names). */
+  public static final String REF_A = IdentityLinks.REF_A;
+  public static final String REF_B = IdentityLinks.REF_B;
+
   /** Schema of the reference and edge inputs. */
   public static final StructType REFS = new StructType().add(LogColumns.REF, DataTypes.StringType, false);
   public static final StructType LINKS = new StructType()
-      .add("ref_a", DataTypes.StringType, false).add("ref_b", DataTypes.StringType, false);
+      .add(REF_A, DataTypes.StringType, false).add(REF_B, DataTypes.StringType, false);
 
   private IdentityResolution() {}
+
+  /** The bronze tables identity is resolved from. */
+  public record Sources(Dataset<Row> transactions, Dataset<Row> clickstream, Dataset<Row> reviews,
+                        Dataset<Row> identityLinks, Dataset<Row> follows, Dataset<Row> audience,
+                        Dataset<Row> consent) {}
+
+  /**
+   * Every reference of a person ({@link LogColumns#REF}): customers are the people behind
+   * purchases, accounts, reviews, follows, audience and consent records; a cookie becomes part of a
+   * customer only through a link (a login or an identity link).
+   */
+  public static Dataset<Row> references(Sources s) {
+    return s.transactions().select(col(Transactions.CUSTOMER_REF).as(LogColumns.REF))
+        .union(s.clickstream().select(col(Clickstream.USER_REF).as(LogColumns.REF)))
+        .union(s.reviews().select(col(Reviews.AUTHOR_REF).as(LogColumns.REF)))
+        .union(s.follows().select(col(Follows.FOLLOWER_REF).as(LogColumns.REF)))
+        .union(s.follows().select(col(Follows.FOLLOWED_REF).as(LogColumns.REF)))
+        .union(s.audience().select(col(Audience.REF).as(LogColumns.REF)))
+        .union(s.consent().select(col(Consent.CUSTOMER_REF).as(LogColumns.REF)))
+        .where(col(LogColumns.REF).isNotNull());
+  }
+
+  /** The known links ({@link #REF_A}, {@link #REF_B}): identity links, and logins (a user seen with a cookie). */
+  public static Dataset<Row> links(Sources s) {
+    return s.identityLinks().select(col(IdentityLinks.REF_A).as(REF_A), col(IdentityLinks.REF_B).as(REF_B))
+        .union(s.clickstream().where(col(Clickstream.USER_REF).isNotNull().and(col(Clickstream.ANONYMOUS_ID).isNotNull()))
+            .select(col(Clickstream.USER_REF).as(REF_A), col(Clickstream.ANONYMOUS_ID).as(REF_B)).distinct());
+  }
 
   /**
    * @param refs        every reference seen (column {@code ref}); duplicates allowed
@@ -61,8 +100,8 @@ public final class IdentityResolution {
   public static Dataset<Row> resolve(SparkSession spark, Dataset<Row> refs, Dataset<Row> links,
                                      Dataset<Row> previousMap, LocalDate asOfDate) {
     Dataset<Row> allRefs = refs.select(col(LogColumns.REF))
-        .union(links.select(col("ref_a").as(LogColumns.REF)))
-        .union(links.select(col("ref_b").as(LogColumns.REF)))
+        .union(links.select(col(REF_A).as(LogColumns.REF)))
+        .union(links.select(col(REF_B).as(LogColumns.REF)))
         .union(previousMap.select(col(LogColumns.REF)))
         .where(col(LogColumns.REF).isNotNull())
         .distinct();
@@ -75,8 +114,8 @@ public final class IdentityResolution {
         .persist(StorageLevel.MEMORY_AND_DISK());
 
     Dataset<Row> edges = links
-        .join(vertices.withColumnRenamed(LogColumns.REF, "ref_a").withColumnRenamed(VID, "a"), "ref_a")
-        .join(vertices.withColumnRenamed(LogColumns.REF, "ref_b").withColumnRenamed(VID, "b"), "ref_b")
+        .join(vertices.withColumnRenamed(LogColumns.REF, REF_A).withColumnRenamed(VID, "a"), REF_A)
+        .join(vertices.withColumnRenamed(LogColumns.REF, REF_B).withColumnRenamed(VID, "b"), REF_B)
         .select("a", "b")
         .where(col("a").notEqual(col("b")));
 

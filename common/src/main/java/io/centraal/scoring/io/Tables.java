@@ -1,9 +1,11 @@
 package io.centraal.scoring.io;
 
 import io.centraal.scoring.schema.BronzeSchema;
+import io.centraal.scoring.features.FeatureInputs;
 import io.centraal.scoring.run.InvalidInputException;
 import io.centraal.scoring.schema.OutputSchemas;
 import io.centraal.scoring.schema.SourceContract;
+import io.centraal.scoring.schema.SourceContracts;
 import io.centraal.scoring.schema.TableNames;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
@@ -22,6 +24,18 @@ public final class Tables {
       return empty(spark, BronzeSchema.of(contract));
     }
     return DeltaTables.read(spark, path);
+  }
+
+  /** The bronze inputs and the identity map, as the features stage reads them. */
+  public static FeatureInputs featureInputs(SparkSession spark, DataPaths paths) {
+    return new FeatureInputs(
+        bronze(spark, paths, SourceContracts.TRANSACTIONS_CONTRACT),
+        bronze(spark, paths, SourceContracts.CLICKSTREAM_CONTRACT),
+        bronze(spark, paths, SourceContracts.REVIEWS_CONTRACT),
+        bronze(spark, paths, SourceContracts.FOLLOWS_CONTRACT),
+        bronze(spark, paths, SourceContracts.AUDIENCE_CONTRACT),
+        bronze(spark, paths, SourceContracts.CONSENT_CONTRACT),
+        identityMap(spark, paths));
   }
 
   /** The identity map; fails with the command to run when identity was not resolved yet. */

@@ -77,39 +77,9 @@ import org.apache.spark.storage.StorageLevel;
  * customers are noisy; {@code min-holdout-gain} can demand a margin before the fit replaces the
  * configured weights.
  *
- * <h2>How the score job calls it</h2>
- * <pre>{@code
- * InfluenceTraining.Settings ts = settings.influenceTraining();
- * LocalDate cutoff = ctx.asOfDate().minusDays(ts.windowDays());
- * // 1. Features at the cut-off, as labelledAtCutoff builds them for churn (inputs = FeaturesJob.inputs(spark,
- * //    settings)). Follow edges carry no date, so there is no PageRank "at the cut-off": leave
- * //    follower_pagerank out (the signal is then absent in training and gets weight 0) rather than
- * //    join today's graph, which would leak the future into the features.
- * Dataset<Row> atCutoff = FeaturesJob.features(inputs, settings, cutoff).where(col(PROFILING_ALLOWED));
- * // 2. Outcome candidates in the window (cutoff, asOf]: any subset; the settings pick the first usable.
- * Map<String, Dataset<Row>> outcomes = Map.of(
- *     InfluenceTraining.HELPFUL_VOTES,
- *         InfluenceTraining.helpfulVotesOfReviewsWritten(keyedReviews, cutoff, ctx.asOfDate()),
- *     InfluenceTraining.REFERRED_CUSTOMERS,
- *         InfluenceTraining.gainedSince(atCutoff, scored, FeatureColumns.REFERRED_CUSTOMERS));
- * // keyedReviews = ReviewFeatures.keyed(inputs.reviews(), inputs.identityMap());
- * // scored: the as-of customer features (ScoreJob's `scored` before InfluenceScoring).
- * // atCutoff and scored are read several times: persist them (and unpersist after).
- * // 3. Fit (or fall back) and save; version e.g. "influence-nnls-" + asOf + "-" + runId.
- * InfluenceTraining.Result fit = InfluenceTraining.fit(atCutoff, outcomes, settings.influence(), ts, version);
- * if (fit.fitted()) {
- *   InfluenceWeightsStore.save(spark, settings.paths().models("influence"), fit.version(),
- *       fit.savedMetadata(cutoff, ctx.asOfDate(), ctx.runId()));
- * }
- * // or, reusing a saved version ("latest" or a name) instead of training:
- * //   InfluenceSettings s = InfluenceWeightsStore.load(spark, dir, "latest").settings(settings.influence());
- * // 4. Score the as-of features with the chosen weights (replaces new InfluenceScoring(settings.influence())):
- * scored = new InfluenceScoring(fit.settings()).apply(scored);
- * //    ... .withColumn(INFLUENCE_MODEL_VERSION, lit(fit.version()))
- * // 5. model_runs:
- * new ModelRuns.Entry("influence", fit.version(), "days", fit.parametersJson(), null, fit.fitted(), null,
- *     fit.metricsJson());
- * }</pre>
+ * <p>{@code io.centraal.scoring.pipeline.InfluenceStep} shows the whole use: features at the cut-off
+ * (without PageRank: follow edges carry no date, so today's graph would leak the future), the
+ * outcome candidates in the window after it, the fit or the fallback, and its model_runs row.
  */
 public final class InfluenceTraining {
   private InfluenceTraining() {}

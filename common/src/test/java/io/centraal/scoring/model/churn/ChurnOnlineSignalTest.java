@@ -99,7 +99,7 @@ class ChurnOnlineSignalTest {
     CentraalSettings settings = TestSettings.withDataDir(dir, Map.of());
     ChurnTraining.Settings churn = new ChurnTraining.Settings(settings.churn().windowDays(),
         settings.churn().minClassExamples(), settings.churn().maxIter(), settings.churn().regParam(), 0.3,
-        settings.churn().calibrationShare(), settings.churn().balancedClassWeights(), settings.churn().bandMedium(),
+        settings.churn().calibrationShare(), settings.churn().balanced(), settings.churn().bandMedium(),
         settings.churn().bandHigh(), 11L);
 
     LocalDate asOf = spec.endDate();

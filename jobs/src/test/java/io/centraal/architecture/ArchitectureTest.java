@@ -1,0 +1,55 @@
+package io.centraal.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The import rules of the code base, checked on the compiled classes of all three modules:
+ * packages form a DAG (a cycle means two packages can only be understood, tested and changed
+ * together), and the scheduled jobs stay thin: a job reads, calls stages from {@code common} and
+ * writes, so no job and no benchmark uses another job's code.
+ */
+class ArchitectureTest {
+  private static JavaClasses classes;
+
+  @BeforeAll
+  static void importClasses() {
+    // Production classes only: test classes and the common module's test jar are not part of the layering.
+    classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        .withImportOption(location -> !location.contains("-tests.jar"))
+        .importPackages("io.centraal");
+  }
+
+  @Test
+  void packagesFormADirectedAcyclicGraph() {
+    slices().matching("io.centraal.(**)").should().beFreeOfCycles().check(classes);
+  }
+
+  @Test
+  void noStageJobUsesAnotherStageJob() {
+    for (String job : new String[] {"IngestJob", "IdentityJob", "FeaturesJob", "ScoreJob", "ExportJob", "RetentionJob"}) {
+      noClasses().that().haveSimpleNameEndingWith("Job").and().doNotHaveSimpleName(job)
+          .and().resideInAPackage("io.centraal.jobs..")
+          .should().dependOnClassesThat().haveFullyQualifiedName("io.centraal.jobs." + job)
+          .check(classes);
+    }
+  }
+
+  @Test
+  void benchmarksUseStagesNotJobs() {
+    noClasses().that().haveSimpleNameStartingWith("Bench").should().dependOnClassesThat()
+        .haveSimpleNameEndingWith("Job").check(classes);
+  }
+
+  @Test
+  void commonDoesNotReachUpIntoTheJobsOrTheReport() {
+    noClasses().that().resideInAPackage("io.centraal.scoring..").should().dependOnClassesThat()
+        .resideInAnyPackage("io.centraal.jobs..", "io.centraal.report..").check(classes);
+  }
+}
