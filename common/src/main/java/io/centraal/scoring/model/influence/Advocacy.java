@@ -8,6 +8,10 @@ import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
+import java.util.Map;
+import java.util.List;
+import java.util.LinkedHashMap;
+import io.centraal.scoring.model.Stage;
 import io.centraal.scoring.model.StageSchema;
 import io.centraal.scoring.model.StageSchema.Kind;
 import io.centraal.scoring.schema.FeatureColumns;
@@ -37,24 +41,33 @@ import org.apache.spark.sql.types.StructType;
  * ({@code review_count} null or 0, or {@code avg_rating} null): silence is not an opinion, and
  * such customers are left out of the NPS rather than counted as passives.
  */
-public final class Advocacy {
+public final class Advocacy implements Stage {
   public static final String PROMOTER = "promoter";
   public static final String PASSIVE = "passive";
   public static final String DETRACTOR = "detractor";
 
-  private static final String STAGE = "Advocacy";
   private final AdvocacySettings settings;
 
   public Advocacy(AdvocacySettings settings) {
     this.settings = Objects.requireNonNull(settings, "settings");
   }
 
+  @Override
+  public Map<String, Kind> inputColumns() {
+    Map<String, Kind> in = new LinkedHashMap<>();
+    in.put(FeatureColumns.AVG_RATING, Kind.NUMERIC);
+    in.put(FeatureColumns.REVIEW_COUNT, Kind.INTEGRAL);
+    return in;
+  }
+
+  @Override
+  public List<String> outputColumns() {
+    return List.of(ScoreColumns.ADVOCACY);
+  }
+
   /** Adds {@code advocacy}; see the class doc. */
-  public Dataset<Row> apply(Dataset<Row> customers) {
-    StructType schema = customers.schema();
-    StageSchema.require(schema, STAGE, FeatureColumns.AVG_RATING, Kind.NUMERIC);
-    StageSchema.require(schema, STAGE, FeatureColumns.REVIEW_COUNT, Kind.INTEGRAL);
-    StageSchema.requireAbsent(schema, STAGE, ScoreColumns.ADVOCACY);
+  @Override
+  public Dataset<Row> transform(Dataset<Row> customers) {
     return customers.withColumn(ScoreColumns.ADVOCACY,
         classify(col(FeatureColumns.AVG_RATING), col(FeatureColumns.REVIEW_COUNT)));
   }

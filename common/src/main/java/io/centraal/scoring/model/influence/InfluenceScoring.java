@@ -8,6 +8,9 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.when;
 
+import java.util.Map;
+import java.util.LinkedHashMap;
+import io.centraal.scoring.model.Stage;
 import io.centraal.scoring.model.PercentRanks;
 import io.centraal.scoring.model.StageSchema;
 import io.centraal.scoring.model.StageSchema.Kind;
@@ -71,7 +74,7 @@ import org.apache.spark.sql.types.StructType;
  * <p><b>Null semantics.</b> Null inputs mean "no activity" and score 0 — influence must be
  * evidenced; the outputs are never null.
  */
-public final class InfluenceScoring {
+public final class InfluenceScoring implements Stage {
   public static final String TIER_HIGH = "high";
   public static final String TIER_MEDIUM = "medium";
   public static final String TIER_LOW = "low";
@@ -302,34 +305,38 @@ public final class InfluenceScoring {
     return ranked.select(out.toArray(new Column[0]));
   }
 
-  /** Adds the influence components, score and tier; see the class doc. */
-  public Dataset<Row> apply(Dataset<Row> features) {
-    List<List<Signal>> groups = groups();
-    StructType schema = features.schema();
-    StageSchema.require(schema, STAGE, FeatureColumns.CUSTOMER_KEY, Kind.INTEGRAL);
-    Set<String> required = new LinkedHashSet<>();
-    for (List<Signal> g : groups) {
+  /** customer_key and the columns of every signal with a positive weight. */
+  @Override
+  public Map<String, Kind> inputColumns() {
+    Map<String, Kind> in = new LinkedHashMap<>();
+    in.put(FeatureColumns.CUSTOMER_KEY, Kind.INTEGRAL);
+    for (List<Signal> g : groups()) {
       for (Signal s : g) {
         if (s.weight() > 0) {
-          required.addAll(s.columns());
+          s.columns().forEach(c -> in.putIfAbsent(c, Kind.NUMERIC));
         }
       }
     }
-    for (String c : required) {
-      StageSchema.require(schema, STAGE, c, Kind.NUMERIC);
-    }
-    StageSchema.requireAbsent(schema, STAGE, ScoreColumns.INF_REVIEWS, ScoreColumns.INF_REACH,
-        ScoreColumns.INF_REFERRALS, ScoreColumns.INF_ADVOCACY, ScoreColumns.INFLUENCE_SCORE,
-        ScoreColumns.INFLUENCE_TIER);
-    StageSchema.rejectReservedPrefix(schema, STAGE);
+    return in;
+  }
 
+  @Override
+  public List<String> outputColumns() {
+    return List.of(ScoreColumns.INF_REVIEWS, ScoreColumns.INF_REACH, ScoreColumns.INF_REFERRALS,
+        ScoreColumns.INF_ADVOCACY, ScoreColumns.INFLUENCE_SCORE, ScoreColumns.INFLUENCE_TIER);
+  }
+
+  /** Adds the influence components, score and tier; see the class doc. */
+  @Override
+  public Dataset<Row> transform(Dataset<Row> features) {
+    List<List<Signal>> groups = groups();
     List<Signal> used = new ArrayList<>();
     groups.forEach(g -> g.stream().filter(s -> s.weight() > 0).forEach(used::add));
     Dataset<Row> ranked = rank(features, used);
 
     // 3. Components and score from the ranks (see combine).
     List<Column> out = new ArrayList<>();
-    for (String c : schema.fieldNames()) {
+    for (String c : features.schema().fieldNames()) {
       out.add(col(c));
     }
     out.addAll(combine(name -> col(TMP + name), name -> col(TMP + "present_" + name)));

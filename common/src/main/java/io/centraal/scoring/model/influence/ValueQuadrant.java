@@ -6,6 +6,10 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.percent_rank;
 import static org.apache.spark.sql.functions.when;
 
+import java.util.Map;
+import java.util.List;
+import java.util.LinkedHashMap;
+import io.centraal.scoring.model.Stage;
 import io.centraal.scoring.model.PercentRanks;
 import io.centraal.scoring.model.StageSchema;
 import io.centraal.scoring.model.StageSchema.Kind;
@@ -42,13 +46,12 @@ import org.apache.spark.sql.types.StructType;
  * purchases yet) is exactly a hidden influencer. A null {@code influence_score} counts as 0.
  * {@code risk_flag} is never null: a null churn risk or advocacy raises no flag on that ground.
  */
-public final class ValueQuadrant {
+public final class ValueQuadrant implements Stage {
   public static final String CHAMPION = "Champion";
   public static final String HIDDEN_INFLUENCER = "Hidden influencer";
   public static final String SPENDER = "Spender";
   public static final String LOW_VALUE = "Low value";
 
-  private static final String STAGE = "ValueQuadrant";
   private static final String TMP_HAS_CLV = StageSchema.TMP_PREFIX + "vq_has_clv";
 
   private final ValueQuadrantSettings settings;
@@ -57,17 +60,25 @@ public final class ValueQuadrant {
     this.settings = Objects.requireNonNull(settings, "settings");
   }
 
+  @Override
+  public Map<String, Kind> inputColumns() {
+    Map<String, Kind> in = new LinkedHashMap<>();
+    in.put(ScoreColumns.CUSTOMER_KEY, Kind.INTEGRAL);
+    in.put(settings.clvColumn(), Kind.NUMERIC);
+    in.put(ScoreColumns.INFLUENCE_SCORE, Kind.NUMERIC);
+    in.put(ScoreColumns.CHURN_RISK, Kind.NUMERIC);
+    in.put(ScoreColumns.ADVOCACY, Kind.STRING);
+    return in;
+  }
+
+  @Override
+  public List<String> outputColumns() {
+    return List.of(ScoreColumns.CLV_TIER, ScoreColumns.VALUE_QUADRANT, ScoreColumns.RISK_FLAG);
+  }
+
   /** Adds {@code clv_tier}, {@code value_quadrant} and {@code risk_flag}; see the class doc. */
-  public Dataset<Row> apply(Dataset<Row> scored) {
-    StructType schema = scored.schema();
-    StageSchema.require(schema, STAGE, ScoreColumns.CUSTOMER_KEY, Kind.INTEGRAL);
-    StageSchema.require(schema, STAGE, settings.clvColumn(), Kind.NUMERIC);
-    StageSchema.require(schema, STAGE, ScoreColumns.INFLUENCE_SCORE, Kind.NUMERIC);
-    StageSchema.require(schema, STAGE, ScoreColumns.CHURN_RISK, Kind.NUMERIC);
-    StageSchema.require(schema, STAGE, ScoreColumns.ADVOCACY, Kind.STRING);
-    StageSchema.requireAbsent(schema, STAGE, ScoreColumns.CLV_TIER, ScoreColumns.VALUE_QUADRANT,
-        ScoreColumns.RISK_FLAG);
-    StageSchema.rejectReservedPrefix(schema, STAGE);
+  @Override
+  public Dataset<Row> transform(Dataset<Row> scored) {
 
     Column clv = col(settings.clvColumn()).cast("double");
     Dataset<Row> df = scored.withColumn(TMP_HAS_CLV, clv.isNotNull());

@@ -8,6 +8,9 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.percent_rank;
 import static org.apache.spark.sql.functions.when;
 
+import java.util.Map;
+import java.util.LinkedHashMap;
+import io.centraal.scoring.model.Stage;
 import io.centraal.scoring.model.PercentRanks;
 import io.centraal.scoring.model.StageSchema;
 import io.centraal.scoring.model.StageSchema.Kind;
@@ -73,8 +76,7 @@ import org.apache.spark.sql.types.StructType;
  *   Other               R 1-5  FM 1-5   (catch-all; unreachable with the grid above)
  * </pre>
  */
-public final class RfmScoring {
-  private static final String STAGE = "RfmScoring";
+public final class RfmScoring implements Stage {
   private static final String TMP_PURCHASED = StageSchema.TMP_PREFIX + "rfm_purchased";
 
   private final RfmSettings settings;
@@ -83,16 +85,24 @@ public final class RfmScoring {
     this.settings = Objects.requireNonNull(settings, "settings");
   }
 
+  @Override
+  public Map<String, Kind> inputColumns() {
+    Map<String, Kind> in = new LinkedHashMap<>();
+    in.put(FeatureColumns.CUSTOMER_KEY, Kind.INTEGRAL);
+    in.put(FeatureColumns.DAYS_SINCE_LAST_PURCHASE, Kind.INTEGRAL);
+    in.put(FeatureColumns.PURCHASE_PERIODS, Kind.INTEGRAL);
+    in.put(FeatureColumns.TOTAL_SPEND, Kind.NUMERIC);
+    return in;
+  }
+
+  @Override
+  public List<String> outputColumns() {
+    return List.of(ScoreColumns.RFM_R, ScoreColumns.RFM_F, ScoreColumns.RFM_M, ScoreColumns.RFM_SEGMENT);
+  }
+
   /** Adds {@code rfm_r}, {@code rfm_f}, {@code rfm_m} and {@code rfm_segment}; see the class doc. */
-  public Dataset<Row> apply(Dataset<Row> customers) {
-    StructType schema = customers.schema();
-    StageSchema.require(schema, STAGE, FeatureColumns.CUSTOMER_KEY, Kind.INTEGRAL);
-    StageSchema.require(schema, STAGE, FeatureColumns.DAYS_SINCE_LAST_PURCHASE, Kind.INTEGRAL);
-    StageSchema.require(schema, STAGE, FeatureColumns.PURCHASE_PERIODS, Kind.INTEGRAL);
-    StageSchema.require(schema, STAGE, FeatureColumns.TOTAL_SPEND, Kind.NUMERIC);
-    StageSchema.requireAbsent(schema, STAGE,
-        ScoreColumns.RFM_R, ScoreColumns.RFM_F, ScoreColumns.RFM_M, ScoreColumns.RFM_SEGMENT);
-    StageSchema.rejectReservedPrefix(schema, STAGE);
+  @Override
+  public Dataset<Row> transform(Dataset<Row> customers) {
 
     Column purchased = col(FeatureColumns.DAYS_SINCE_LAST_PURCHASE).isNotNull();
     Dataset<Row> withFlag = customers.withColumn(TMP_PURCHASED, purchased);
