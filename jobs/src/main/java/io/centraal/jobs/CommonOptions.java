@@ -33,9 +33,10 @@ final class CommonOptions {
         files.add(Path.of(f));
       }
     }
-    CentraalSettings settings = CentraalSettings.from(ConfigLoader.load(files, overrides));
+    com.typesafe.config.Config config = ConfigLoader.load(files, overrides);
+    CentraalSettings settings = CentraalSettings.from(config);
     LOG.info("config files {}, overrides {}; resolved config (secrets redacted):\n{}", files, overrides.keySet(),
-        ConfigLoader.renderRedacted(settings.raw()));
+        ConfigLoader.renderRedacted(config));
     return settings;
   }
 }

@@ -38,7 +38,7 @@ import io.centraal.scoring.run.InvalidConfigException;
 
 /**
  * Every setting a job needs, typed and validated eagerly from the resolved config: a job never
- * reads a raw {@link Config} ({@code raw} is kept only to log the resolved config, secrets redacted).
+ * reads a raw {@link Config}.
  * Built once in {@code main}; a bad value fails before Spark starts.
  */
 public record CentraalSettings(
@@ -57,8 +57,7 @@ public record CentraalSettings(
     ValueQuadrantSettings value,
     Export export,
     PrivacySettings privacy,
-    DemoSpec demo,
-    Config raw) {
+    DemoSpec demo) {
 
   public record Ingest(double maxRejectShare, LocalDate timestampFloor, List<String> currencies,
                        int ratingMin, int ratingMax, double maxAbsAmount, ExtraColumns extraColumns) {}
@@ -168,8 +167,7 @@ public record CentraalSettings(
               List.copyOf(c.getStringList("privacy.email-link-types")),
               c.getBoolean("privacy.ephemeral-keys"), (int) positive(c, "privacy.clickstream-retention-months"),
               nonNegative(c, "privacy.retention-vacuum-hours"), nonNegative(c, "privacy.erasure-vacuum-hours")),
-          DemoSpec.fromConfig(c.getConfig("demo")),
-          root);
+          DemoSpec.fromConfig(c.getConfig("demo")));
     } catch (ConfigException e) {
       throw new InvalidConfigException("invalid config: " + e.getMessage(), e);
     } catch (IllegalArgumentException e) {

@@ -1,6 +1,6 @@
 package io.centraal.scoring.features;
 
-import io.centraal.scoring.schema.BronzeSchema;
+import io.centraal.scoring.testing.Frames;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -9,13 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.centraal.scoring.schema.FeatureColumns;
 import io.centraal.scoring.schema.OutputSchemas;
-import io.centraal.scoring.schema.SourceContract;
 import io.centraal.scoring.schema.SourceContracts;
 import io.centraal.scoring.testing.SparkExtension;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -39,17 +37,8 @@ class CustomerFeaturesTest {
   }
 
   /** Rows of a bronze table: the contract fields, then null lineage columns. */
-  private static Dataset<Row> bronze(SparkSession spark, SourceContract contract, Object[]... rows) {
-    List<Row> out = new ArrayList<>();
-    for (Object[] r : rows) {
-      Object[] full = Arrays.copyOf(r, contract.fields().size() + 3);
-      out.add(RowFactory.create(full));
-    }
-    return spark.createDataFrame(out, BronzeSchema.of(contract));
-  }
-
   private static FeatureInputs fixture(SparkSession spark) {
-    Dataset<Row> tx = bronze(spark, SourceContracts.TRANSACTIONS_CONTRACT,
+    Dataset<Row> tx = Frames.bronze(spark, SourceContracts.TRANSACTIONS_CONTRACT,
         new Object[] {"t1", "L1", ts("2024-01-10 10:00:00"), 20.0, "store", "s1", 1.0, 6.0, "EUR"},
         new Object[] {"t2", "L1", ts("2024-01-10 11:00:00"), -5.0, "store", "s1", 1.0, -1.5, "EUR"},
         new Object[] {"t3", "L1", ts("2024-02-10"), 30.0, "web", null, 1.0, 9.0, "EUR"},
@@ -57,19 +46,19 @@ class CustomerFeaturesTest {
         new Object[] {"t5", null, ts("2024-03-01"), 10.0, "store", "s2", 1.0, 3.0, "EUR"},
         new Object[] {"t6", "L2", ts("2024-03-01"), 10.0, "store", "s2", 1.0, 3.0, "EUR"},
         new Object[] {"t7", "L2", ts("2024-07-01"), 99.0, "store", "s2", 1.0, 3.0, "EUR"});
-    Dataset<Row> clicks = bronze(spark, SourceContracts.CLICKSTREAM_CONTRACT,
+    Dataset<Row> clicks = Frames.bronze(spark, SourceContracts.CLICKSTREAM_CONTRACT,
         new Object[] {"e1", ts("2024-06-01"), "page_view", "U1", "c1", "s1", null, null},
         new Object[] {"e2", ts("2024-06-01"), "product_view", "U1", "c1", "s1", "p1", null},
         new Object[] {"e3", ts("2024-06-20"), "add_to_cart", null, "c1", "s2", "p1", null},
         new Object[] {"e4", ts("2024-02-20"), "page_view", null, "c9", "s3", null, "U1"},
         new Object[] {"e5", ts("2024-02-25"), "page_view", "U2", "c2", "s4", null, "U1"});
-    Dataset<Row> reviews = bronze(spark, SourceContracts.REVIEWS_CONTRACT,
+    Dataset<Row> reviews = Frames.bronze(spark, SourceContracts.REVIEWS_CONTRACT,
         new Object[] {"r1", "U1", "p1", ts("2024-06-30"), 5, "great", 9L, 10L, true},
         new Object[] {"r2", "U1", "p2", ts("2024-01-02"), 2, "bad, broke after a week", 0L, 0L, false});
-    Dataset<Row> follows = bronze(spark, SourceContracts.FOLLOWS_CONTRACT,
+    Dataset<Row> follows = Frames.bronze(spark, SourceContracts.FOLLOWS_CONTRACT,
         new Object[] {"U2", "U1"}, new Object[] {"U3", "U1"}, new Object[] {"U1", "U1"}, new Object[] {"U3", "U1"});
-    Dataset<Row> audience = bronze(spark, SourceContracts.AUDIENCE_CONTRACT, new Object[] {"U1", 1000L});
-    Dataset<Row> consent = bronze(spark, SourceContracts.CONSENT_CONTRACT,
+    Dataset<Row> audience = Frames.bronze(spark, SourceContracts.AUDIENCE_CONTRACT, new Object[] {"U1", 1000L});
+    Dataset<Row> consent = Frames.bronze(spark, SourceContracts.CONSENT_CONTRACT,
         new Object[] {"L1", true, true, ts("2024-01-01")},
         new Object[] {"U1", true, false, ts("2024-05-01")},
         new Object[] {"U3", false, true, ts("2024-08-01")});

@@ -1,6 +1,6 @@
 package io.centraal.scoring.features;
 
-import io.centraal.scoring.schema.BronzeSchema;
+import io.centraal.scoring.testing.Frames;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,14 +10,11 @@ import io.centraal.scoring.config.ConfigLoader;
 import io.centraal.scoring.run.InvalidConfigException;
 import io.centraal.scoring.schema.FeatureColumns;
 import io.centraal.scoring.schema.OutputSchemas;
-import io.centraal.scoring.schema.SourceContract;
 import io.centraal.scoring.schema.SourceContracts;
 import io.centraal.scoring.testing.SparkExtension;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.LocalDate;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
@@ -42,14 +39,6 @@ class ReferralValueTest {
     return Timestamp.valueOf(day + " 12:00:00");
   }
 
-  private static Dataset<Row> bronze(SparkSession spark, SourceContract contract, Object[]... rows) {
-    List<Row> out = new ArrayList<>();
-    for (Object[] r : rows) {
-      out.add(RowFactory.create(Arrays.copyOf(r, contract.fields().size() + 3)));
-    }
-    return spark.createDataFrame(out, BronzeSchema.of(contract));
-  }
-
   private static Dataset<Row> identityMap(SparkSession spark) {
     Date seen = Date.valueOf("2024-01-01");
     return spark.createDataFrame(List.of(RowFactory.create("R", 1L, seen), RowFactory.create("A", 2L, seen),
@@ -58,7 +47,7 @@ class ReferralValueTest {
 
   private static Dataset<Row> referrals(SparkSession spark, ReferralSettings settings) {
     Dataset<Row> map = identityMap(spark);
-    Dataset<Row> clicks = bronze(spark, SourceContracts.CLICKSTREAM_CONTRACT,
+    Dataset<Row> clicks = Frames.bronze(spark, SourceContracts.CLICKSTREAM_CONTRACT,
         // A's first visit through R's link is 2024-03-01; the later one does not restart the window.
         new Object[] {"e1", ts("2024-03-01"), "page_view", "A", "ca", "s1", null, "R"},
         new Object[] {"e2", ts("2024-03-10"), "page_view", "A", "ca", "s2", null, "R"},
@@ -68,7 +57,7 @@ class ReferralValueTest {
         new Object[] {"e4", ts("2024-03-06"), "page_view", null, "ck9", "s4", null, "R"},
         // R's own click on their link is not a referral.
         new Object[] {"e5", ts("2024-03-06"), "page_view", "R", "cr", "s5", null, "R"});
-    Dataset<Row> tx = bronze(spark, SourceContracts.TRANSACTIONS_CONTRACT,
+    Dataset<Row> tx = Frames.bronze(spark, SourceContracts.TRANSACTIONS_CONTRACT,
         new Object[] {"a0", "A", ts("2024-02-20"), 40.0, "web", null, 1.0, 10.0, "EUR"},   // before the visit: out
         new Object[] {"a1", "A", ts("2024-03-01"), 100.0, "web", null, 1.0, 30.0, "EUR"},  // day 0
         new Object[] {"a2", "A", ts("2024-03-21"), 50.0, "web", null, 1.0, 20.0, "EUR"},   // day 20
@@ -116,7 +105,7 @@ class ReferralValueTest {
   @Test
   void dailyPurchasesWithoutTheMarginColumnsAreRejected(SparkSession spark) {
     Dataset<Row> map = identityMap(spark);
-    Dataset<Row> clicks = ClickstreamFeatures.keyed(bronze(spark, SourceContracts.CLICKSTREAM_CONTRACT), map, AS_OF);
+    Dataset<Row> clicks = ClickstreamFeatures.keyed(Frames.bronze(spark, SourceContracts.CLICKSTREAM_CONTRACT), map, AS_OF);
     Dataset<Row> daily = spark.createDataFrame(List.of(), new org.apache.spark.sql.types.StructType()
         .add(FeatureColumns.CUSTOMER_KEY, "long").add(TransactionFeatures.PURCHASE_DATE, "date")
         .add(TransactionFeatures.NET_AMOUNT, "double").add(FeatureColumns.TOTAL_MARGIN, "double"));

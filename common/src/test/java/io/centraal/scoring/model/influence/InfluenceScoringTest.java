@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.centraal.scoring.testing.Frames;
 import io.centraal.scoring.schema.FeatureColumns;
 import io.centraal.scoring.schema.ScoreColumns;
 import io.centraal.scoring.testing.SparkExtension;
-import java.util.HashMap;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -19,12 +19,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(SparkExtension.class)
 class InfluenceScoringTest {
   private static final double EPS = 1e-9;
-
-  private static Map<Long, Row> byKey(Dataset<Row> df) {
-    Map<Long, Row> out = new HashMap<>();
-    df.collectAsList().forEach(r -> out.put(r.getLong(r.fieldIndex(FeatureColumns.CUSTOMER_KEY)), r));
-    return out;
-  }
 
   private static double d(Row r, String c) {
     return r.getDouble(r.fieldIndex(c));
@@ -40,7 +34,7 @@ class InfluenceScoringTest {
         .apply(InfluenceFixtures.fiveCustomers(spark));
     assertEquals(InfluenceFixtures.FEATURES.size() + 6, out.schema().size());
     assertEquals(DataTypes.DoubleType, out.schema().apply(ScoreColumns.INFLUENCE_SCORE).dataType());
-    Map<Long, Row> rows = byKey(out);
+    Map<Long, Row> rows = Frames.byKey(out);
 
     // Over 5 customers percent_rank is (rank - 1) / 4; inactive customers tie at the bottom.
     Row none = rows.get(1L);
@@ -74,7 +68,7 @@ class InfluenceScoringTest {
     InfluenceSettings r = InfluenceFixtures.recommended();
     InfluenceSettings lowBar = new InfluenceSettings(r.components(), r.reviews(), r.reach(), r.referrals(),
         r.helpfulnessZ(), 90.0, 30.0);
-    Map<Long, Row> rows = byKey(new InfluenceScoring(lowBar).apply(InfluenceFixtures.fiveCustomers(spark)));
+    Map<Long, Row> rows = Frames.byKey(new InfluenceScoring(lowBar).apply(InfluenceFixtures.fiveCustomers(spark)));
     assertEquals(InfluenceScoring.TIER_MEDIUM, s(rows.get(2L), ScoreColumns.INFLUENCE_TIER)); // 37.5
     assertEquals(InfluenceScoring.TIER_HIGH, s(rows.get(3L), ScoreColumns.INFLUENCE_TIER));   // 98.25
   }
@@ -90,7 +84,7 @@ class InfluenceScoringTest {
     InfluenceSettings r = InfluenceFixtures.recommended();
     InfluenceSettings noGraph = new InfluenceSettings(r.components(), r.reviews(),
         new InfluenceSettings.ReachWeights(0.5, 0.5, 0.0), r.referrals(), r.helpfulnessZ(), 80, 50);
-    Map<Long, Row> rows = byKey(new InfluenceScoring(noGraph).apply(noPagerank));
+    Map<Long, Row> rows = Frames.byKey(new InfluenceScoring(noGraph).apply(noPagerank));
     assertEquals(0.75, d(rows.get(4L), ScoreColumns.INF_REACH), EPS);
   }
 
@@ -127,7 +121,7 @@ class InfluenceScoringTest {
         .withColumn(FeatureColumns.HELPFUL_VOTES, org.apache.spark.sql.functions.lit(null).cast("long"))
         .withColumn(FeatureColumns.TOTAL_VOTES, org.apache.spark.sql.functions.lit(null).cast("long"))
         .withColumn(FeatureColumns.AVG_REVIEW_LENGTH, org.apache.spark.sql.functions.lit(0.0));
-    Map<Long, Row> rows = byKey(new InfluenceScoring(InfluenceFixtures.recommended()).apply(noVotesNoText));
+    Map<Long, Row> rows = Frames.byKey(new InfluenceScoring(InfluenceFixtures.recommended()).apply(noVotesNoText));
     // Review weights 0.30 frequency, 0.25 helpfulness, 0.15 substance, 0.10 extremity, 0.20 verified:
     // without helpfulness and substance the star's (best on frequency and extremity, tied 0.75 on
     // verified) reviews component is (0.30 + 0.10 + 0.20 * 0.75) / 0.60.
@@ -138,7 +132,7 @@ class InfluenceScoringTest {
         .withColumn(FeatureColumns.AUDIENCE_SIZE, org.apache.spark.sql.functions.lit(null).cast("long"))
         .withColumn(FeatureColumns.FOLLOWERS, org.apache.spark.sql.functions.lit(null).cast("long"))
         .withColumn(ScoreColumns.FOLLOWER_PAGERANK, org.apache.spark.sql.functions.lit(null).cast("double"));
-    Map<Long, Row> noReachRows = byKey(new InfluenceScoring(InfluenceFixtures.recommended()).apply(noReach));
+    Map<Long, Row> noReachRows = Frames.byKey(new InfluenceScoring(InfluenceFixtures.recommended()).apply(noReach));
     // Components 0.35 reviews, 0.25 reach (absent), 0.25 referrals, 0.15 advocacy: light reviewer 2
     // scores 100 (0.35 x 0.75 + 0.15 x 0.75) / 0.75, not / 1.
     assertEquals(0.0, d(noReachRows.get(2L), ScoreColumns.INF_REACH), EPS);

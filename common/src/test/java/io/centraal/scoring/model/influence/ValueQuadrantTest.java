@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.centraal.scoring.testing.Frames;
 import io.centraal.scoring.schema.FeatureColumns;
 import io.centraal.scoring.schema.ScoreColumns;
 import io.centraal.scoring.testing.SparkExtension;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
@@ -47,12 +47,6 @@ class ValueQuadrantTest {
     return spark.createDataFrame(rows, SCORED);
   }
 
-  private static Map<Long, Row> byKey(Dataset<Row> df) {
-    Map<Long, Row> out = new HashMap<>();
-    df.collectAsList().forEach(r -> out.put(r.getLong(r.fieldIndex(FeatureColumns.CUSTOMER_KEY)), r));
-    return out;
-  }
-
   private static String s(Row r, String c) {
     return r.getString(r.fieldIndex(c));
   }
@@ -65,7 +59,7 @@ class ValueQuadrantTest {
   void tiersQuadrantsAndRisk(SparkSession spark) {
     Dataset<Row> out = new ValueQuadrant(InfluenceFixtures.quadrant()).apply(scored(spark));
     assertEquals(SCORED.size() + 3, out.schema().size());
-    Map<Long, Row> rows = byKey(out);
+    Map<Long, Row> rows = Frames.byKey(out);
     assertEquals(InfluenceScoring.TIER_HIGH, s(rows.get(9L), ScoreColumns.CLV_TIER));
     assertEquals(InfluenceScoring.TIER_MEDIUM, s(rows.get(8L), ScoreColumns.CLV_TIER));
     assertEquals(InfluenceScoring.TIER_MEDIUM, s(rows.get(6L), ScoreColumns.CLV_TIER));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.centraal.scoring.testing.Frames;
 import io.centraal.scoring.schema.FeatureColumns;
 import io.centraal.scoring.schema.ScoreColumns;
 import io.centraal.scoring.testing.SparkExtension;
@@ -26,14 +27,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class RfmScoringTest {
   private final RfmScoring scoring = new RfmScoring(RfmFixtures.standardSettings());
 
-  private static Map<Long, Row> byKey(Dataset<Row> df) {
-    Map<Long, Row> out = new HashMap<>();
-    for (Row r : df.collectAsList()) {
-      out.put(r.getLong(r.fieldIndex(FeatureColumns.CUSTOMER_KEY)), r);
-    }
-    return out;
-  }
-
   @Test
   void scoresExactQuantilesNamesSegmentsAndSkipsNonBuyers(SparkSession spark) {
     Dataset<Row> scored = scoring.apply(RfmFixtures.tenPurchasersOneNever(spark));
@@ -43,7 +36,7 @@ class RfmScoringTest {
     assertEquals(DataTypes.StringType, schema.apply(ScoreColumns.RFM_SEGMENT).dataType());
     assertEquals(RfmFixtures.CUSTOMERS.size() + 4, schema.size());
 
-    Map<Long, Row> rows = byKey(scored);
+    Map<Long, Row> rows = Frames.byKey(scored);
     assertEquals(11, rows.size());
     // Ten distinct values -> two customers per bin; customer 1 is most recent but least frequent.
     int[] expectedR = {5, 5, 4, 4, 3, 3, 2, 2, 1, 1};
@@ -75,7 +68,7 @@ class RfmScoringTest {
     for (long i = 1; i <= 10; i++) {
       rows.add(RowFactory.create(i, 30, i <= 6 ? 1L : i, 50.0));
     }
-    Map<Long, Row> scored = byKey(scoring.apply(spark.createDataFrame(rows, RfmFixtures.CUSTOMERS)));
+    Map<Long, Row> scored = Frames.byKey(scoring.apply(spark.createDataFrame(rows, RfmFixtures.CUSTOMERS)));
     for (long i = 1; i <= 6; i++) {
       Row r = scored.get(i);
       assertEquals(1, r.getInt(r.fieldIndex(ScoreColumns.RFM_F)));
@@ -145,7 +138,7 @@ class RfmScoringTest {
         new RfmSegmentRule("Best", 2, 2, 2.0, 2.0),
         new RfmSegmentRule("Recent", 2, 2, 1.0, 2.0),
         new RfmSegmentRule("Rest", 1, 2, 1.0, 2.0)), "None");
-    Map<Long, Row> rows = byKey(new RfmScoring(two).apply(spark.createDataFrame(List.of(
+    Map<Long, Row> rows = Frames.byKey(new RfmScoring(two).apply(spark.createDataFrame(List.of(
         RowFactory.create(1L, 1, 5L, 500.0),
         RowFactory.create(2L, 2, 1L, 5.0),
         RowFactory.create(3L, 9, 2L, 50.0)), RfmFixtures.CUSTOMERS)));
