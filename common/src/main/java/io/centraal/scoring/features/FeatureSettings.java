@@ -1,5 +1,8 @@
 package io.centraal.scoring.features;
 
+import io.centraal.scoring.run.ConfigValues;
+import com.typesafe.config.Config;
+
 
 /**
  * Settings of the features stage ({@code centraal.features} in reference.conf).
@@ -15,4 +18,14 @@ package io.centraal.scoring.features;
  */
 public record FeatureSettings(TimeUnit timeUnit, PurchaseRule purchaseRule, double reviewHalfLifeDays, ReferralSettings referrals,
                               int promoterMinRating, int detractorMaxRating,
-                              boolean defaultProfilingAllowed, boolean defaultMarketingAllowed) {}
+                              boolean defaultProfilingAllowed, boolean defaultMarketingAllowed) {
+
+  /** {@code centraal.features} with the consent defaults and advocacy cut the features need; {@code c} is the centraal block. */
+  public static FeatureSettings from(Config c) {
+    return new FeatureSettings(ConfigValues.enumValue(c, "time-unit", TimeUnit.class),
+        ConfigValues.enumValue(c, "features.purchase-rule", PurchaseRule.class),
+        ConfigValues.positive(c, "features.review-half-life-days"), ReferralSettings.from(c),
+        c.getInt("score.advocacy.promoter-min"), c.getInt("score.advocacy.passive-min") - 1,
+        c.getBoolean("consent.default-profiling-allowed"), c.getBoolean("consent.default-marketing-allowed"));
+  }
+}

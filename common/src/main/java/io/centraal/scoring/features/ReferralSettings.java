@@ -1,5 +1,8 @@
 package io.centraal.scoring.features;
 
+import io.centraal.scoring.run.InvalidConfigException;
+import io.centraal.scoring.run.ConfigValues;
+import com.typesafe.config.Config;
 import java.util.Locale;
 
 /**
@@ -43,5 +46,16 @@ public record ReferralSettings(int windowDays, double annualDiscountRate, double
   /** {@code ln(1 + r) / 365.25}: the continuous rate per day equivalent to the annual rate. */
   public double continuousDailyRate() {
     return Math.log1p(annualDiscountRate) / DAYS_PER_YEAR;
+  }
+
+  /** {@code centraal.score.influence.referrals}; {@code c} is the centraal block. */
+  public static ReferralSettings from(Config c) {
+    double window = c.getDouble("score.influence.referrals.window-days");
+    if (!(window >= 0) || window != Math.rint(window)) {
+      throw new InvalidConfigException("centraal.score.influence.referrals.window-days = " + window
+          + " must be a whole number of days, 0 or more");
+    }
+    return new ReferralSettings((int) window, ConfigValues.nonNegative(c, "score.influence.referrals.annual-discount-rate"),
+        ConfigValues.fraction(c, "score.influence.referrals.unknown-margin-rate"));
   }
 }

@@ -1,5 +1,10 @@
 package io.centraal.scoring.io;
 
+import java.util.List;
+import io.centraal.scoring.schema.SourceContract;
+import io.centraal.scoring.run.InvalidConfigException;
+import io.centraal.scoring.run.ConfigValues;
+import com.typesafe.config.Config;
 import java.util.Map;
 
 /**
@@ -18,4 +23,28 @@ import java.util.Map;
 public record SourceSettings(String name, boolean enabled, String format, String path,
                              Map<String, String> options, Map<String, String> columns,
                              Map<String, String> constants, Map<String, String> expressions,
-                             String timestampFormat) {}
+                             String timestampFormat) {
+
+  /** One {@code centraal.sources.<name>} block, checked against the source's contract. */
+  public static SourceSettings from(Config s, SourceContract contract) {
+    String format = s.getString("format");
+    if (!List.of("csv", "json", "parquet", "delta", "whitespace").contains(format)) {
+      throw new InvalidConfigException("centraal.sources." + contract.name() + ".format: '" + format
+          + "' is not one of csv, json, parquet, delta, whitespace");
+    }
+    Map<String, String> columns = ConfigValues.strings(s, "columns");
+    Map<String, String> constants = ConfigValues.strings(s, "constants");
+    Map<String, String> expressions = ConfigValues.strings(s, "expressions");
+    for (Map<String, String> m : List.of(columns, constants, expressions)) {
+      for (String field : m.keySet()) {
+        if (contract.fields().stream().noneMatch(f -> f.name().equals(field))) {
+          throw new InvalidConfigException("centraal.sources." + contract.name() + ": '" + field
+              + "' is not a field of the " + contract.name() + " contract; fields are "
+              + contract.fields().stream().map(SourceContract.Field::name).toList());
+        }
+      }
+    }
+    return new SourceSettings(contract.name(), s.getBoolean("enabled"), format, s.getString("path"),
+        ConfigValues.strings(s, "options"), columns, constants, expressions, s.getString("timestamp-format"));
+  }
+}

@@ -74,6 +74,17 @@ class ConfigLoaderTest {
     assertTrue(e.getMessage().contains("centraal.time-unit"), e.getMessage());
   }
 
+  /** The churn split is configured, not fixed in code; each section names its own bad key. */
+  @Test
+  void churnHoldoutShareAndSeedComeFromTheConfig() {
+    CentraalSettings s = CentraalSettings.from(ConfigLoader.load(List.of(), Map.of("score.churn.seed", "7")));
+    assertEquals(0.3, s.churn().holdoutShare());
+    assertEquals(7L, s.churn().seed());
+    InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> CentraalSettings.from(
+        ConfigLoader.load(List.of(), Map.of("score.churn.holdout-share", "0.9"))));
+    assertTrue(e.getMessage().contains("centraal.score.churn.holdout-share"), e.getMessage());
+  }
+
   @Test
   void mappingAFieldThatTheContractDoesNotHaveFails() {
     InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> CentraalSettings.from(

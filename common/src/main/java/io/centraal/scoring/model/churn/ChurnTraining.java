@@ -4,6 +4,9 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
+import io.centraal.scoring.run.InvalidConfigException;
+import io.centraal.scoring.run.ConfigValues;
+import com.typesafe.config.Config;
 import io.centraal.scoring.io.Json;
 import io.centraal.scoring.schema.ScoreColumns;
 import java.util.ArrayList;
@@ -40,7 +43,35 @@ public final class ChurnTraining {
    * @param balanced         weight the classes n / (2 n_class) while fitting the regression
    */
   public record Settings(int windowDays, int minClassExamples, int maxIter, double regParam, double holdoutShare,
-                         double calibrationShare, boolean balanced, double bandMedium, double bandHigh, long seed) {}
+                         double calibrationShare, boolean balanced, double bandMedium, double bandHigh, long seed) {
+    /** {@code centraal.score.churn}; {@code c} is the centraal block. */
+    public static Settings from(Config c) {
+      return new Settings((int) ConfigValues.positive(c, "score.churn.window-days"),
+          c.getInt("score.churn.min-class-examples"), c.getInt("score.churn.max-iter"),
+          c.getDouble("score.churn.reg-param"), share(c, "score.churn.holdout-share", 0.05),
+          share(c, "score.churn.calibration-share", 0), classWeights(c.getString("score.churn.class-weights")),
+          ConfigValues.fraction(c, "score.churn.band-medium"), ConfigValues.fraction(c, "score.churn.band-high"),
+          c.getLong("score.churn.seed"));
+    }
+
+    /** A share of the labelled rows between {@code min} and half: the rest trains the model. */
+    private static double share(Config c, String path, double min) {
+      double v = c.getDouble(path);
+      if (!(v >= min && v <= 0.5)) {
+        throw new InvalidConfigException("centraal." + path + " = " + v + " must be between " + (min == 0 ? "0" : String.valueOf(min)) + " and 0.5");
+      }
+      return v;
+    }
+
+    private static boolean classWeights(String v) {
+      return switch (v) {
+        case "balanced" -> true;
+        case "none" -> false;
+        default -> throw new InvalidConfigException(
+            "centraal.score.churn.class-weights: '" + v + "' is not one of [balanced, none]");
+      };
+    }
+  }
 
   /**
    * A trained model (or the fallback) with its holdout metrics.

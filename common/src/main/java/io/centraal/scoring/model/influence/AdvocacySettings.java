@@ -1,5 +1,6 @@
 package io.centraal.scoring.model.influence;
 
+import com.typesafe.config.Config;
 import java.util.Locale;
 
 /**
@@ -21,5 +22,11 @@ public record AdvocacySettings(int scaleMin, int scaleMax, int promoterMin, int 
           "AdvocacySettings: need scaleMin < passiveMin <= promoterMin <= scaleMax, got %d, %d, %d, %d",
           scaleMin, passiveMin, promoterMin, scaleMax));
     }
+  }
+
+  /** {@code centraal.score.advocacy} on the rating scale of {@code centraal.ingest}; {@code c} is the centraal block. */
+  public static AdvocacySettings from(Config c) {
+    return new AdvocacySettings(c.getInt("ingest.rating-min"), c.getInt("ingest.rating-max"),
+        c.getInt("score.advocacy.promoter-min"), c.getInt("score.advocacy.passive-min"));
   }
 }

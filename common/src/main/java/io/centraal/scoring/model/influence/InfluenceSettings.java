@@ -1,5 +1,6 @@
 package io.centraal.scoring.model.influence;
 
+import com.typesafe.config.Config;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -91,5 +92,26 @@ public record InfluenceSettings(
     if (sum <= 0) {
       throw new IllegalArgumentException("InfluenceSettings: " + group + " weights sum to 0");
     }
+  }
+
+  /** {@code centraal.score.influence}; {@code c} is the centraal block. */
+  public static InfluenceSettings from(Config c) {
+    return new InfluenceSettings(
+        new ComponentWeights(c.getDouble("score.influence.weights.reviews"),
+            c.getDouble("score.influence.weights.reach"), c.getDouble("score.influence.weights.referrals"),
+            c.getDouble("score.influence.weights.advocacy")),
+        new ReviewWeights(c.getDouble("score.influence.review-weights.frequency"),
+            c.getDouble("score.influence.review-weights.helpfulness"),
+            c.getDouble("score.influence.review-weights.substance"),
+            c.getDouble("score.influence.review-weights.extremity"),
+            c.getDouble("score.influence.review-weights.verified")),
+        new ReachWeights(c.getDouble("score.influence.reach-weights.audience"),
+            c.getDouble("score.influence.reach-weights.followers"),
+            c.getDouble("score.influence.reach-weights.pagerank")),
+        new ReferralWeights(c.getDouble("score.influence.referral-weights.visitors"),
+            c.getDouble("score.influence.referral-weights.customers"),
+            c.getDouble("score.influence.referral-weights.value")),
+        c.getDouble("score.influence.helpfulness-z"), c.getDouble("score.influence.tier-high"),
+        c.getDouble("score.influence.tier-medium"));
   }
 }

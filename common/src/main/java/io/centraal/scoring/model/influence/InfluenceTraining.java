@@ -12,6 +12,9 @@ import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
+import io.centraal.scoring.run.InvalidConfigException;
+import io.centraal.scoring.run.ConfigValues;
+import com.typesafe.config.Config;
 import io.centraal.scoring.io.Json;
 import io.centraal.scoring.model.PercentRanks;
 import io.centraal.scoring.model.StageSchema;
@@ -120,6 +123,19 @@ public final class InfluenceTraining {
   public record Settings(boolean enabled, List<String> outcomes, int windowDays, double holdoutShare,
                          long minTrainingRows, long minActiveOutcomes, double minHoldoutGain, int precisionAtK,
                          long seed) {
+    /** {@code centraal.score.influence.training}; {@code c} is the centraal block; a bad value names its key. */
+    public static Settings from(Config c) {
+      String k = "score.influence.training.";
+      try {
+        return new Settings(c.getBoolean(k + "enabled"), c.getStringList(k + "outcomes"),
+            (int) ConfigValues.positive(c, k + "window-days"), ConfigValues.fraction(c, k + "holdout-share"),
+            c.getLong(k + "min-training-rows"), c.getLong(k + "min-active-outcomes"), c.getDouble(k + "min-holdout-gain"),
+            c.getInt(k + "precision-at-k"), c.getLong(k + "seed"));
+      } catch (IllegalArgumentException e) {
+        throw new InvalidConfigException("centraal." + k + "*: " + e.getMessage(), e);
+      }
+    }
+
     public Settings {
       outcomes = List.copyOf(outcomes);
       for (String o : outcomes) {

@@ -1,5 +1,8 @@
 package io.centraal.scoring.model.influence;
 
+import io.centraal.scoring.schema.ScoreColumns;
+import io.centraal.scoring.run.ConfigValues;
+import com.typesafe.config.Config;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -34,5 +37,13 @@ public record ValueQuadrantSettings(String clvColumn, double clvHighPercentile, 
       throw new IllegalArgumentException("ValueQuadrantSettings: churnRiskThreshold must be in 0..1, got "
           + churnRiskThreshold);
     }
+  }
+
+  /** {@code centraal.score.value} over the CLV column of {@code score.clv.horizon-label}; {@code c} is the centraal block. */
+  public static ValueQuadrantSettings from(Config c) {
+    return new ValueQuadrantSettings(
+        ScoreColumns.clv(c.getString("score.clv.horizon-label")), ConfigValues.fraction(c, "score.value.clv-tier-high"),
+        ConfigValues.fraction(c, "score.value.clv-tier-medium"), c.getDouble("score.value.high-influence-min"),
+        ConfigValues.fraction(c, "score.value.churn-risk-flag"));
   }
 }

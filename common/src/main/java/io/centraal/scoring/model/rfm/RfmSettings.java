@@ -1,5 +1,7 @@
 package io.centraal.scoring.model.rfm;
 
+import io.centraal.scoring.run.InvalidConfigException;
+import com.typesafe.config.Config;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -35,5 +37,20 @@ public record RfmSettings(int bins, List<RfmSegmentRule> segmentRules, String no
       throw new IllegalArgumentException("RfmSettings: noPurchaseSegment is blank");
     }
     segmentRules = List.copyOf(segmentRules);
+  }
+
+  /** {@code centraal.score.rfm}; {@code c} is the centraal block. */
+  public static RfmSettings from(Config c) {
+    List<RfmSegmentRule> rules = new java.util.ArrayList<>();
+    for (Config rule : c.getConfigList("score.rfm.segments")) {
+      List<Integer> r = rule.getIntList("r");
+      List<Double> fm = rule.getDoubleList("fm");
+      if (r.size() != 2 || fm.size() != 2) {
+        throw new InvalidConfigException("centraal.score.rfm.segments (" + rule.origin().description()
+            + "): r and fm must be [min, max]");
+      }
+      rules.add(new RfmSegmentRule(rule.getString("segment"), r.get(0), r.get(1), fm.get(0), fm.get(1)));
+    }
+    return new RfmSettings(c.getInt("score.rfm.bins"), List.copyOf(rules), c.getString("score.rfm.no-purchase-segment"));
   }
 }
