@@ -15,7 +15,7 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Schema preconditions shared by the scoring stages (STYLE points 10 and 15): every stage checks
+ * Schema preconditions shared by the scoring stages ({@link Stage}): every stage checks
  * its required input columns and types, and that its output columns are not already present,
  * before building any plan. Failures are {@link IllegalArgumentException}s naming the column.
  *

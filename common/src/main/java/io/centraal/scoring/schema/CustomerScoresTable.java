@@ -2,7 +2,7 @@ package io.centraal.scoring.schema;
 
 import java.util.List;
 
-/** Column order of the gold {@code customer_scores} table (DESIGN.md "Output contract"). */
+/** Column order of the gold {@code customer_scores} table (README, "Outputs"). */
 public final class CustomerScoresTable {
   private CustomerScoresTable() {}
 

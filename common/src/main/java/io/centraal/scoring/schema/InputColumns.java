@@ -1,7 +1,7 @@
 package io.centraal.scoring.schema;
 
 /**
- * Canonical column names of the input contracts (DESIGN.md, "Canonical input contracts").
+ * Canonical column names of the input contracts (README, "Run on your own data").
  * Users map their own column names onto these in config; stages only ever see these names.
  */
 public final class InputColumns {

@@ -1,7 +1,7 @@
 package io.centraal.scoring.schema;
 
 /**
- * Columns of the gold {@code customer_scores} table (DESIGN.md, "Output contract").
+ * Columns of the gold {@code customer_scores} table (README, "Outputs"; the JSON schema under resources/schemas).
  * Horizon-dependent columns carry the horizon label, e.g. {@code clv_12m}; the horizon, unit and
  * discount rate are stated in the table properties.
  */

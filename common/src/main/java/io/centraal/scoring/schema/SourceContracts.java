@@ -21,7 +21,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-/** The canonical input contracts of DESIGN.md, in one place. */
+/** The canonical input contracts (what a source mapping maps onto), in one place. */
 public final class SourceContracts {
   private SourceContracts() {}
 

@@ -28,7 +28,7 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Influence score: how much a customer sways other (potential) customers, independent of what
- * they spend (DESIGN.md: "a reviewer or vlogger who buys little may sway thousands").
+ * they spend: a reviewer or vlogger who buys little may sway thousands.
  *
  * <p><b>Input</b> (one row per customer; silver {@code customer_features} left-joined with
  * {@link FollowGraph#pageRank}): {@code customer_key} (integral) and, for every signal whose

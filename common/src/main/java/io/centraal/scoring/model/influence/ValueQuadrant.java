@@ -38,7 +38,7 @@ import org.apache.spark.sql.types.StructType;
  *       {@value #HIDDEN_INFLUENCER} (low/medium CLV, high influence — the customer classic CRM
  *       misses), {@value #SPENDER} (high CLV, low influence), {@value #LOW_VALUE};</li>
  *   <li>{@code risk_flag} (boolean): churn risk above the threshold, or advocacy = detractor
- *       (DESIGN.md: some customers carry so much risk they are better not retained blindly).</li>
+ *       (some customers carry so much risk they are better not retained blindly).</li>
  * </ul>
  *
  * <p><b>Null semantics.</b> A null CLV gives a null {@code clv_tier} (unknown is not "low") and is

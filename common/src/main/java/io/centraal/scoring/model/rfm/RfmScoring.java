@@ -28,7 +28,7 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * RFM scores and named segments (DESIGN.md, score step).
+ * RFM scores and named segments (the score step).
  *
  * <p><b>Input</b> (one row per customer, e.g. the silver {@code customer_features} table):
  * <ul>
