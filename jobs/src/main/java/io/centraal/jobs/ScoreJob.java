@@ -435,14 +435,8 @@ public final class ScoreJob extends StageCommand {
                                        int windowDays) {
     LocalDate cutoff = asOf.minusDays(windowDays);
     FeatureInputs inputs = FeaturesJob.inputs(spark, settings);
-    Dataset<Row> objectingNow = Tables.required(spark, settings.paths().silver(TableNames.CUSTOMER_FEATURES),
-            "features")
-        .where(col(FeatureColumns.AS_OF_DATE).equalTo(java.sql.Date.valueOf(asOf))
-            .and(not(col(FeatureColumns.PROFILING_ALLOWED))))
-        .select(FeatureColumns.CUSTOMER_KEY);
-    Dataset<Row> atCutoff = FeaturesJob.features(inputs, settings, cutoff)
-        .where(col(FeatureColumns.PROFILING_ALLOWED))
-        .join(objectingNow, new String[] {FeatureColumns.CUSTOMER_KEY}, "left_anti")
+    Dataset<Row> atCutoff = trainableAtCutoff(FeaturesJob.features(inputs, settings, cutoff),
+        Tables.required(spark, settings.paths().silver(TableNames.CUSTOMER_FEATURES), "features"), asOf)
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       ClvModels atCutoffModels = fitClv(atCutoff, settings);
@@ -459,6 +453,19 @@ public final class ScoreJob extends StageCommand {
     } finally {
       atCutoff.unpersist();
     }
+  }
+
+  /**
+   * The customers at the cut-off who may train the churn model: profiling allowed at the cut-off,
+   * and no objection known at the as-of date ({@code featuresNow}: customer_features, any dates).
+   */
+  static Dataset<Row> trainableAtCutoff(Dataset<Row> featuresAtCutoff, Dataset<Row> featuresNow, LocalDate asOf) {
+    Dataset<Row> objectingNow = featuresNow
+        .where(col(FeatureColumns.AS_OF_DATE).equalTo(java.sql.Date.valueOf(asOf))
+            .and(not(col(FeatureColumns.PROFILING_ALLOWED))))
+        .select(FeatureColumns.CUSTOMER_KEY);
+    return featuresAtCutoff.where(col(FeatureColumns.PROFILING_ALLOWED))
+        .join(objectingNow, new String[] {FeatureColumns.CUSTOMER_KEY}, "left_anti");
   }
 
   /** The model's features: offline, online and the configured model's P(alive). */
