@@ -115,28 +115,35 @@ final class FaultLoop {
 
   /** Iteration {@code iteration}: kill {@code b}'s command inside {@code stage}, check, re-run, compare. */
   Outcome kill(int iteration, FaultStage stage, Baseline b) throws IOException, InterruptedException {
-    DataDirectoryState.copy(work.resolve(b.snapshot()), dataDir);
-    restoreDatabase(b.snapshot());
-    DeltaLog.clearCache();
     long window = b.windowMillis().get(stage);
     long delay = (long) (random.nextDouble() * window * 1.25);
     List<String> args = new ArrayList<>(b.args());
     args.addAll(settings);
     Path log = Files.createDirectories(work.resolve("logs")).resolve(String.format(Locale.ROOT, "kill-%02d.log", iteration));
-    Process child;
-    boolean killed;
-    try (StageWatch watch = new StageWatch(dataDir, stage, date)) {
-      child = ChildJvm.start(args, log);
-      while (watch.startedNanos() < 0 && child.isAlive()) {
-        Thread.sleep(2);
+    Process child = null;
+    boolean killed = false;
+    // A child may run faster than the undisturbed baseline and end before the kill point: then
+    // again from the snapshot, with half the delay (at most three tries).
+    for (int attempt = 0; attempt < 3 && !killed; attempt++) {
+      if (attempt > 0) {
+        delay /= 2;
       }
-      long killAt = watch.startedNanos() + TimeUnit.MILLISECONDS.toNanos(delay);
-      while (System.nanoTime() < killAt && child.isAlive()) {
-        Thread.sleep(1);
+      DataDirectoryState.copy(work.resolve(b.snapshot()), dataDir);
+      restoreDatabase(b.snapshot());
+      DeltaLog.clearCache();
+      try (StageWatch watch = new StageWatch(dataDir, stage, date)) {
+        child = ChildJvm.start(args, log);
+        while (watch.startedNanos() < 0 && child.isAlive()) {
+          Thread.sleep(2);
+        }
+        long killAt = watch.startedNanos() + TimeUnit.MILLISECONDS.toNanos(delay);
+        while (System.nanoTime() < killAt && child.isAlive()) {
+          Thread.sleep(1);
+        }
+        killed = child.isAlive() && watch.startedNanos() >= 0;
+        child.destroyForcibly(); // SIGKILL on Linux: no shutdown hook, no lease release, no cleanup
+        child.waitFor(60, TimeUnit.SECONDS);
       }
-      killed = child.isAlive() && watch.startedNanos() >= 0;
-      child.destroyForcibly(); // SIGKILL on Linux: no shutdown hook, no lease release, no cleanup
-      child.waitFor(60, TimeUnit.SECONDS);
     }
     DeltaLog.clearCache();
     List<String> problems = new ArrayList<>();
