@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmarks: each prints its figures (rows, seconds, rows/s, peak memory).",
-    subcommands = {BenchIngest.class, BenchClv.class, BenchClvRecovery.class, BenchChurn.class,
+    subcommands = {BenchIngest.class, BenchClv.class, BenchClvRecovery.class, BenchChurn.class, BenchFaults.class,
         BenchInfluence.class, BenchInfluenceValidation.class})
 public final class BenchCommand implements Runnable {
   @CommandLine.Spec

@@ -22,7 +22,7 @@ class CentraalCliTest {
     for (String cmd : new String[] {"--help", "demo --help", "generate --help", "run --help", "ingest --help",
         "identity --help", "features --help", "score --help", "export --help", "status --help", "erase --help",
         "retention --help", "backtest --help", "bench clv --help", "bench clv-recovery --help",
-        "bench influence-validation --help",
+        "bench influence-validation --help", "bench faults --help",
         "report --help"}) {
       assertEquals(0, CentraalCli.execute(cmd.split(" ")), cmd);
     }

@@ -106,11 +106,7 @@ public final class ChurnStep {
   public static LabelledRows labelledAtCutoff(FeatureInputs inputs, Dataset<Row> featuresAtAsOf,
                                               CentraalSettings settings, LocalDate asOf, int windowDays) {
     LocalDate cutoff = asOf.minusDays(windowDays);
-    Dataset<Row> objectingNow = featuresAtAsOf.where(not(col(FeatureColumns.PROFILING_ALLOWED)))
-        .select(FeatureColumns.CUSTOMER_KEY);
-    Dataset<Row> atCutoff = FeatureStage.build(inputs, settings, cutoff)
-        .where(col(FeatureColumns.PROFILING_ALLOWED))
-        .join(objectingNow, new String[] {FeatureColumns.CUSTOMER_KEY}, "left_anti")
+    Dataset<Row> atCutoff = trainableAtCutoff(FeatureStage.build(inputs, settings, cutoff), featuresAtAsOf, asOf)
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       ClvModels atCutoffModels = ClvStep.fit(atCutoff, settings);
@@ -127,6 +123,20 @@ public final class ChurnStep {
     } finally {
       atCutoff.unpersist();
     }
+  }
+
+  /**
+   * The customers at the cut-off who may train the churn model: profiling allowed at the cut-off,
+   * and no objection known at the as-of date ({@code featuresNow}: customer_features of any dates).
+   */
+  public static Dataset<Row> trainableAtCutoff(Dataset<Row> featuresAtCutoff, Dataset<Row> featuresNow,
+                                               LocalDate asOf) {
+    Dataset<Row> objectingNow = featuresNow
+        .where(col(FeatureColumns.AS_OF_DATE).equalTo(java.sql.Date.valueOf(asOf))
+            .and(not(col(FeatureColumns.PROFILING_ALLOWED))))
+        .select(FeatureColumns.CUSTOMER_KEY);
+    return featuresAtCutoff.where(col(FeatureColumns.PROFILING_ALLOWED))
+        .join(objectingNow, new String[] {FeatureColumns.CUSTOMER_KEY}, "left_anti");
   }
 
   /**

@@ -312,7 +312,9 @@ public final class Erasure {
         Dataset<Row> kept = drop.where(org.apache.spark.sql.functions.not(erased))
             .persist(StorageLevel.MEMORY_AND_DISK());
         kept.count();
-        MarketingDrop.write(spark, kept, dir, dropFormats(spark, dir), "erase-" + requestId.replaceAll("[^A-Za-z0-9_-]", "_"));
+        // The folder name carries the drop's date (exports/marketing/as_of_date=D): the manifest keeps it.
+        MarketingDrop.write(spark, kept, dir, dropFormats(spark, dir), "erase-" + requestId.replaceAll("[^A-Za-z0-9_-]", "_"),
+            java.time.LocalDate.parse(new Path(dir).getName().substring("as_of_date=".length())));
         kept.unpersist();
       }
       removed.put("exports/" + TableNames.MARKETING_DROP + "/" + new Path(dir).getName(), n);

@@ -121,7 +121,7 @@ class ErasureTest {
     scores.write().format("delta").mode("append").save(settings.paths().silver(TableNames.SCORES));
     String dropDir = settings.paths().exports(TableNames.MARKETING_DROP) + "/as_of_date=" + AS_OF;
     MarketingDrop.write(spark, MarketingDrop.rows(scores, List.of(FeatureColumns.CUSTOMER_KEY, "clv_12m")), dropDir,
-        List.of("csv", "parquet"), "run-1");
+        List.of("csv", "parquet"), "run-1", AS_OF);
     // The run report lists customer keys (top hidden influencers).
     Path report = Files.createDirectories(data.resolve("reports/as_of_date=" + AS_OF));
     Files.writeString(report.resolve("report.html"), "<table><tr><th>customer_key</th></tr><tr><td>" + erasedKey
@@ -153,6 +153,8 @@ class ErasureTest {
     assertEquals(2, first.rowsRemoved().get("bronze/clickstream"), "own event deleted, a referred visit blanked");
     assertEquals(2, first.rowsRemoved().get("gold/customer_scores"), "both dates");
     assertEquals(1, first.rowsRemoved().get("exports/marketing/as_of_date=" + AS_OF));
+    assertTrue(Files.readString(data.resolve("exports/marketing/as_of_date=" + AS_OF + "/" + MarketingDrop.MANIFEST))
+        .contains("\"as_of_date\":\"" + AS_OF + "\""), "the re-published drop's manifest keeps its date");
 
     assertTrue(!containsAnywhere(spark, data, Set.of(CARD, ACCOUNT, COOKIE, MAIL, EMAIL.hex(MAIL)), erasedKey),
         "nothing of the person is left under the data directory");
