@@ -21,7 +21,7 @@ import picocli.CommandLine.Command;
     description = "Scores every customer on financial and non-financial value (Spark, Delta Lake).",
     subcommands = {DemoCommand.class, GenerateCommand.class, IngestJob.class, IdentityJob.class, FeaturesJob.class, ScoreJob.class, ExportJob.class,
         RunCommand.class, StatusCommand.class, BacktestCommand.class, ReportCommand.class, EraseCommand.class,
-        RetentionJob.class, BenchCommand.class})
+        RetentionJob.class, io.centraal.jobs.bench.BenchCommand.class})
 public final class CentraalCli implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(CentraalCli.class);
 

@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 
 /** Config options shared by every command. */
-final class CommonOptions {
+public final class CommonOptions {
   private static final Logger LOG = LoggerFactory.getLogger(CommonOptions.class);
 
   @Option(names = "--conf", paramLabel = "FILE",
@@ -25,7 +25,7 @@ final class CommonOptions {
   Map<String, String> overrides = new LinkedHashMap<>();
 
   /** Loads and validates the layered config; throws InvalidConfigException naming the bad key. */
-  CentraalSettings settings() {
+  public CentraalSettings settings() {
     List<Path> files = new ArrayList<>(confFiles);
     String env = System.getenv("CENTRAAL_CONF");
     if (files.isEmpty() && env != null && !env.isBlank()) {

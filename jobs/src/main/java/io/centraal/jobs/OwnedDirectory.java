@@ -12,13 +12,13 @@ import java.util.stream.Stream;
  * {@value #MARKER}; a marked one is the command's own; any other non-empty directory is refused
  * (exit 2), so a mistyped {@code --out $HOME} is never overwritten or deleted.
  */
-final class OwnedDirectory {
+public final class OwnedDirectory {
   static final String MARKER = ".centraal-owned";
 
   private OwnedDirectory() {}
 
   /** Claims {@code dir} for {@code command} (see the class comment); returns it. */
-  static Path claim(Path dir, String command) {
+  public static Path claim(Path dir, String command) {
     try {
       if (Files.isDirectory(dir) && !Files.exists(dir.resolve(MARKER)) && !isEmpty(dir)) {
         throw new InvalidConfigException(command + ": " + dir.toAbsolutePath() + " is not empty and was not created by "
@@ -39,7 +39,7 @@ final class OwnedDirectory {
   }
 
   /** Deletes everything in a claimed directory but its marker. */
-  static void empty(Path dir, String command) throws IOException {
+  public static void empty(Path dir, String command) throws IOException {
     claim(dir, command);
     try (Stream<Path> paths = Files.walk(dir)) {
       for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {

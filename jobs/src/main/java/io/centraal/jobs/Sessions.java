@@ -5,16 +5,16 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
 /** Builds the job's SparkSession. The master comes from spark-submit (bin/centraal passes local[*]). */
-final class Sessions {
+public final class Sessions {
   private Sessions() {}
 
   /** A session with Delta Lake, for jobs that read or write tables. */
-  static SparkSession create(String appName) {
+  public static SparkSession create(String appName) {
     return build(SparkSessions.configure(SparkSession.builder()), appName);
   }
 
   /** A session without Delta Lake, for a command that reads files and writes no table ({@code bench clv}). */
-  static SparkSession createWithoutTables(String appName) {
+  public static SparkSession createWithoutTables(String appName) {
     return build(SparkSessions.withSqlSettings(SparkSession.builder()), appName);
   }
 

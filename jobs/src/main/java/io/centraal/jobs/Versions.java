@@ -1,10 +1,10 @@
 package io.centraal.jobs;
 
 /** The version of centraal written into every output row's lineage. */
-final class Versions {
+public final class Versions {
   private Versions() {}
 
-  static String code() {
+  public static String code() {
     String v = Versions.class.getPackage().getImplementationVersion();
     return v == null ? "dev" : v;
   }

@@ -1,8 +1,10 @@
-package io.centraal.jobs;
+package io.centraal.jobs.bench;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.min;
 
+import io.centraal.jobs.Sessions;
+import io.centraal.jobs.CentraalCli;
 import io.centraal.scoring.run.InvalidConfigException;
 import io.centraal.scoring.schema.FeatureColumns;
 import io.centraal.scoring.schema.LogColumns;
@@ -18,6 +20,7 @@ import java.util.concurrent.Callable;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -45,9 +48,8 @@ public final class BenchFaults implements Callable<Integer> {
   @Option(names = "--no-jdbc", description = "Leave out the JDBC upsert even when PostgreSQL is installed.")
   boolean noJdbc;
 
-  @Option(names = "--work-dir", defaultValue = "/tmp/centraal-bench-faults",
-      description = "Data directory, snapshots and child logs; emptied first; must be new, empty or made by this benchmark (default ${DEFAULT-VALUE}).")
-  Path workDir;
+  /** Data directory, snapshots and child logs: emptied first, kept afterwards for the child logs. */
+  @Mixin WorkDirOptions work;
 
   /** The child processes must hash exactly as this one: same keys, from the environment. */
   static final List<String> KEY_VARIABLES = List.of("CENTRAAL_EMAIL_HASH_KEY", "CENTRAAL_PSEUDONYM_KEY");
@@ -62,7 +64,7 @@ public final class BenchFaults implements Callable<Integer> {
             + "characters): the killed child processes and this one must hash with the same keys");
       }
     }
-    OwnedDirectory.empty(workDir, "bench faults");
+    Path workDir = work.claimEmpty();
     Path data = workDir.resolve("data");
     Optional<Path> pgBin = noJdbc ? Optional.empty() : ThrowawayPostgres.serverBinaries();
     try (ThrowawayPostgres pg = pgBin.isPresent() ? ThrowawayPostgres.start(pgBin.get(), workDir.resolve("postgres")) : null) {
@@ -97,7 +99,7 @@ public final class BenchFaults implements Callable<Integer> {
       FaultLoop.Baseline erase = loop.baseline("before-erase", List.of("erase", "--ref", erasedReference(spark, data, date),
           "--request-id", "bench-faults-erase"), List.of(FaultStage.ERASE));
       System.out.printf(Locale.ROOT, "bench faults: undisturbed runs done in %.0f s; windows: ingest %s, export %s, erase %s%n",
-          StageCommand.seconds(t0), ingest.windowMillis(), export.windowMillis(), erase.windowMillis());
+          BenchStages.seconds(t0), ingest.windowMillis(), export.windowMillis(), erase.windowMillis());
 
       List<FaultStage> order = new ArrayList<>(List.of(FaultStage.BRONZE_MERGE, FaultStage.GOLD_REPLACE_WHERE,
           FaultStage.DROP_PUBLISH, FaultStage.JDBC_UPSERT, FaultStage.ERASE));
@@ -117,7 +119,7 @@ public final class BenchFaults implements Callable<Integer> {
       System.out.println(table(outcomes));
       long failed = outcomes.stream().filter(o -> !o.passed()).count();
       System.out.printf(Locale.ROOT, "bench faults: %d killed runs, %d failed a check; %d customers, %.0f s in all%n",
-          outcomes.size(), failed, customers, StageCommand.seconds(t0));
+          outcomes.size(), failed, customers, BenchStages.seconds(t0));
       return failed == 0 ? 0 : CentraalCli.EXIT_FAILED;
     }
   }

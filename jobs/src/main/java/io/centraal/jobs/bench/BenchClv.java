@@ -1,4 +1,4 @@
-package io.centraal.jobs;
+package io.centraal.jobs.bench;
 
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.coalesce;
@@ -10,6 +10,8 @@ import static org.apache.spark.sql.functions.raise_error;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import io.centraal.jobs.Sessions;
+import io.centraal.jobs.CommonOptions;
 import io.centraal.scoring.config.CentraalSettings;
 import io.centraal.scoring.features.TimeUnit;
 import io.centraal.scoring.features.PurchaseRule;
@@ -126,7 +128,7 @@ public final class BenchClv implements Callable<Integer> {
       file = csv != null ? csv : Path.of("/tmp", defaultName);
       long lines = generate(file, customers, seed, files);
       System.out.printf(Locale.ROOT, "generated %,d customers, %,d transactions into %s in %.1f s (not timed)%n",
-          customers, lines, file, StageCommand.seconds(start));
+          customers, lines, file, BenchStages.seconds(start));
       if (generateOnly) {
         return 0;
       }

@@ -1,4 +1,4 @@
-package io.centraal.jobs;
+package io.centraal.jobs.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

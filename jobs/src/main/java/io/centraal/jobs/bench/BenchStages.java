@@ -1,4 +1,4 @@
-package io.centraal.jobs;
+package io.centraal.jobs.bench;
 
 import com.sun.management.OperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
@@ -36,5 +36,10 @@ final class BenchStages {
     System.out.printf(Locale.ROOT, "  %-72s %6.1f s wall %6.1f s CPU (before the first stage: %.1f s wall, %.1f s CPU:"
             + " JVM start and untimed set-up)%n",
         "total in-process", (wall - start) / 1e9, (cpu - startCpu) / 1e9, startUptimeMillis / 1e3, startCpu / 1e9);
+  }
+
+  /** Seconds since {@code startNanos} (a System.nanoTime() reading). */
+  public static double seconds(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1e9;
   }
 }

@@ -1,5 +1,6 @@
-package io.centraal.jobs;
+package io.centraal.jobs.bench;
 
+import io.centraal.jobs.CommonOptions;
 import io.centraal.scoring.config.CentraalSettings;
 import io.centraal.scoring.features.TimeUnit;
 import io.centraal.scoring.model.btyd.BgNbdModel;

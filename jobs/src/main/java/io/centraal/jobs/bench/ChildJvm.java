@@ -1,5 +1,6 @@
-package io.centraal.jobs;
+package io.centraal.jobs.bench;
 
+import io.centraal.jobs.CentraalCli;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;

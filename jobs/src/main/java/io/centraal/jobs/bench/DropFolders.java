@@ -1,4 +1,4 @@
-package io.centraal.jobs;
+package io.centraal.jobs.bench;
 
 import io.centraal.scoring.export.MarketingDrop;
 import java.io.IOException;

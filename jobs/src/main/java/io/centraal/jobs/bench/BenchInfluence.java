@@ -1,4 +1,4 @@
-package io.centraal.jobs;
+package io.centraal.jobs.bench;
 
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
@@ -15,6 +15,8 @@ import static org.apache.spark.sql.functions.rand;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import io.centraal.jobs.Sessions;
+import io.centraal.jobs.CommonOptions;
 import io.centraal.scoring.config.CentraalSettings;
 import io.centraal.scoring.features.ReachFeatures;
 import io.centraal.scoring.features.ReviewFeatures;
@@ -83,9 +85,7 @@ public final class BenchInfluence implements Callable<Integer> {
       description = "Partitions of the generated edges and spark.sql.shuffle.partitions (default ${DEFAULT-VALUE}).")
   int partitions;
 
-  @Option(names = "--out", defaultValue = "/tmp/centraal-bench-influence", paramLabel = "DIR",
-      description = "Where the scores are written as Parquet (overwritten; default ${DEFAULT-VALUE}).")
-  String out;
+  @Mixin WorkDirOptions work;
 
   @Override
   public Integer call() {
@@ -94,7 +94,7 @@ public final class BenchInfluence implements Callable<Integer> {
           + PERMUTATION + "), --edges >= 1, --reviews >= 0");
     }
     CentraalSettings settings = common.settings();
-    String scoresDir = OwnedDirectory.claim(java.nio.file.Path.of(out), "bench influence").resolve("scores").toString();
+    String scoresDir = work.claimEmpty().resolve("scores").toString();
     BenchStages stages = new BenchStages();
     SparkSession spark = Sessions.create("bench influence");
     spark.conf().set("spark.sql.shuffle.partitions", Integer.toString(partitions));

@@ -1,5 +1,6 @@
-package io.centraal.jobs;
+package io.centraal.jobs.bench;
 
+import io.centraal.jobs.CentraalCli;
 import io.centraal.scoring.schema.TableNames;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.centraal.jobs;
+package io.centraal.jobs.bench;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.exp;
@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.rand;
 import static org.apache.spark.sql.functions.when;
 
+import io.centraal.jobs.Sessions;
 import io.centraal.scoring.model.churn.ChurnBaseline;
 import io.centraal.scoring.model.churn.ChurnModel;
 import io.centraal.scoring.model.churn.ChurnTraining;
@@ -23,6 +24,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -37,19 +39,17 @@ public final class BenchChurn implements Callable<Integer> {
   @Option(names = "--customers", defaultValue = "1000000", description = "Customers (default ${DEFAULT-VALUE}).")
   long customers;
 
-  @Option(names = "--dir", defaultValue = "/tmp/centraal-bench-churn",
-      description = "Scratch directory for the feature table (default ${DEFAULT-VALUE}); deleted afterwards.")
-  String dir;
+  @Mixin WorkDirOptions work;
 
   @Override
   public Integer call() throws Exception {
-    OwnedDirectory.claim(Path.of(dir), "bench churn");
+    Path dir = work.claimEmpty();
     SparkSession spark = Sessions.create("bench-churn");
     List<String> features = ChurnModel.features(true);
-    String table = dir + "/features";
+    String table = dir.resolve("features").toString();
     long t0 = System.nanoTime();
     features(spark, customers, features).write().mode("overwrite").parquet(table);
-    double generate = StageCommand.seconds(t0);
+    double generate = BenchStages.seconds(t0);
     Dataset<Row> rows = spark.read().parquet(table);
     BenchStages stages = new BenchStages();
 
@@ -64,7 +64,7 @@ public final class BenchChurn implements Callable<Integer> {
     stages.print();
     System.out.printf(Locale.ROOT, "  scoring %,.0f customers/s; holdout AUC %.3f, ECE %.3f%n", customers / score,
         o.metrics().get("auc_roc"), o.metrics().get("ece"));
-    OwnedDirectory.empty(Path.of(dir), "bench churn");
+    work.release();
     return 0;
   }
 

@@ -1,4 +1,4 @@
-package io.centraal.jobs;
+package io.centraal.jobs.bench;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

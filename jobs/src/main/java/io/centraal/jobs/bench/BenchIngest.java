@@ -1,4 +1,4 @@
-package io.centraal.jobs;
+package io.centraal.jobs.bench;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
@@ -7,6 +7,8 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.pmod;
 import static org.apache.spark.sql.functions.when;
 
+import io.centraal.jobs.Versions;
+import io.centraal.jobs.Sessions;
 import io.centraal.scoring.config.CentraalSettings;
 import io.centraal.scoring.config.ConfigLoader;
 import io.centraal.scoring.ingest.Ingestion;
@@ -26,6 +28,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -42,12 +45,7 @@ public final class BenchIngest implements Callable<Integer> {
   @Option(names = "--format", defaultValue = "csv", description = "csv or parquet (default ${DEFAULT-VALUE}).")
   String format;
 
-  @Option(names = "--work-dir", defaultValue = "/tmp/centraal-bench-ingest",
-      description = "Where input and tables go; emptied before and after; must be new, empty or made by this benchmark (default ${DEFAULT-VALUE}).")
-  Path workDir;
-
-  @Option(names = "--keep", description = "Keep the generated files and tables afterwards.")
-  boolean keep;
+  @Mixin WorkDirOptions work;
 
   private static final LocalDate AS_OF = LocalDate.parse("2024-12-31");
 
@@ -56,14 +54,14 @@ public final class BenchIngest implements Callable<Integer> {
     if (!format.equals("csv") && !format.equals("parquet")) {
       throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--format must be csv or parquet");
     }
-    OwnedDirectory.empty(workDir, "bench ingest");
+    Path workDir = work.claimEmpty();
     SparkSession spark = Sessions.create("bench ingest");
     Path input = workDir.resolve("raw-" + format);
     long g0 = System.nanoTime();
     Dataset<Row> generated = generate(spark, rows, format.equals("csv"));
     generated.write().format(format).option("header", "true").save(input.toString());
     System.out.printf(Locale.ROOT, "generated %,d rows as %s in %.1f s (not timed)%n", rows, format,
-        StageCommand.seconds(g0));
+        BenchStages.seconds(g0));
 
     CentraalSettings settings = CentraalSettings.from(ConfigLoader.load(List.of(), Map.of(
         "paths.data-dir", workDir.resolve("data").toString(),
@@ -79,9 +77,7 @@ public final class BenchIngest implements Callable<Integer> {
         o.inserted(), o.anonymous(), seconds, o.read() / seconds, Runtime.getRuntime().availableProcessors());
     stages.print();
     spark.stop();
-    if (!keep) {
-      OwnedDirectory.empty(workDir, "bench ingest");
-    }
+    work.release();
     return 0;
   }
 

@@ -1,7 +1,9 @@
-package io.centraal.jobs;
+package io.centraal.jobs.bench;
 
 import static org.apache.spark.sql.functions.col;
 
+import io.centraal.jobs.Sessions;
+import io.centraal.jobs.CommonOptions;
 import io.centraal.scoring.config.CentraalSettings;
 import io.centraal.scoring.model.influence.InfluenceTraining;
 import io.centraal.scoring.model.influence.InfluenceValidation;
