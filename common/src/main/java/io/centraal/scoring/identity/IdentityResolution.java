@@ -15,6 +15,8 @@ import io.centraal.scoring.schema.InputColumns.IdentityLinks;
 import io.centraal.scoring.schema.InputColumns.Reviews;
 import io.centraal.scoring.schema.InputColumns.Transactions;
 import io.centraal.scoring.schema.LogColumns;
+import io.centraal.scoring.schema.StageSchema;
+import io.centraal.scoring.schema.StageSchema.Kind;
 import java.sql.Date;
 import java.time.LocalDate;
 import org.apache.spark.api.java.JavaRDD;
@@ -46,6 +48,7 @@ import scala.reflect.ClassTag$;
  * namespace them in the source mapping if needed, e.g. {@code expressions.customer_ref = "concat('card:', CardNo)"}.
  */
 public final class IdentityResolution {
+  private static final String STAGE = "IdentityResolution";
   private static final String VID = "_tmp_vid";
   private static final String COMPONENT = "_tmp_component";
   private static final String OLD_KEY = "_tmp_old_key";
@@ -99,6 +102,11 @@ public final class IdentityResolution {
    */
   public static Dataset<Row> resolve(SparkSession spark, Dataset<Row> refs, Dataset<Row> links,
                                      Dataset<Row> previousMap, LocalDate asOfDate) {
+    StageSchema.require(refs.schema(), STAGE + " references", LogColumns.REF, Kind.STRING);
+    StageSchema.require(links.schema(), STAGE + " links", REF_A, Kind.STRING);
+    StageSchema.require(links.schema(), STAGE + " links", REF_B, Kind.STRING);
+    StageSchema.require(previousMap.schema(), STAGE + " previous map", LogColumns.REF, Kind.STRING);
+    StageSchema.require(previousMap.schema(), STAGE + " previous map", FeatureColumns.CUSTOMER_KEY, Kind.INTEGRAL);
     Dataset<Row> allRefs = refs.select(col(LogColumns.REF))
         .union(links.select(col(REF_A).as(LogColumns.REF)))
         .union(links.select(col(REF_B).as(LogColumns.REF)))

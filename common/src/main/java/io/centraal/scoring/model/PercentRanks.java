@@ -8,6 +8,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.types.StructType;
+import io.centraal.scoring.schema.StageSchema;
 
 /**
  * Exact percentile ranks with {@code percent_rank()}: {@code (rank - 1) / (n - 1)} in [0, 1],

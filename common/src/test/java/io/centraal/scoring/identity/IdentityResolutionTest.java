@@ -1,5 +1,9 @@
 package io.centraal.scoring.identity;
 
+import io.centraal.scoring.schema.FeatureColumns;
+import io.centraal.scoring.schema.LogColumns;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
@@ -33,6 +37,23 @@ class IdentityResolutionTest {
 
   private static Map<String, Long> keys(Dataset<Row> map) {
     return map.collectAsList().stream().collect(Collectors.toMap(r -> r.getString(0), r -> r.getLong(1)));
+  }
+
+  /** A missing input column fails before any plan, naming the input and the column. */
+  @Test
+  void missingInputColumnsAreNamed(SparkSession spark) {
+    Dataset<Row> empty = spark.createDataFrame(List.of(), OutputSchemas.IDENTITY_MAP);
+    IllegalArgumentException noRef = assertThrows(IllegalArgumentException.class, () -> IdentityResolution.resolve(
+        spark, refs(spark, "L1").withColumnRenamed(LogColumns.REF, "reference"), links(spark, "L1-U1"), empty, DAY1));
+    assertTrue(noRef.getMessage().startsWith("IdentityResolution references: required input column 'ref'"),
+        noRef.getMessage());
+    IllegalArgumentException noRefB = assertThrows(IllegalArgumentException.class, () -> IdentityResolution.resolve(
+        spark, refs(spark, "L1"), links(spark, "L1-U1").drop(IdentityResolution.REF_B), empty, DAY1));
+    assertTrue(noRefB.getMessage().contains("'" + IdentityResolution.REF_B + "'"), noRefB.getMessage());
+    IllegalArgumentException noKey = assertThrows(IllegalArgumentException.class, () -> IdentityResolution.resolve(
+        spark, refs(spark, "L1"), links(spark, "L1-U1"), empty.drop(FeatureColumns.CUSTOMER_KEY), DAY1));
+    assertTrue(noKey.getMessage().contains("previous map") && noKey.getMessage().contains("customer_key"),
+        noKey.getMessage());
   }
 
   @Test

@@ -2,8 +2,8 @@ package io.centraal.scoring.model.influence;
 
 import static org.apache.spark.sql.functions.col;
 
-import io.centraal.scoring.model.StageSchema;
-import io.centraal.scoring.model.StageSchema.Kind;
+import io.centraal.scoring.schema.StageSchema;
+import io.centraal.scoring.schema.StageSchema.Kind;
 import io.centraal.scoring.schema.FeatureColumns;
 import io.centraal.scoring.schema.ScoreColumns;
 import java.util.Locale;

@@ -10,10 +10,10 @@ import static org.apache.spark.sql.functions.when;
 
 import java.util.Map;
 import java.util.LinkedHashMap;
-import io.centraal.scoring.model.Stage;
+import io.centraal.scoring.schema.Stage;
 import io.centraal.scoring.model.PercentRanks;
-import io.centraal.scoring.model.StageSchema;
-import io.centraal.scoring.model.StageSchema.Kind;
+import io.centraal.scoring.schema.StageSchema;
+import io.centraal.scoring.schema.StageSchema.Kind;
 import io.centraal.scoring.schema.FeatureColumns;
 import io.centraal.scoring.schema.ScoreColumns;
 import java.util.ArrayList;

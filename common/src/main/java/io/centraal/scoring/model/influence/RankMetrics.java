@@ -6,8 +6,8 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
-import io.centraal.scoring.model.StageSchema;
-import io.centraal.scoring.model.StageSchema.Kind;
+import io.centraal.scoring.schema.StageSchema;
+import io.centraal.scoring.schema.StageSchema.Kind;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

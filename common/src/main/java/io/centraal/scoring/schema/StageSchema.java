@@ -1,4 +1,4 @@
-package io.centraal.scoring.model;
+package io.centraal.scoring.schema;
 
 import java.util.Arrays;
 import java.util.Locale;

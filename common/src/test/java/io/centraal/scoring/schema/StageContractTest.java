@@ -1,4 +1,4 @@
-package io.centraal.scoring.model;
+package io.centraal.scoring.schema;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.centraal.scoring.config.CentraalSettings;
-import io.centraal.scoring.model.StageSchema.Kind;
+import io.centraal.scoring.schema.StageSchema.Kind;
 import io.centraal.scoring.model.influence.Advocacy;
 import io.centraal.scoring.model.influence.InfluenceScoring;
 import io.centraal.scoring.model.influence.ValueQuadrant;

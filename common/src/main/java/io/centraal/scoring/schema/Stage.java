@@ -1,6 +1,6 @@
-package io.centraal.scoring.model;
+package io.centraal.scoring.schema;
 
-import io.centraal.scoring.model.StageSchema.Kind;
+import io.centraal.scoring.schema.StageSchema.Kind;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
