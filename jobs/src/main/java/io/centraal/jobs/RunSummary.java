@@ -10,8 +10,8 @@ import static org.apache.spark.sql.functions.when;
 import io.centraal.scoring.pipeline.ClvStep;
 import io.centraal.scoring.config.CentraalSettings;
 import io.centraal.scoring.io.DeltaTables;
-import io.centraal.scoring.model.influence.Advocacy;
-import io.centraal.scoring.model.influence.ValueQuadrant;
+import io.centraal.scoring.model.influence.AdvocacyScoring;
+import io.centraal.scoring.model.influence.ValueQuadrantScoring;
 import io.centraal.scoring.model.rfm.RfmScoring;
 import io.centraal.scoring.run.RunContext;
 import io.centraal.scoring.schema.FeatureColumns;
@@ -71,9 +71,9 @@ final class RunSummary {
         ScoreColumns.INFLUENCE_SCORE, ScoreColumns.INF_REVIEWS, ScoreColumns.INF_REACH, ScoreColumns.INF_REFERRALS,
         ScoreColumns.INF_ADVOCACY, clv, ScoreColumns.VALUE_QUADRANT).show(10, false);
     out.println("top 10 hidden influencers (high influence, not high CLV):");
-    ValueQuadrant.topHiddenInfluencers(scores, 10).select(ScoreColumns.CUSTOMER_KEY, ScoreColumns.INFLUENCE_SCORE,
+    ValueQuadrantScoring.topHiddenInfluencers(scores, 10).select(ScoreColumns.CUSTOMER_KEY, ScoreColumns.INFLUENCE_SCORE,
         clv, ScoreColumns.CLV_TIER, ScoreColumns.ADVOCACY).show(10, false);
-    OptionalDouble nps = Advocacy.nps(scores);
+    OptionalDouble nps = AdvocacyScoring.nps(scores);
     out.println("NPS (customers with ratings): " + (nps.isPresent()
         ? String.format(Locale.ROOT, "%.1f", nps.getAsDouble()) : "n/a"));
     scores.unpersist();

@@ -1,11 +1,13 @@
 package io.centraal.architecture;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import io.centraal.jobs.CentraalCli;
 import io.centraal.jobs.bench.BenchCommand;
+import io.centraal.scoring.schema.Stage;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,6 +55,12 @@ class ArchitectureTest {
   void benchmarksUseStagesNotJobs() {
     noClasses().that().haveSimpleNameStartingWith("Bench").should().dependOnClassesThat()
         .haveSimpleNameEndingWith("Job").check(classes);
+  }
+
+  /** One naming pattern: a stage that adds score columns to customers is a ...Scoring. */
+  @Test
+  void scoringStagesAreNamedScoring() {
+    classes().that().implement(Stage.class).should().haveSimpleNameEndingWith("Scoring").check(classes);
   }
 
   @Test

@@ -20,7 +20,7 @@ import io.centraal.scoring.io.DeltaTables;
 import io.centraal.scoring.model.churn.ChurnBaseline;
 import io.centraal.scoring.model.churn.ChurnModelStore;
 import io.centraal.scoring.model.churn.ChurnTraining;
-import io.centraal.scoring.model.influence.ValueQuadrant;
+import io.centraal.scoring.model.influence.ValueQuadrantScoring;
 import io.centraal.scoring.run.RunContext;
 import io.centraal.scoring.schema.CustomerScoresTable;
 import io.centraal.scoring.schema.FeatureColumns;
@@ -166,7 +166,7 @@ class PipelineEndToEndTest {
       Dataset<Row> members = ranked.where(col(DemoColumns.Truth.SEGMENT).equalTo(segment));
       long total = members.count();
       long inTop = members.where(col("rank").leq(topK)).count();
-      long hidden = members.where(col(ScoreColumns.VALUE_QUADRANT).equalTo(ValueQuadrant.HIDDEN_INFLUENCER)).count();
+      long hidden = members.where(col(ScoreColumns.VALUE_QUADRANT).equalTo(ValueQuadrantScoring.HIDDEN_INFLUENCER)).count();
       System.out.printf("ground truth: %s: %d of %d in the top influence decile (top %d), %d hidden influencers%n",
           segment, inTop, total, topK, hidden);
       assertTrue(total >= 5, segment + " present in the scores: " + total);

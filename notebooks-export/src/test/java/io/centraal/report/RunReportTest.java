@@ -16,8 +16,8 @@ import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import io.centraal.scoring.config.CentraalSettings;
 import io.centraal.scoring.io.DeltaTables;
-import io.centraal.scoring.model.influence.Advocacy;
-import io.centraal.scoring.model.influence.ValueQuadrant;
+import io.centraal.scoring.model.influence.AdvocacyScoring;
+import io.centraal.scoring.model.influence.ValueQuadrantScoring;
 import io.centraal.scoring.schema.TableNames;
 import io.centraal.scoring.testing.SparkExtension;
 import io.centraal.scoring.testing.TestSettings;
@@ -186,8 +186,8 @@ class RunReportTest {
     assertEquals(0.2426, number(t.get("clv-parameters").stream().filter(r -> r.get("parameter").equals("r"))
         .findFirst().orElseThrow().get("estimate")), 1e-9);
 
-    assertEquals(Advocacy.nps(scores).getAsDouble(), number(t.get("nps").get(0).get("nps")), 0.005);
-    List<String> hidden = ValueQuadrant.topHiddenInfluencers(scores, 10).select("customer_key").collectAsList()
+    assertEquals(AdvocacyScoring.nps(scores).getAsDouble(), number(t.get("nps").get(0).get("nps")), 0.005);
+    List<String> hidden = ValueQuadrantScoring.topHiddenInfluencers(scores, 10).select("customer_key").collectAsList()
         .stream().map(r -> String.valueOf(r.getLong(0))).toList();
     assertEquals(hidden, t.get("hidden-influencers").stream().map(r -> r.get("customer_key")).toList());
     long champions = scores.where(col("value_quadrant").equalTo("Champion")).count();

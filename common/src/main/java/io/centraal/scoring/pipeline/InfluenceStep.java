@@ -7,7 +7,7 @@ import io.centraal.scoring.features.FeatureInputs;
 import io.centraal.scoring.features.ReviewFeatures;
 import io.centraal.scoring.io.Json;
 import io.centraal.scoring.io.ModelRuns;
-import io.centraal.scoring.model.influence.Advocacy;
+import io.centraal.scoring.model.influence.AdvocacyScoring;
 import io.centraal.scoring.model.influence.InfluenceSettings;
 import io.centraal.scoring.model.influence.InfluenceTraining;
 import io.centraal.scoring.model.influence.InfluenceWeightsStore;
@@ -57,7 +57,7 @@ public final class InfluenceStep {
           : "training disabled (score.influence.training.enabled = false)");
     } else {
       LocalDate cutoff = ctx.asOfDate().minusDays(ts.windowDays());
-      Dataset<Row> atCutoff = new Advocacy(settings.advocacy()).apply(FeatureStage.build(inputs, settings, cutoff)
+      Dataset<Row> atCutoff = new AdvocacyScoring(settings.advocacy()).apply(FeatureStage.build(inputs, settings, cutoff)
           .where(col(FeatureColumns.PROFILING_ALLOWED))).persist(StorageLevel.MEMORY_AND_DISK());
       try {
         Map<String, Dataset<Row>> outcomes = new LinkedHashMap<>();

@@ -7,9 +7,9 @@ import static org.apache.spark.sql.functions.lit;
 import io.centraal.scoring.config.CentraalSettings;
 import io.centraal.scoring.io.ModelRuns;
 import io.centraal.scoring.model.btyd.ClvModels;
-import io.centraal.scoring.model.influence.Advocacy;
+import io.centraal.scoring.model.influence.AdvocacyScoring;
 import io.centraal.scoring.model.influence.InfluenceScoring;
-import io.centraal.scoring.model.influence.ValueQuadrant;
+import io.centraal.scoring.model.influence.ValueQuadrantScoring;
 import io.centraal.scoring.model.rfm.RfmScoring;
 import io.centraal.scoring.run.RunContext;
 import io.centraal.scoring.run.ScoringException;
@@ -63,9 +63,9 @@ public final class ScoreStage {
                                        CentraalSettings settings, RunContext ctx) {
     Dataset<Row> rows = new RfmScoring(settings.rfm()).apply(scored)
         .join(pageRank, new String[] {FeatureColumns.CUSTOMER_KEY}, "left");
-    rows = new Advocacy(settings.advocacy()).apply(rows);
+    rows = new AdvocacyScoring(settings.advocacy()).apply(rows);
     rows = new InfluenceScoring(influence.settings()).apply(rows);
-    return new ValueQuadrant(settings.value()).apply(rows)
+    return new ValueQuadrantScoring(settings.value()).apply(rows)
         .withColumn(ScoreColumns.RUN_ID, lit(ctx.runId()))
         .withColumn(ScoreColumns.CLV_MODEL_VERSION, lit(models.version() + "@" + ctx.asOfDate() + "/" + ctx.runId()))
         .withColumn(ScoreColumns.CLV_STATUS, coalesce(col(ScoreColumns.CLV_STATUS), lit(ClvModels.NO_PURCHASE)))

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.centraal.scoring.config.CentraalSettings;
 import io.centraal.scoring.schema.StageSchema.Kind;
-import io.centraal.scoring.model.influence.Advocacy;
+import io.centraal.scoring.model.influence.AdvocacyScoring;
 import io.centraal.scoring.model.influence.InfluenceScoring;
-import io.centraal.scoring.model.influence.ValueQuadrant;
+import io.centraal.scoring.model.influence.ValueQuadrantScoring;
 import io.centraal.scoring.model.rfm.RfmScoring;
 import io.centraal.scoring.testing.TestSettings;
 import java.nio.file.Path;
@@ -29,8 +29,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class StageContractTest {
   static Stream<Stage> stages() {
     CentraalSettings s = TestSettings.withDataDir(Path.of("/tmp/centraal-stage-contract"), Map.of());
-    return Stream.of(new RfmScoring(s.rfm()), new Advocacy(s.advocacy()), new InfluenceScoring(s.influence()),
-        new ValueQuadrant(s.value()));
+    return Stream.of(new RfmScoring(s.rfm()), new AdvocacyScoring(s.advocacy()), new InfluenceScoring(s.influence()),
+        new ValueQuadrantScoring(s.value()));
   }
 
   @ParameterizedTest

@@ -20,7 +20,7 @@ import io.centraal.jobs.CommonOptions;
 import io.centraal.scoring.config.CentraalSettings;
 import io.centraal.scoring.features.ReachFeatures;
 import io.centraal.scoring.features.ReviewFeatures;
-import io.centraal.scoring.model.influence.Advocacy;
+import io.centraal.scoring.model.influence.AdvocacyScoring;
 import io.centraal.scoring.model.influence.FollowGraph;
 import io.centraal.scoring.model.influence.InfluenceScoring;
 import io.centraal.scoring.model.influence.Sentiment;
@@ -46,7 +46,7 @@ import picocli.CommandLine.Option;
  * table (authors Zipf-distributed too; short English and Dutch texts), then runs what the pipeline
  * runs: follower counts ({@link ReachFeatures#followers}), PageRank with GraphX
  * ({@link FollowGraph#pageRank}), the review aggregation with the lexicon sentiment
- * ({@link ReviewFeatures#reviews}, {@link Sentiment}), {@link Advocacy} and {@link InfluenceScoring}
+ * ({@link ReviewFeatures#reviews}, {@link Sentiment}), {@link AdvocacyScoring} and {@link InfluenceScoring}
  * for every customer, and writes the scores as Parquet. Audience and referral counts are drawn per
  * customer (heavy-tailed, a few percent active) instead of derived from a generated clickstream.
  * Prints the time of each stage. The generated data depends on {@code --seed} and on
@@ -127,7 +127,7 @@ public final class BenchInfluence implements Callable<Integer> {
         .join(followers, new String[] {FeatureColumns.CUSTOMER_KEY}, "left")
         .join(pageRank, new String[] {FeatureColumns.CUSTOMER_KEY}, "left")
         .join(reviewFeatures, new String[] {FeatureColumns.CUSTOMER_KEY}, "left");
-    Dataset<Row> scored = new InfluenceScoring(settings.influence()).apply(new Advocacy(settings.advocacy()).apply(all));
+    Dataset<Row> scored = new InfluenceScoring(settings.influence()).apply(new AdvocacyScoring(settings.advocacy()).apply(all));
     scored.select(FeatureColumns.CUSTOMER_KEY, FeatureColumns.FOLLOWERS, ScoreColumns.FOLLOWER_PAGERANK,
             FeatureColumns.REVIEW_COUNT, ScoreColumns.ADVOCACY, ScoreColumns.INF_REVIEWS, ScoreColumns.INF_REACH,
             ScoreColumns.INF_REFERRALS, ScoreColumns.INF_ADVOCACY, ScoreColumns.INFLUENCE_SCORE,

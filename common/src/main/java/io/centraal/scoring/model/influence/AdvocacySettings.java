@@ -4,7 +4,7 @@ import com.typesafe.config.Config;
 import java.util.Locale;
 
 /**
- * Rating-scale mapping of {@link Advocacy}. A customer's average rating is rounded half-up to a
+ * Rating-scale mapping of {@link AdvocacyScoring}. A customer's average rating is rounded half-up to a
  * scale point p; p &gt;= promoterMin is a promoter, p &gt;= passiveMin a passive, lower a detractor.
  * No defaults in Java; recommended: NPS 0-10 scale {@code (0, 10, 9, 7)}; 1-5 star reviews
  * {@code (1, 5, 5, 4)} (5 promoter, 4 passive, 1-3 detractor), which is what the review

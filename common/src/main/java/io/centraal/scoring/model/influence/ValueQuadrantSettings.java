@@ -7,7 +7,7 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * Settings of {@link ValueQuadrant}. No defaults in Java; recommended: CLV column {@code clv_12m},
+ * Settings of {@link ValueQuadrantScoring}. No defaults in Java; recommended: CLV column {@code clv_12m},
  * high CLV from percentile 0.8 (top 20 %), medium from 0.5, high influence from score 80 (the
  * "high" influence tier), churn risk flag above 0.7.
  *

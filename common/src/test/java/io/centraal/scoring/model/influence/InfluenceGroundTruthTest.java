@@ -152,8 +152,8 @@ class InfluenceGroundTruthTest {
     Dataset<Row> ranks = FollowGraph.pageRank(p.follows(), 0.15, 5);
     Dataset<Row> features = p.features().join(ranks, FeatureColumns.CUSTOMER_KEY, "left");
     Dataset<Row> influence = new InfluenceScoring(InfluenceFixtures.recommended()).apply(features);
-    Dataset<Row> advocacy = new Advocacy(InfluenceFixtures.fiveStar()).apply(influence);
-    Dataset<Row> scored = new ValueQuadrant(InfluenceFixtures.quadrant()).apply(advocacy)
+    Dataset<Row> advocacy = new AdvocacyScoring(InfluenceFixtures.fiveStar()).apply(influence);
+    Dataset<Row> scored = new ValueQuadrantScoring(InfluenceFixtures.quadrant()).apply(advocacy)
         .select(FeatureColumns.CUSTOMER_KEY, ScoreColumns.INFLUENCE_SCORE, ScoreColumns.INFLUENCE_TIER,
             ScoreColumns.VALUE_QUADRANT, ScoreColumns.CLV_TIER)
         .cache();
@@ -180,8 +180,8 @@ class InfluenceGroundTruthTest {
     double precisionAtK = (double) hitsAtK / PLANTED;
     long influencersInDecile = p.influencers().stream().filter(topDecile::contains).count();
     long spendersInDecile = p.spenders().stream().filter(topDecile::contains).count();
-    long hidden = p.influencers().stream().filter(k -> ValueQuadrant.HIDDEN_INFLUENCER.equals(quadrant.get(k))).count();
-    long spenderQuadrant = p.spenders().stream().filter(k -> ValueQuadrant.SPENDER.equals(quadrant.get(k))).count();
+    long hidden = p.influencers().stream().filter(k -> ValueQuadrantScoring.HIDDEN_INFLUENCER.equals(quadrant.get(k))).count();
+    long spenderQuadrant = p.spenders().stream().filter(k -> ValueQuadrantScoring.SPENDER.equals(quadrant.get(k))).count();
     System.out.printf(Locale.ROOT,
         "influence ground truth: precision@%d = %.3f; planted in top decile %d/%d; big spenders in top"
             + " decile %d/%d; planted in 'Hidden influencer' %d/%d; spenders in 'Spender' %d/%d;"
@@ -197,7 +197,7 @@ class InfluenceGroundTruthTest {
     assertEquals(PLANTED, hidden, "planted influencers not in the Hidden influencer quadrant");
     assertEquals(PLANTED, spenderQuadrant, "big spenders not in the Spender quadrant");
 
-    List<Long> hiddenTop = ValueQuadrant.topHiddenInfluencers(scored, PLANTED).collectAsList().stream()
+    List<Long> hiddenTop = ValueQuadrantScoring.topHiddenInfluencers(scored, PLANTED).collectAsList().stream()
         .map(r -> r.getLong(0)).toList();
     assertTrue(hiddenTop.stream().filter(p.influencers()::contains).count() >= 18, hiddenTop.toString());
     scored.unpersist();

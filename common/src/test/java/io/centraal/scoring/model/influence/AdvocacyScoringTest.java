@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(SparkExtension.class)
-class AdvocacyTest {
+class AdvocacyScoringTest {
   private static final StructType RATINGS = new StructType()
       .add(FeatureColumns.CUSTOMER_KEY, DataTypes.LongType, false)
       .add(FeatureColumns.AVG_RATING, DataTypes.DoubleType, true)
@@ -42,37 +42,37 @@ class AdvocacyTest {
 
   @Test
   void fiveStarMappingRoundsTheAverageHalfUp(SparkSession spark) {
-    Dataset<Row> out = new Advocacy(InfluenceFixtures.fiveStar())
+    Dataset<Row> out = new AdvocacyScoring(InfluenceFixtures.fiveStar())
         .apply(ratings(spark, 5.0, 4.5, 4.49, 3.5, 3.49, 1.0, null));
-    assertEquals(Arrays.asList(Advocacy.PROMOTER, Advocacy.PROMOTER, Advocacy.PASSIVE, Advocacy.PASSIVE,
-        Advocacy.DETRACTOR, Advocacy.DETRACTOR, null), classes(out));
+    assertEquals(Arrays.asList(AdvocacyScoring.PROMOTER, AdvocacyScoring.PROMOTER, AdvocacyScoring.PASSIVE, AdvocacyScoring.PASSIVE,
+        AdvocacyScoring.DETRACTOR, AdvocacyScoring.DETRACTOR, null), classes(out));
     // 2 promoters, 2 detractors of 6 classified customers; the unrated one is left out.
-    assertEquals(0.0, Advocacy.nps(out).getAsDouble(), 1e-12);
+    assertEquals(0.0, AdvocacyScoring.nps(out).getAsDouble(), 1e-12);
   }
 
   @Test
   void npsScaleZeroToTen(SparkSession spark) {
-    Dataset<Row> out = new Advocacy(new AdvocacySettings(0, 10, 9, 7))
+    Dataset<Row> out = new AdvocacyScoring(new AdvocacySettings(0, 10, 9, 7))
         .apply(ratings(spark, 10.0, 9.0, 8.6, 8.4, 6.5, 6.49, 0.0));
-    assertEquals(List.of(Advocacy.PROMOTER, Advocacy.PROMOTER, Advocacy.PROMOTER, Advocacy.PASSIVE,
-        Advocacy.PASSIVE, Advocacy.DETRACTOR, Advocacy.DETRACTOR), classes(out));
-    assertEquals(100.0 * (3 - 2) / 7, Advocacy.nps(out).getAsDouble(), 1e-12);
+    assertEquals(List.of(AdvocacyScoring.PROMOTER, AdvocacyScoring.PROMOTER, AdvocacyScoring.PROMOTER, AdvocacyScoring.PASSIVE,
+        AdvocacyScoring.PASSIVE, AdvocacyScoring.DETRACTOR, AdvocacyScoring.DETRACTOR), classes(out));
+    assertEquals(100.0 * (3 - 2) / 7, AdvocacyScoring.nps(out).getAsDouble(), 1e-12);
   }
 
   @Test
   void noRatingsMeansNoClassAndNoNps(SparkSession spark) {
     List<Row> rows = List.of(RowFactory.create(1L, 4.0, 0L), RowFactory.create(2L, null, 2L),
         RowFactory.create(3L, 5.0, null));
-    Dataset<Row> out = new Advocacy(InfluenceFixtures.fiveStar()).apply(spark.createDataFrame(rows, RATINGS));
+    Dataset<Row> out = new AdvocacyScoring(InfluenceFixtures.fiveStar()).apply(spark.createDataFrame(rows, RATINGS));
     assertEquals(Arrays.asList(null, null, null), classes(out));
-    assertEquals(OptionalDouble.empty(), Advocacy.nps(out));
+    assertEquals(OptionalDouble.empty(), AdvocacyScoring.nps(out));
   }
 
   @Test
   void schemaAndSettingsAreChecked(SparkSession spark) {
     Dataset<Row> noCount = ratings(spark, 4.0).drop(FeatureColumns.REVIEW_COUNT);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new Advocacy(InfluenceFixtures.fiveStar()).apply(noCount));
+        () -> new AdvocacyScoring(InfluenceFixtures.fiveStar()).apply(noCount));
     assertTrue(e.getMessage().contains("'review_count'"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> new AdvocacySettings(1, 5, 3, 4));
     assertThrows(IllegalArgumentException.class, () -> new AdvocacySettings(1, 5, 6, 4));

@@ -41,14 +41,14 @@ import org.apache.spark.sql.types.StructType;
  * ({@code review_count} null or 0, or {@code avg_rating} null): silence is not an opinion, and
  * such customers are left out of the NPS rather than counted as passives.
  */
-public final class Advocacy implements Stage {
+public final class AdvocacyScoring implements Stage {
   public static final String PROMOTER = "promoter";
   public static final String PASSIVE = "passive";
   public static final String DETRACTOR = "detractor";
 
   private final AdvocacySettings settings;
 
-  public Advocacy(AdvocacySettings settings) {
+  public AdvocacyScoring(AdvocacySettings settings) {
     this.settings = Objects.requireNonNull(settings, "settings");
   }
 
@@ -91,7 +91,7 @@ public final class Advocacy implements Stage {
    * @param scored a table with the {@code advocacy} column (string)
    */
   public static OptionalDouble nps(Dataset<Row> scored) {
-    StageSchema.require(scored.schema(), "Advocacy.nps", ScoreColumns.ADVOCACY, Kind.STRING);
+    StageSchema.require(scored.schema(), "AdvocacyScoring.nps", ScoreColumns.ADVOCACY, Kind.STRING);
     Column adv = col(ScoreColumns.ADVOCACY);
     Row r = scored.agg(
         count(adv),

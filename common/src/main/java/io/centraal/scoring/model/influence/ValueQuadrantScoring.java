@@ -46,7 +46,7 @@ import org.apache.spark.sql.types.StructType;
  * purchases yet) is exactly a hidden influencer. A null {@code influence_score} counts as 0.
  * {@code risk_flag} is never null: a null churn risk or advocacy raises no flag on that ground.
  */
-public final class ValueQuadrant implements Stage {
+public final class ValueQuadrantScoring implements Stage {
   public static final String CHAMPION = "Champion";
   public static final String HIDDEN_INFLUENCER = "Hidden influencer";
   public static final String SPENDER = "Spender";
@@ -56,7 +56,7 @@ public final class ValueQuadrant implements Stage {
 
   private final ValueQuadrantSettings settings;
 
-  public ValueQuadrant(ValueQuadrantSettings settings) {
+  public ValueQuadrantScoring(ValueQuadrantSettings settings) {
     this.settings = Objects.requireNonNull(settings, "settings");
   }
 
@@ -89,7 +89,7 @@ public final class ValueQuadrant implements Stage {
     Column highClv = coalesce(tier.equalTo(InfluenceScoring.TIER_HIGH), lit(false));
     Column churnRisk = coalesce(col(ScoreColumns.CHURN_RISK).cast("double").gt(settings.churnRiskThreshold()),
         lit(false));
-    Column detractor = coalesce(col(ScoreColumns.ADVOCACY).equalTo(Advocacy.DETRACTOR), lit(false));
+    Column detractor = coalesce(col(ScoreColumns.ADVOCACY).equalTo(AdvocacyScoring.DETRACTOR), lit(false));
 
     return df
         .withColumn(ScoreColumns.CLV_TIER, when(col(TMP_HAS_CLV),
@@ -116,7 +116,7 @@ public final class ValueQuadrant implements Stage {
       throw new IllegalArgumentException("topHiddenInfluencers: n must be >= 0, got " + n);
     }
     StructType schema = scored.schema();
-    String stage = "ValueQuadrant.topHiddenInfluencers";
+    String stage = "ValueQuadrantScoring.topHiddenInfluencers";
     StageSchema.require(schema, stage, ScoreColumns.VALUE_QUADRANT, Kind.STRING);
     StageSchema.require(schema, stage, ScoreColumns.INFLUENCE_SCORE, Kind.NUMERIC);
     StageSchema.require(schema, stage, ScoreColumns.CUSTOMER_KEY, Kind.INTEGRAL);

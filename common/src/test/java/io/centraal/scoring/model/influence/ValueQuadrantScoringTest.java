@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(SparkExtension.class)
-class ValueQuadrantTest {
+class ValueQuadrantScoringTest {
   static final StructType SCORED = new StructType()
       .add(FeatureColumns.CUSTOMER_KEY, DataTypes.LongType, false)
       .add(ScoreColumns.clv("12m"), DataTypes.DoubleType, true)
@@ -37,8 +37,8 @@ class ValueQuadrantTest {
   static Dataset<Row> scored(SparkSession spark) {
     double[] influence = {95, 20, 30, 40, 50, 60, 70, 75, 10, 90, 85};
     Double[] churn = {0.7, 0.9, 0.1, null, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2};
-    String[] advocacy = {Advocacy.PROMOTER, null, Advocacy.DETRACTOR, null, Advocacy.PASSIVE, null, null,
-        null, null, Advocacy.PROMOTER, Advocacy.PROMOTER};
+    String[] advocacy = {AdvocacyScoring.PROMOTER, null, AdvocacyScoring.DETRACTOR, null, AdvocacyScoring.PASSIVE, null, null,
+        null, null, AdvocacyScoring.PROMOTER, AdvocacyScoring.PROMOTER};
     List<Row> rows = new ArrayList<>();
     for (int i = 1; i <= 11; i++) {
       rows.add(RowFactory.create((long) i, i <= 10 ? 100.0 * i : null, influence[i - 1], churn[i - 1],
@@ -57,7 +57,7 @@ class ValueQuadrantTest {
 
   @Test
   void tiersQuadrantsAndRisk(SparkSession spark) {
-    Dataset<Row> out = new ValueQuadrant(InfluenceFixtures.quadrant()).apply(scored(spark));
+    Dataset<Row> out = new ValueQuadrantScoring(InfluenceFixtures.quadrant()).apply(scored(spark));
     assertEquals(SCORED.size() + 3, out.schema().size());
     Map<Long, Row> rows = Frames.byKey(out);
     assertEquals(InfluenceScoring.TIER_HIGH, s(rows.get(9L), ScoreColumns.CLV_TIER));
@@ -66,12 +66,12 @@ class ValueQuadrantTest {
     assertEquals(InfluenceScoring.TIER_LOW, s(rows.get(5L), ScoreColumns.CLV_TIER));
     assertNull(rows.get(11L).get(rows.get(11L).fieldIndex(ScoreColumns.CLV_TIER)));
 
-    assertEquals(ValueQuadrant.CHAMPION, s(rows.get(10L), ScoreColumns.VALUE_QUADRANT));
-    assertEquals(ValueQuadrant.SPENDER, s(rows.get(9L), ScoreColumns.VALUE_QUADRANT));
-    assertEquals(ValueQuadrant.HIDDEN_INFLUENCER, s(rows.get(1L), ScoreColumns.VALUE_QUADRANT));
-    assertEquals(ValueQuadrant.HIDDEN_INFLUENCER, s(rows.get(11L), ScoreColumns.VALUE_QUADRANT));
-    assertEquals(ValueQuadrant.LOW_VALUE, s(rows.get(5L), ScoreColumns.VALUE_QUADRANT));
-    assertEquals(ValueQuadrant.LOW_VALUE, s(rows.get(8L), ScoreColumns.VALUE_QUADRANT)); // medium CLV, 75
+    assertEquals(ValueQuadrantScoring.CHAMPION, s(rows.get(10L), ScoreColumns.VALUE_QUADRANT));
+    assertEquals(ValueQuadrantScoring.SPENDER, s(rows.get(9L), ScoreColumns.VALUE_QUADRANT));
+    assertEquals(ValueQuadrantScoring.HIDDEN_INFLUENCER, s(rows.get(1L), ScoreColumns.VALUE_QUADRANT));
+    assertEquals(ValueQuadrantScoring.HIDDEN_INFLUENCER, s(rows.get(11L), ScoreColumns.VALUE_QUADRANT));
+    assertEquals(ValueQuadrantScoring.LOW_VALUE, s(rows.get(5L), ScoreColumns.VALUE_QUADRANT));
+    assertEquals(ValueQuadrantScoring.LOW_VALUE, s(rows.get(8L), ScoreColumns.VALUE_QUADRANT)); // medium CLV, 75
 
     assertTrue(risk(rows.get(2L)));   // churn 0.9
     assertTrue(risk(rows.get(3L)));   // detractor
@@ -81,21 +81,21 @@ class ValueQuadrantTest {
 
   @Test
   void topHiddenInfluencersByScore(SparkSession spark) {
-    Dataset<Row> out = new ValueQuadrant(InfluenceFixtures.quadrant()).apply(scored(spark));
-    List<Long> top = ValueQuadrant.topHiddenInfluencers(out, 5).collectAsList().stream()
+    Dataset<Row> out = new ValueQuadrantScoring(InfluenceFixtures.quadrant()).apply(scored(spark));
+    List<Long> top = ValueQuadrantScoring.topHiddenInfluencers(out, 5).collectAsList().stream()
         .map(r -> r.getLong(r.fieldIndex(FeatureColumns.CUSTOMER_KEY))).toList();
     assertEquals(List.of(1L, 11L), top);
-    assertEquals(1, ValueQuadrant.topHiddenInfluencers(out, 1).count());
+    assertEquals(1, ValueQuadrantScoring.topHiddenInfluencers(out, 1).count());
   }
 
   @Test
   void schemaAndSettingsAreChecked(SparkSession spark) {
     Dataset<Row> noChurn = scored(spark).drop(ScoreColumns.CHURN_RISK);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new ValueQuadrant(InfluenceFixtures.quadrant()).apply(noChurn));
+        () -> new ValueQuadrantScoring(InfluenceFixtures.quadrant()).apply(noChurn));
     assertTrue(e.getMessage().contains("'churn_risk'"), e.getMessage());
     IllegalArgumentException clv = assertThrows(IllegalArgumentException.class,
-        () -> new ValueQuadrant(new ValueQuadrantSettings("clv_24m", 0.8, 0.5, 80, 0.7)).apply(scored(spark)));
+        () -> new ValueQuadrantScoring(new ValueQuadrantSettings("clv_24m", 0.8, 0.5, 80, 0.7)).apply(scored(spark)));
     assertTrue(clv.getMessage().contains("'clv_24m'"), clv.getMessage());
     assertThrows(IllegalArgumentException.class, () -> new ValueQuadrantSettings("clv_12m", 0.5, 0.8, 80, 0.7));
   }
