@@ -96,12 +96,49 @@ class BacktestCommandTest {
     assertEquals(2, CentraalCli.execute("backtest", "--cutoff", "1997-10-01"));
   }
 
+  @Test
+  void onHardDataTheBacktestChoosesAsTheRunDoesAndPrintsEveryCandidatesHoldoutError(@TempDir Path dir)
+      throws Exception {
+    // A year of regulars: nobody visibly drops out by the cut-off, so BG/NBD and MBG/NBD end on their
+    // boundary and the backtest, like `run`, takes their no-dropout limit; each candidate still gets
+    // its holdout error, so a user sees what the boundary fits would have predicted.
+    Path csv = HardExports.write(dir.resolve("tx.csv"), HardExports.noDropout(600, 3L));
+    String[] args = {"backtest", "--conf", "../conf/examples/transactions-csv.conf",
+        "--cutoff", "2024-09-01", "--holdout", "17w", "--run-id", "bt-hard",
+        "--set", "paths.data-dir=" + dir.resolve("data"), "--set", "sources.transactions.path=" + csv};
+    JsonNode metrics = JSON.readTree(runCapturingStdout(0, args)).get("metrics");
+    assertEquals("nbd", metrics.get("transaction_model").asText(), metrics.toString());
+    assertTrue(metrics.get("choice_reason").asText().startsWith("dropout not identified"),
+        metrics.get("choice_reason").asText());
+    JsonNode candidates = metrics.get("candidates");
+    assertEquals(3, candidates.size(), candidates.toString());
+    for (JsonNode c : candidates) {
+      String model = c.get("model").asText();
+      assertEquals(model.equals("nbd") ? "converged" : "boundary", c.get("status").asText(), c.toString());
+      assertEquals(model.equals("nbd"), c.get("chosen").asBoolean(), c.toString());
+      assertTrue(c.get("mae").asDouble() > 0 && c.get("rmse").asDouble() >= c.get("mae").asDouble(), c.toString());
+    }
+
+    // Six customers, three of them repeat buyers: no model can be trusted; the backtest says so
+    // with the degraded exit code instead of printing an error measured on nothing.
+    Path handful = HardExports.write(dir.resolve("handful.csv"), HardExports.handful());
+    String[] few = {"backtest", "--conf", "../conf/examples/transactions-csv.conf",
+        "--cutoff", "2024-09-01", "--holdout", "17w", "--run-id", "bt-few",
+        "--set", "paths.data-dir=" + dir.resolve("few"), "--set", "sources.transactions.path=" + handful};
+    JsonNode fewMetrics = JSON.readTree(runCapturingStdout(CentraalCli.EXIT_DEGRADED, few)).get("metrics");
+    assertTrue(fewMetrics.get("transaction_model").isNull(), fewMetrics.toString());
+  }
+
   private static String runCapturingStdout(String... args) {
+    return runCapturingStdout(0, args);
+  }
+
+  private static String runCapturingStdout(int expectedExit, String... args) {
     PrintStream original = System.out;
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
     try {
-      assertEquals(0, CentraalCli.execute(args));
+      assertEquals(expectedExit, CentraalCli.execute(args));
     } finally {
       System.setOut(original);
     }

@@ -219,8 +219,10 @@ public final class Backtest {
       FitResult.putNumber(row, "bic", c.bic());
       boolean chosen = tx.map(f -> f.modelName().equals(c.kind().modelName())).orElse(false);
       row.put("chosen", chosen);
-      putErrors(row, chosen ? chosenError : c.fit()
-          .map(f -> HoldoutError.of(TransactionModel.fromFit(f), perCustomer, horizon)).orElse(null));
+      // A boundary candidate is scored where its optimiser ended, which is close to the limit it
+      // runs to: the table then shows what it would have predicted, not a blank.
+      putErrors(row, chosen ? chosenError : c.predictor()
+          .map(m -> HoldoutError.of(m, perCustomer, horizon)).orElse(null));
       row.put("note", c.note());
     }
     ArrayNode table = metrics.putArray("calibration_table");

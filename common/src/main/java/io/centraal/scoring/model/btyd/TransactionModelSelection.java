@@ -77,6 +77,22 @@ public final class TransactionModelSelection {
       return params == null ? null : params.clone();
     }
 
+    /**
+     * The model as fitted or, for a boundary or stalled fit, as it stood where the optimiser ended:
+     * what the candidate would have predicted, for its holdout error in a backtest (empty when it
+     * never started).
+     */
+    public Optional<TransactionModel> predictor() {
+      if (fit.isPresent()) {
+        return Optional.of(TransactionModel.fromFit(fit.get()));
+      }
+      if (params == null) {
+        return Optional.empty();
+      }
+      return Optional.of(TransactionModel.fromFit(new FitResult(kind.modelName(), paramNames(kind), params,
+          nan(params.length), logLikelihood, 0, false, 0, 0, "", 0)));
+    }
+
     /** Parameter name -> value where the optimiser ended (empty when it never started). */
     public Map<String, Double> namedParams() {
       Map<String, Double> out = new LinkedHashMap<>();
