@@ -41,9 +41,9 @@ public final class BenchInfluenceValidation implements Callable<Integer> {
   static final String END = "<!-- bench influence-validation: end -->";
   /** The settings of the validation: half the customers held out (both sets are small). */
   static final InfluenceTraining.Settings FILMTRUST = new InfluenceTraining.Settings(true,
-      List.of(InfluenceTraining.EXTERNAL), 1, 0.5, 100, 30, 0.0, 50, 22);
+      List.of(InfluenceTraining.EXTERNAL), 1, 0.5, 100, 30, 0.0, 1.645, 50, 22);
   static final InfluenceTraining.Settings AMAZON = new InfluenceTraining.Settings(true,
-      List.of(InfluenceTraining.HELPFUL_VOTES), 1, 0.5, 100, 30, 0.0, 20, 22);
+      List.of(InfluenceTraining.HELPFUL_VOTES), 1, 0.5, 100, 30, 0.0, 1.645, 20, 22);
   static final LocalDate AMAZON_AS_OF = LocalDate.parse("2018-07-06");
 
   @Mixin CommonOptions common;

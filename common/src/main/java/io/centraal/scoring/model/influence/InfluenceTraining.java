@@ -117,12 +117,14 @@ public final class InfluenceTraining {
    * @param minTrainingRows   fewer training customers than this: keep the configured weights
    * @param minActiveOutcomes an outcome needs at least this many customers with a positive value
    * @param minHoldoutGain    fitted holdout Spearman must reach hand-set's + this, else the configured weights
+   * @param minSignalZ        a signal enters the fit only when its training Spearman with the outcome is at
+   *                          least this many null standard errors (1 / sqrt(n - 1)) above zero
    * @param precisionAtK      k of the precision@k reported on the holdout
    * @param seed              seed of the customer split
    */
   public record Settings(boolean enabled, List<String> outcomes, int windowDays, double holdoutShare,
-                         long minTrainingRows, long minActiveOutcomes, double minHoldoutGain, int precisionAtK,
-                         long seed) {
+                         long minTrainingRows, long minActiveOutcomes, double minHoldoutGain, double minSignalZ,
+                         int precisionAtK, long seed) {
     /** {@code centraal.score.influence.training}; {@code c} is the centraal block; a bad value names its key. */
     public static Settings from(Config c) {
       String k = "score.influence.training.";
@@ -130,7 +132,7 @@ public final class InfluenceTraining {
         return new Settings(c.getBoolean(k + "enabled"), c.getStringList(k + "outcomes"),
             (int) ConfigValues.positive(c, k + "window-days"), ConfigValues.fraction(c, k + "holdout-share"),
             c.getLong(k + "min-training-rows"), c.getLong(k + "min-active-outcomes"), c.getDouble(k + "min-holdout-gain"),
-            c.getInt(k + "precision-at-k"), c.getLong(k + "seed"));
+            c.getDouble(k + "min-signal-z"), c.getInt(k + "precision-at-k"), c.getLong(k + "seed"));
       } catch (IllegalArgumentException e) {
         throw new InvalidConfigException("centraal." + k + "*: " + e.getMessage(), e);
       }
@@ -144,11 +146,11 @@ public final class InfluenceTraining {
         }
       }
       if (windowDays < 1 || !(holdoutShare > 0 && holdoutShare < 1) || minTrainingRows < 1
-          || minActiveOutcomes < 1 || precisionAtK < 1 || Double.isNaN(minHoldoutGain)) {
+          || minActiveOutcomes < 1 || precisionAtK < 1 || Double.isNaN(minHoldoutGain) || !(minSignalZ >= 0)) {
         throw new IllegalArgumentException(String.format(Locale.ROOT,
             "InfluenceTraining: need window-days >= 1, 0 < holdout-share < 1, min-training-rows >= 1, "
-                + "min-active-outcomes >= 1, precision-at-k >= 1; got %d, %s, %d, %d, %d",
-            windowDays, holdoutShare, minTrainingRows, minActiveOutcomes, precisionAtK));
+                + "min-active-outcomes >= 1, min-signal-z >= 0, precision-at-k >= 1; got %d, %s, %d, %d, %s, %d",
+            windowDays, holdoutShare, minTrainingRows, minActiveOutcomes, minSignalZ, precisionAtK));
       }
     }
   }
@@ -386,11 +388,19 @@ public final class InfluenceTraining {
             String.format(Locale.ROOT, "configured weights kept: %d training customers (min %d), %d present signals",
                 trainRows, s.minTrainingRows(), present.size()));
       }
-      Map<String, Double> weights = nonNegativeLeastSquares(train, present, signals);
+      // Only signals with a positive association that is more than noise enter the fit: NNLS on a
+      // few hundred customers otherwise gives weight to a signal whose small training correlation
+      // does not carry over (on FilmTrust rating extremity, rho 0.026, took 0.29 of the weight and
+      // the score fell behind the plain review count it was built on).
+      double nullSe = 1 / Math.sqrt(Math.max(trainRows - 1, 1));
+      List<String> associated = present.stream()
+          .filter(n -> signalSpearman.get(n) != null && signalSpearman.get(n) >= s.minSignalZ() * nullSe).toList();
+      Map<String, Double> weights = nonNegativeLeastSquares(train, associated, signals);
       if (weights.values().stream().mapToDouble(Double::doubleValue).sum() <= 0) {
         return new Result(FALLBACK_VERSION, false, outcomeName, handSet, weights, Map.of(), signalSpearman,
             componentSpearman, Map.of(), Map.of(), s.windowDays(), s.precisionAtK(), trainRows, holdoutRows, active,
-            "configured weights kept: no signal is positively associated with " + outcomeName);
+            String.format(Locale.ROOT, "configured weights kept: no signal's training Spearman with %s reaches "
+                + "min-signal-z = %.2f standard errors (%.3f)", outcomeName, s.minSignalZ(), s.minSignalZ() * nullSe));
       }
       InfluenceSettings fittedSettings = withWeights(handSet, weights);
       Map<String, Double> componentWeights = componentWeights(weights);

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(SparkExtension.class)
 class InfluenceTrainingTest {
   private static final InfluenceTraining.Settings TRAINING = new InfluenceTraining.Settings(true,
-      InfluenceTraining.OUTCOMES, 180, 0.3, 200, 30, 0.0, 100, 22);
+      InfluenceTraining.OUTCOMES, 180, 0.3, 200, 30, 0.0, 1.645, 100, 22);
 
   private static final StructType OUTCOME = new StructType()
       .add(FeatureColumns.CUSTOMER_KEY, DataTypes.LongType, false)
@@ -140,7 +140,7 @@ class InfluenceTrainingTest {
     assertTrue(fit.metricsJson().contains("\"fallback\":true"), fit.metricsJson());
 
     InfluenceTraining.Settings off = new InfluenceTraining.Settings(false, TRAINING.outcomes(), 180, 0.3, 200, 30,
-        0.0, 100, 22);
+        0.0, 1.645, 100, 22);
     assertSame(configured, InfluenceTraining.fit(data[0], Map.of(InfluenceTraining.HELPFUL_VOTES, data[1]),
         configured, off, "v").settings());
   }
@@ -148,10 +148,10 @@ class InfluenceTrainingTest {
   @Test
   void badSettingsAndMissingColumnsAreNamed(SparkSession spark) {
     IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () ->
-        new InfluenceTraining.Settings(true, List.of("likes"), 180, 0.3, 200, 30, 0.0, 100, 22));
+        new InfluenceTraining.Settings(true, List.of("likes"), 180, 0.3, 200, 30, 0.0, 1.645, 100, 22));
     assertTrue(unknown.getMessage().contains("unknown outcome 'likes'"), unknown.getMessage());
     assertThrows(IllegalArgumentException.class, () ->
-        new InfluenceTraining.Settings(true, List.of(), 180, 1.0, 200, 30, 0.0, 100, 22));
+        new InfluenceTraining.Settings(true, List.of(), 180, 1.0, 200, 30, 0.0, 1.645, 100, 22));
     Dataset<Row>[] data = underRatedExtremity(spark);
     Dataset<Row> badOutcome = data[1].withColumnRenamed(ScoreColumns.INFLUENCE_OUTCOME, "votes");
     IllegalArgumentException missing = assertThrows(IllegalArgumentException.class, () -> InfluenceTraining.fit(
@@ -196,7 +196,7 @@ class InfluenceTrainingTest {
     Dataset<Row> outcome = InfluenceTraining.helpfulVotesOfReviewsWritten(keyedReviews, cutoff, asOf);
 
     InfluenceTraining.Settings noGraph = new InfluenceTraining.Settings(true, List.of(InfluenceTraining.HELPFUL_VOTES),
-        180, 0.3, 100, 30, 0.0, 50, 22);
+        180, 0.3, 100, 30, 0.0, 1.645, 50, 22);
     InfluenceSettings configured = settings.influence();
     InfluenceTraining.Result fit = InfluenceTraining.fit(atCutoff, Map.of(InfluenceTraining.HELPFUL_VOTES, outcome),
         configured, noGraph, "influence-nnls-" + asOf + "-r1");
