@@ -48,8 +48,8 @@ public final class DeltaTables {
     }
     if (DeltaTable.isDeltaTable(spark, path)) {
       addMissingColumns(spark, path, schema);
-      Map<String, String> current = DeltaTable.forPath(spark, path).detail().first().getJavaMap(
-          DeltaTable.forPath(spark, path).detail().schema().fieldIndex("properties"));
+      Row detail = DeltaTable.forPath(spark, path).detail().first();
+      Map<String, String> current = detail.getJavaMap(detail.fieldIndex("properties"));
       String currentStats = current.get(PersonalData.STATS_COLUMNS_PROPERTY);
       if (automaticStats && currentStats != null
           && !java.util.Arrays.asList(currentStats.split(",")).contains(FeatureColumns.CUSTOMER_KEY)) {

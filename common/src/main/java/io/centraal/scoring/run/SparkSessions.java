@@ -28,7 +28,19 @@ public final class SparkSessions {
         .config("spark.sql.ansi.enabled", "false");
   }
 
+  /**
+   * Partitions Delta uses to rebuild a table's state (its file list) from the log, unless the
+   * installation sets {@value #SNAPSHOT_PARTITIONS_KEY} itself. Delta's default, 50, is sized for
+   * large tables: every scan of a new table version pays a 50-task job, which for centraal's tables
+   * (a few hundred files at most per version) was the largest single cost of a small run.
+   */
+  static final String SNAPSHOT_PARTITIONS_KEY = "spark.databricks.delta.snapshotPartitions";
+  static final String SNAPSHOT_PARTITIONS = "4";
+
   private static SparkSession.Builder withDelta(SparkSession.Builder builder) {
+    if (!new org.apache.spark.SparkConf().contains(SNAPSHOT_PARTITIONS_KEY)) {
+      builder = builder.config(SNAPSHOT_PARTITIONS_KEY, SNAPSHOT_PARTITIONS);
+    }
     return builder
         .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
         .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
