@@ -74,16 +74,16 @@ public final class BacktestCommand implements Callable<Integer> {
     Backtest.Spec backtest = spec(settings, cutoff, length);
     RunContext ctx = new RunContext(backtest.holdoutEnd(), run.runIdOrNew(),
         Versions.code());
-    Progress progress = new Progress(System.err);
     Outcome outcome;
     try (DataDirectoryLease lease = DataDirectoryLease.acquire(settings.paths().dataDir(), "backtest", ctx.runId())) {
       SparkSession spark = Sessions.create("backtest");
+      Progress progress = new Progress(System.err, spark);
       outcome = run(spark, settings, ctx, backtest, progress);
     }
     PrintStream out = System.out;
     out.println(outcome.json());
     out.flush();
-    return StageCommand.exitCode(List.of(new JobResult(0, 0, 0, "", outcome.warnings())), progress);
+    return StageCommand.exitCode(List.of(new JobResult(0, 0, 0, "", outcome.warnings())), new Progress(System.err));
   }
 
   /** The printed model_runs row and what made the backtest degraded (no model could be trusted). */

@@ -36,7 +36,7 @@ public final class DemoCommand implements Callable<Integer> {
     String runId = run.runIdOrNew();
     try (DataDirectoryLease lease = DataDirectoryLease.acquire(settings.paths().dataDir(), "demo", runId)) {
       SparkSession spark = Sessions.create("demo");
-      Progress progress = new Progress(System.out);
+      Progress progress = new Progress(System.out, spark);
       DemoSpec spec = demo.apply(settings.demo());
       GenerateCommand.generate(spark, spec, settings.paths().raw(), progress);
       RunContext ctx = new RunContext(spec.endDate(), runId, Versions.code());

@@ -26,7 +26,7 @@ public final class GenerateCommand implements Callable<Integer> {
   public Integer call() {
     CentraalSettings settings = common.settings();
     SparkSession spark = Sessions.create("generate");
-    generate(spark, demo.apply(settings.demo()), out, new Progress(System.out));
+    generate(spark, demo.apply(settings.demo()), out, new Progress(System.out, spark));
     return 0;
   }
 

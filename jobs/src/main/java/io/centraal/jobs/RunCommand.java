@@ -67,7 +67,7 @@ public final class RunCommand implements Callable<Integer> {
     String runId = run.runIdOrNew();
     try (DataDirectoryLease lease = DataDirectoryLease.acquire(settings.paths().dataDir(), "run", runId)) {
       SparkSession spark = Sessions.create("run");
-      Progress progress = new Progress(System.out);
+      Progress progress = new Progress(System.out, spark);
       List<JobResult> results = new ArrayList<>();
       backfill(dates, runId, ctx -> {
         results.addAll(runPipeline(spark, settings, ctx, progress, churnModel, influenceModel));

@@ -33,7 +33,7 @@ abstract class StageCommand implements Callable<Integer> {
     JobResult result;
     try (DataDirectoryLease lease = DataDirectoryLease.acquire(settings.paths().dataDir(), jobName(), ctx.runId())) {
       SparkSession spark = Sessions.create(jobName());
-      result = runLogged(this, spark, settings, ctx, new Progress(System.out));
+      result = runLogged(this, spark, settings, ctx, new Progress(System.out, spark));
     }
     return exitCode(List.of(result), new Progress(System.err));
   }

@@ -62,7 +62,7 @@ class PipelineEndToEndTest {
         "export.jdbc.url", POSTGRES.url(), "export.jdbc.user", io.centraal.scoring.testing.PostgresServer.USER));
     DemoSpec spec = GenerateCommand.spec(settings.demo(), CUSTOMERS, 7L);
     ByteArrayOutputStream log = new ByteArrayOutputStream();
-    Progress progress = new Progress(new PrintStream(log, true, StandardCharsets.UTF_8));
+    Progress progress = new Progress(new PrintStream(log, true, StandardCharsets.UTF_8), spark);
     GeneratedData generated = GenerateCommand.generate(spark, spec, settings.paths().raw(), progress);
     assertEquals(CUSTOMERS, generated.customers());
 
@@ -70,6 +70,11 @@ class PipelineEndToEndTest {
     RunCommand.runPipeline(spark, settings, new RunContext(asOf, "e2e-1", "test"), progress);
     String printed = log.toString(StandardCharsets.UTF_8);
     assertTrue(printed.contains("[ingest  ] transactions") && printed.contains("[export  ] customer_scores"), printed);
+    // Each stage line says what it cost in Spark's terms: ingesting a source takes jobs and tasks.
+    java.util.regex.Matcher ingestWork = java.util.regex.Pattern
+        .compile("\\[ingest  \\] transactions .* s +(\\d+) jobs +(\\d+) tasks").matcher(printed);
+    assertTrue(ingestWork.find() && Long.parseLong(ingestWork.group(1)) > 0
+        && Long.parseLong(ingestWork.group(2)) >= Long.parseLong(ingestWork.group(1)), printed);
 
     // Every generated person is one customer; all but those objecting to profiling are scored.
     long customers = DeltaTables.read(spark, settings.paths().silver(TableNames.IDENTITY_MAP))

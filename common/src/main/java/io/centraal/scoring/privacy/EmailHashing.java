@@ -52,17 +52,22 @@ public final class EmailHashing {
   public static Dataset<Row> apply(Dataset<Row> rows, SourceContract contract, PrivacySettings privacy,
                                    Supplier<KeyedHash> key) {
     List<String> columns = PersonalData.referenceColumns(contract.name());
-    Column any = lit(false);
-    for (String c : columns) {
-      any = any.or(isEmail(contract, c, privacy.emailLinkTypes()).and(col(c).isNotNull()));
-    }
-    if (rows.where(any).isEmpty()) {
+    if (columns.isEmpty()) {
       return rows;
     }
     KeyedHash hash;
     try {
       hash = key.get();
     } catch (io.centraal.scoring.run.InvalidConfigException e) {
+      // Only without a key does it matter whether e-mails are present: a scan decides (with a key
+      // the hash is simply applied, and no Spark job is spent looking).
+      Column any = lit(false);
+      for (String c : columns) {
+        any = any.or(isEmail(contract, c, privacy.emailLinkTypes()).and(col(c).isNotNull()));
+      }
+      if (rows.where(any).isEmpty()) {
+        return rows;
+      }
       throw new io.centraal.scoring.run.InvalidConfigException("source '" + contract.name()
           + "' has e-mail references in " + columns + ", which are hashed at ingest: " + e.getMessage(), e);
     }
