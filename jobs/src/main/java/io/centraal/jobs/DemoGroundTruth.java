@@ -89,7 +89,7 @@ final class DemoGroundTruth {
   /** The model_runs row of a validation of the given influence model version. */
   static ModelRuns.Entry entry(Result result, String influenceModelVersion) {
     return new ModelRuns.Entry(MODEL, influenceModelVersion, null,
-        Json.write(Map.of("top_share", TOP_SHARE, "truth", DemoTables.TRUTH)), null, null, null, result.metricsJson());
+        Json.write(new java.util.TreeMap<>(Map.of("top_share", TOP_SHARE, "truth", DemoTables.TRUTH))), null, null, null, result.metricsJson());
   }
 
   /** Measures the as-of date's customer_scores against the demo's truth, prints it and writes model_runs. */

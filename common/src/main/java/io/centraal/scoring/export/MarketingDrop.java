@@ -128,7 +128,12 @@ public final class MarketingDrop {
     }
     List<Map<String, Object>> columns = new ArrayList<>();
     for (StructField f : rows.schema().fields()) {
-      columns.add(Map.of("name", f.name(), "type", f.dataType().catalogString()));
+      // An ordered map: Map.of iterates in an order that changes from JVM to JVM, and the manifest
+      // must be the same bytes whichever process writes it (a re-run after a kill, say).
+      Map<String, Object> column = new LinkedHashMap<>();
+      column.put("name", f.name());
+      column.put("type", f.dataType().catalogString());
+      columns.add(column);
     }
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("table", SchemaContracts.MARKETING_DROP);

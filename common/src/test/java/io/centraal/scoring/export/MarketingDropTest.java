@@ -71,6 +71,13 @@ class MarketingDropTest {
     assertEquals(2, manifest.get("row_count").asLong());
     assertEquals("2024-12-31", manifest.get("as_of_date").asText());
     assertEquals(2, manifest.get("files").size(), "one data file per format");
+    // The same bytes from any process: each column entry is name, then type (an unordered map made
+    // the order differ between JVMs, and a re-run after a kill published a different manifest).
+    String manifestText = Files.readString(Path.of(drop, MarketingDrop.MANIFEST));
+    for (JsonNode column : manifest.get("columns")) {
+      assertTrue(manifestText.contains("{\"name\":\"" + column.get("name").asText() + "\",\"type\":\""
+          + column.get("type").asText() + "\"}"), manifestText);
+    }
     assertTrue(Files.exists(Path.of(drop, MarketingDrop.SUCCESS)));
     String csv = Files.readString(Path.of(drop, manifest.get("files").get(0).get("path").asText()));
     assertFalse(csv.contains("customer_key"), csv);
