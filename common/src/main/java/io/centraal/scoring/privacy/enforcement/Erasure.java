@@ -98,7 +98,7 @@ public final class Erasure {
     unfinished.forEach(r -> keys.addAll(r.customerKeys()));
     Request request = new Request(pending, unfinished.stream().filter(r -> r.requestId().equals(requestId)).findFirst()
         .orElse(new PendingErasures.Request(requestId, Instant.now().toString(), refs.size(), List.of(), List.of(),
-            Map.of())).withKeys(keys));
+            Map.of(), Map.of())).withKeys(keys));
     request.save(); // before anything is deleted
     Set<String> allRefs = new LinkedHashSet<>(given);
     if (!keys.isEmpty()) {
@@ -113,13 +113,15 @@ public final class Erasure {
         String path = paths.bronze(contract.name());
         steps.before("bronze/" + contract.name());
         if (DeltaTables.exists(spark, path)) {
-          request.removed("bronze/" + contract.name(), path, deleteBronze(spark, path, contract.name(), refFrame));
+          deleteFromTable(spark, request, steps, "bronze/" + contract.name(), path,
+              () -> deleteBronze(spark, path, contract.name(), refFrame));
         }
       }
       String quarantine = paths.bronze(TableNames.QUARANTINE);
       steps.before("bronze/" + TableNames.QUARANTINE);
       if (DeltaTables.exists(spark, quarantine)) {
-        request.removed("bronze/" + TableNames.QUARANTINE, quarantine, deleteQuarantine(spark, quarantine, refFrame));
+        deleteFromTable(spark, request, steps, "bronze/" + TableNames.QUARANTINE, quarantine,
+            () -> deleteQuarantine(spark, quarantine, refFrame));
       }
       // Every silver and gold table keyed by customer, including ones added after this code; the map last.
       String mapPath = paths.silver(TableNames.IDENTITY_MAP);
@@ -129,7 +131,7 @@ public final class Erasure {
             continue;
           }
           steps.before(layer + "/" + new Path(path).getName());
-          deleteByKey(spark, request, layer + "/" + new Path(path).getName(), path, keyFrame);
+          deleteByKey(spark, request, steps, layer + "/" + new Path(path).getName(), path, keyFrame);
         }
       }
       steps.before("exports/" + TableNames.MARKETING_DROP);
@@ -144,7 +146,7 @@ public final class Erasure {
       }
       steps.before("silver/" + TableNames.IDENTITY_MAP);
       if (DeltaTables.exists(spark, mapPath)) {
-        deleteByKey(spark, request, "silver/" + TableNames.IDENTITY_MAP, mapPath, keyFrame);
+        deleteByKey(spark, request, steps, "silver/" + TableNames.IDENTITY_MAP, mapPath, keyFrame);
       }
     } finally {
       refFrame.unpersist();
@@ -188,11 +190,58 @@ public final class Erasure {
       current = current.withRemoved(name, path, n);
       save();
     }
+
+    void started(String name, String path, long version) {
+      current = current.withStarted(name, path, version);
+      save();
+    }
+
+    /** The rows this request has changed in {@code name} so far, from every attempt (replaces the count). */
+    void counted(String name, long n) {
+      Map<String, Long> sums = new java.util.LinkedHashMap<>(current.removed());
+      sums.put(name, n);
+      current = new PendingErasures.Request(current.requestId(), current.requestedAt(), current.refs(),
+          current.customerKeys(), current.touched(), sums, current.startedAtVersion());
+      save();
+    }
   }
 
-  private static void deleteByKey(SparkSession spark, Request request, String name, String path, Dataset<Row> keys) {
+  /**
+   * Deletes from one Delta table so that a kill at any point is healed by a retry: the table is
+   * recorded (to be VACUUMed) with its version before anything is deleted, and the rows removed
+   * are counted afterwards from the table's history since that version, so a delete committed by
+   * an attempt killed before it recorded its count is still counted (and VACUUMed). No other
+   * process writes meanwhile (the lease).
+   */
+  private static void deleteFromTable(SparkSession spark, Request request, StepListener steps, String name,
+                                      String path, Runnable delete) {
+    request.started(name, path, DeltaTables.latestVersion(spark, path));
+    delete.run();
+    steps.before("record " + name);
+    request.counted(name, rowsChangedSince(spark, path, request.current.startedAtVersion().get(name)));
+  }
+
+  /** Rows deleted or updated (secondary references set to null) by MERGEs committed after {@code version}. */
+  private static long rowsChangedSince(SparkSession spark, String path, long version) {
+    long n = 0;
+    for (Row r : DeltaTable.forPath(spark, path).history()
+        .where(col("version").gt(version).and(col("operation").equalTo("MERGE")))
+        .select("operationMetrics").collectAsList()) {
+      Map<String, String> metrics = r.getJavaMap(0);
+      if (metrics != null) {
+        for (String metric : List.of("numTargetRowsDeleted", "numTargetRowsUpdated")) {
+          n += metrics.get(metric) == null ? 0L : Long.parseLong(metrics.get(metric));
+        }
+      }
+    }
+    return n;
+  }
+
+  private static void deleteByKey(SparkSession spark, Request request, StepListener steps, String name, String path,
+                                  Dataset<Row> keys) {
     if (Arrays.asList(DeltaTables.read(spark, path).columns()).contains(FeatureColumns.CUSTOMER_KEY)) {
-      request.removed(name, path, deleteMatching(spark, path, keys, "t.`" + FeatureColumns.CUSTOMER_KEY + "` = s." + KEY));
+      deleteFromTable(spark, request, steps, name, path,
+          () -> deleteMatching(spark, path, keys, "t.`" + FeatureColumns.CUSTOMER_KEY + "` = s." + KEY));
     }
   }
 
@@ -241,52 +290,40 @@ public final class Erasure {
     return out;
   }
 
-  private static long deleteBronze(SparkSession spark, String path, String source, Dataset<Row> refs) {
+  private static void deleteBronze(SparkSession spark, String path, String source, Dataset<Row> refs) {
     String rows = PersonalData.primaryReferenceColumns(source).stream()
         .map(c -> "t.`" + c + "` = s." + REF).collect(Collectors.joining(" OR "));
-    long n = deleteMatching(spark, path, refs, rows);
+    deleteMatching(spark, path, refs, rows);
     for (String secondary : PersonalData.SECONDARY_REFERENCES.getOrDefault(source, List.of())) {
       String condition = "t.`" + secondary + "` = s." + REF;
       if (matches(spark, path, refs, condition) > 0) {
-        long before = DeltaTables.latestVersion(spark, path);
         DeltaTable.forPath(spark, path).as("t").merge(refs.as("s"), condition)
             .whenMatched().updateExpr(Map.of("`" + secondary + "`", "CAST(NULL AS STRING)")).execute();
-        n += DeltaTables.latestVersion(spark, path) > before ? metric(spark, path, "numTargetRowsUpdated") : 0;
       }
     }
-    return n;
   }
 
   /**
    * Quarantined rows are raw text: a row goes when its line, file name or errors contain a
    * reference as a whole token (see {@link #tokenPattern}).
    */
-  private static long deleteQuarantine(SparkSession spark, String path, Dataset<Row> refs) {
+  private static void deleteQuarantine(SparkSession spark, String path, Dataset<Row> refs) {
     String condition = List.of("t.`" + LogColumns.RAW_RECORD + "`", "t.`" + LogColumns.SOURCE_FILE + "`",
             "to_json(t.`" + LogColumns.ERRORS + "`)").stream()
         .map(c -> "coalesce(" + c + ", '') RLIKE s." + PATTERN).collect(Collectors.joining(" OR "));
-    return deleteMatching(spark, path, refs, condition);
+    deleteMatching(spark, path, refs, condition);
   }
 
   /** MERGE ... WHEN MATCHED DELETE; commits nothing when no row matches. */
-  private static long deleteMatching(SparkSession spark, String path, Dataset<Row> source, String condition) {
-    if (matches(spark, path, source, condition) == 0) {
-      return 0L;
+  private static void deleteMatching(SparkSession spark, String path, Dataset<Row> source, String condition) {
+    if (matches(spark, path, source, condition) > 0) {
+      DeltaTable.forPath(spark, path).as("t").merge(source.as("s"), condition).whenMatched().delete().execute();
     }
-    long before = DeltaTables.latestVersion(spark, path);
-    DeltaTable.forPath(spark, path).as("t").merge(source.as("s"), condition).whenMatched().delete().execute();
-    return DeltaTables.latestVersion(spark, path) > before ? metric(spark, path, "numTargetRowsDeleted") : 0L;
   }
 
   private static long matches(SparkSession spark, String path, Dataset<Row> source, String condition) {
     return DeltaTables.read(spark, path).as("t")
         .join(source.as("s"), org.apache.spark.sql.functions.expr(condition), "left_semi").count();
-  }
-
-  private static long metric(SparkSession spark, String path, String name) {
-    Map<String, String> metrics = DeltaTable.forPath(spark, path).history(1).select("operationMetrics").first()
-        .getJavaMap(0);
-    return metrics == null || metrics.get(name) == null ? 0L : Long.parseLong(metrics.get(name));
   }
 
   /**

@@ -32,11 +32,37 @@ final class PendingErasures {
 
   /** One pending request: its keys, the tables already changed (to VACUUM) and the rows removed so far. */
   record Request(String requestId, String requestedAt, long refs, List<Long> customerKeys, List<String> touched,
-                 Map<String, Long> removed) {
+                 Map<String, Long> removed, Map<String, Long> startedAtVersion) {
+    /**
+     * @param startedAtVersion per Delta table, its version just before this request first deleted
+     *                         from it; a retry that finds no count recorded for the table reads what
+     *                         was deleted after that version from the table's history (a kill can
+     *                         land between a delete's commit and the recording of its count)
+     */
+    Request {
+      touched = touched == null ? List.of() : List.copyOf(touched);
+      removed = removed == null ? Map.of() : new LinkedHashMap<>(removed);
+      startedAtVersion = startedAtVersion == null ? Map.of() : new LinkedHashMap<>(startedAtVersion);
+    }
+
     Request withKeys(Set<Long> keys) {
       Set<Long> all = new LinkedHashSet<>(customerKeys);
       all.addAll(keys);
-      return new Request(requestId, requestedAt, refs, List.copyOf(all), touched, removed);
+      return new Request(requestId, requestedAt, refs, List.copyOf(all), touched, removed, startedAtVersion);
+    }
+
+    /**
+     * About to delete from the Delta table {@code name} at {@code path}, now at {@code version}: the
+     * table is VACUUMed whatever happens next, and its version is kept (the first attempt's).
+     */
+    Request withStarted(String name, String path, long version) {
+      List<String> paths = new ArrayList<>(touched);
+      if (!paths.contains(path)) {
+        paths.add(path);
+      }
+      Map<String, Long> versions = new LinkedHashMap<>(startedAtVersion);
+      versions.putIfAbsent(name, version);
+      return new Request(requestId, requestedAt, refs, customerKeys, paths, removed, versions);
     }
 
     Request withRemoved(String name, String path, long n) {
@@ -46,7 +72,7 @@ final class PendingErasures {
       if (n > 0 && path != null && !paths.contains(path)) {
         paths.add(path);
       }
-      return new Request(requestId, requestedAt, refs, customerKeys, paths, sums);
+      return new Request(requestId, requestedAt, refs, customerKeys, paths, sums, startedAtVersion);
     }
   }
 
@@ -69,9 +95,16 @@ final class PendingErasures {
       if (!fs.exists(dir)) {
         return out;
       }
-      FileStatus[] files = fs.listStatus(dir, p -> p.getName().endsWith(".json"));
+      // save() writes a complete ".<name>.tmp" before it deletes "<name>": a process killed between
+      // the delete and the rename leaves only the temporary file, which then is the request.
+      FileStatus[] files = fs.listStatus(dir, p -> p.getName().endsWith(".json")
+          || (p.getName().startsWith(".") && p.getName().endsWith(".json.tmp")));
       Arrays.sort(files, Comparator.comparingLong(FileStatus::getModificationTime));
       for (FileStatus f : files) {
+        String name = f.getPath().getName();
+        if (name.endsWith(".tmp") && fs.exists(new Path(dir, name.substring(1, name.length() - ".tmp".length())))) {
+          continue; // the complete file is there; the temporary one may be half written
+        }
         try (java.io.InputStream in = fs.open(f.getPath())) {
           out.add(MAPPER.readValue(in, Request.class));
         }
@@ -108,6 +141,7 @@ final class PendingErasures {
     try {
       for (Request r : done) {
         fs.delete(file(r.requestId()), false);
+        fs.delete(new Path(dir, "." + file(r.requestId()).getName() + ".tmp"), false);
       }
       if (fs.exists(dir) && fs.listStatus(dir).length == 0) {
         fs.delete(dir, false);
