@@ -135,14 +135,14 @@ public final class Erasure {
         }
       }
       steps.before("exports/" + TableNames.MARKETING_DROP);
-      republishDrops(spark, settings, keys, requestId).forEach((name, n) -> request.removed(name, null, n));
+      republishDrops(spark, settings, keys, requestId).forEach((name, n) -> request.removed(name, n));
       for (ErasureTarget target : targets) {
         steps.before(target.name());
-        request.removed(target.name(), null, target.erase(spark, Set.copyOf(keys), Set.copyOf(allRefs)));
+        request.removed(target.name(), target.erase(spark, Set.copyOf(keys), Set.copyOf(allRefs)));
       }
       steps.before("reports");
       if (!keys.isEmpty()) {
-        deleteReports(spark, paths.dataDir()).forEach(name -> request.removed(name, null, 1));
+        deleteReports(spark, paths.dataDir()).forEach(name -> request.removed(name, 1));
       }
       steps.before("silver/" + TableNames.IDENTITY_MAP);
       if (DeltaTables.exists(spark, mapPath)) {
@@ -186,8 +186,8 @@ public final class Erasure {
       store.save(current);
     }
 
-    void removed(String name, String path, long n) {
-      current = current.withRemoved(name, path, n);
+    void removed(String name, long n) {
+      current = current.withRemoved(name, n);
       save();
     }
 
@@ -198,10 +198,7 @@ public final class Erasure {
 
     /** The rows this request has changed in {@code name} so far, from every attempt (replaces the count). */
     void counted(String name, long n) {
-      Map<String, Long> sums = new java.util.LinkedHashMap<>(current.removed());
-      sums.put(name, n);
-      current = new PendingErasures.Request(current.requestId(), current.requestedAt(), current.refs(),
-          current.customerKeys(), current.touched(), sums, current.startedAtVersion());
+      current = current.withCounted(name, n);
       save();
     }
   }

@@ -65,14 +65,18 @@ final class PendingErasures {
       return new Request(requestId, requestedAt, refs, customerKeys, paths, removed, versions);
     }
 
-    Request withRemoved(String name, String path, long n) {
+    /** Adds {@code n} to what was removed from {@code name} (a drop, an external store, a report). */
+    Request withRemoved(String name, long n) {
       Map<String, Long> sums = new LinkedHashMap<>(removed);
       sums.merge(name, n, Long::sum);
-      List<String> paths = new ArrayList<>(touched);
-      if (n > 0 && path != null && !paths.contains(path)) {
-        paths.add(path);
-      }
-      return new Request(requestId, requestedAt, refs, customerKeys, paths, sums, startedAtVersion);
+      return new Request(requestId, requestedAt, refs, customerKeys, touched, sums, startedAtVersion);
+    }
+
+    /** Sets what was removed from the Delta table {@code name} over every attempt (read from its history). */
+    Request withCounted(String name, long n) {
+      Map<String, Long> sums = new LinkedHashMap<>(removed);
+      sums.put(name, n);
+      return new Request(requestId, requestedAt, refs, customerKeys, touched, sums, startedAtVersion);
     }
   }
 
