@@ -17,6 +17,7 @@ import io.centraal.scoring.io.SourceSettings;
 import io.centraal.scoring.model.btyd.ClvSettings.Discounting;
 import io.centraal.scoring.model.btyd.ClvSettings;
 import io.centraal.scoring.model.btyd.FitOptions;
+import io.centraal.scoring.model.btyd.IntervalSettings;
 import io.centraal.scoring.model.btyd.TransactionModelChoice;
 import io.centraal.scoring.model.btyd.TransactionModelKind;
 import io.centraal.scoring.model.churn.ChurnTraining;
@@ -81,7 +82,7 @@ public record CentraalSettings(
    */
   public record Clv(TransactionModelChoice model, OnUnidentified onUnidentified, String horizonLabel, int horizonPeriods, double periodDays,
                     double discountRatePerPeriod, Discounting discounting, boolean onMargin, double l2Penalty,
-                    long minRepeatBuyers, int maxIterations, double gradientTolerance) {
+                    long minRepeatBuyers, int maxIterations, double gradientTolerance, IntervalSettings intervals) {
 
     /** {@code centraal.score.clv}; {@code c} is the centraal block. */
     public static Clv from(Config c) {
@@ -91,7 +92,23 @@ public record CentraalSettings(
           fraction(c, "score.clv.discount-rate"), enumValue(c, "score.clv.discounting", Discounting.class),
           c.getBoolean("score.clv.on-margin"), c.getDouble("score.clv.l2-penalty"),
           c.getLong("score.clv.min-repeat-buyers"), c.getInt("score.clv.max-iterations"),
-          positive(c, "score.clv.gradient-tolerance"));
+          positive(c, "score.clv.gradient-tolerance"), intervals(c));
+    }
+
+    /** {@code score.clv.intervals}. */
+    private static IntervalSettings intervals(Config c) {
+      int replicates = c.getInt("score.clv.intervals.replicates");
+      if (replicates < 0) {
+        throw new InvalidConfigException("centraal.score.clv.intervals.replicates must be >= 0 (0 = no intervals), got "
+            + replicates);
+      }
+      double lower = c.getDouble("score.clv.intervals.lower");
+      double upper = c.getDouble("score.clv.intervals.upper");
+      if (!(lower > 0 && lower < upper && upper < 1)) {
+        throw new InvalidConfigException("centraal.score.clv.intervals: need 0 < lower < upper < 1, got lower = "
+            + lower + ", upper = " + upper);
+      }
+      return new IntervalSettings(replicates, lower, upper, c.getLong("score.clv.intervals.seed"));
     }
 
     /** {@code score.clv.model}: auto over {@code score.clv.candidates}, or one named model. */

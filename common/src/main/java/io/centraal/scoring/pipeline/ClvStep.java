@@ -8,6 +8,7 @@ import io.centraal.scoring.config.CentraalSettings;
 import io.centraal.scoring.io.Json;
 import io.centraal.scoring.io.ModelRuns;
 import io.centraal.scoring.model.btyd.BtydModels;
+import io.centraal.scoring.model.btyd.ClvIntervalScoring;
 import io.centraal.scoring.model.btyd.ClvModels;
 import io.centraal.scoring.model.btyd.ClvScoring;
 import io.centraal.scoring.model.btyd.ClvSettings;
@@ -15,6 +16,8 @@ import io.centraal.scoring.model.btyd.FitOptions;
 import io.centraal.scoring.model.btyd.FitResult;
 import io.centraal.scoring.model.btyd.FitStatus;
 import io.centraal.scoring.model.btyd.GammaGammaModel;
+import io.centraal.scoring.model.btyd.IntervalSettings;
+import io.centraal.scoring.model.btyd.ParameterUncertainty;
 import io.centraal.scoring.model.btyd.ShrunkMeanSpendModel;
 import io.centraal.scoring.model.btyd.SpendModelSelection;
 import io.centraal.scoring.model.btyd.TransactionModelKind;
@@ -49,10 +52,43 @@ public final class ClvStep {
   }
 
   /**
+   * {@code parameter_intervals: {lower_quantile, upper_quantile, <param>: [lower, upper], ...}} from
+   * the fit's log-parameter covariance ({@link ParameterUncertainty#parameterIntervals}); nothing when
+   * the fit has none.
+   */
+  private static void putParameterIntervals(Map<String, Object> metrics, FitResult fit, IntervalSettings intervals) {
+    double[][] bounds = ParameterUncertainty.parameterIntervals(fit, intervals.lower(), intervals.upper());
+    if (bounds == null) {
+      return;
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("lower_quantile", intervals.lower());
+    out.put("upper_quantile", intervals.upper());
+    for (int i = 0; i < bounds.length; i++) {
+      out.put(fit.paramNames().get(i), List.of(bounds[i][0], bounds[i][1]));
+    }
+    metrics.put("parameter_intervals", out);
+  }
+
+  /**
    * customer_key with p_alive, expected purchases, expected spend, CLV and clv_status, for
    * customers who purchased (columns null where a model could not be trusted, clv_status says why).
    */
   public static Dataset<Row> scores(Dataset<Row> features, ClvModels models, CentraalSettings settings) {
+    return scores(features, models, settings, false);
+  }
+
+  /**
+   * As {@link #scores(Dataset, ClvModels, CentraalSettings)}, plus the lower and upper bounds of
+   * p_alive, expected purchases and CLV from parameter uncertainty ({@link ClvIntervalScoring},
+   * {@code score.clv.intervals}).
+   */
+  public static Dataset<Row> scoresWithIntervals(Dataset<Row> features, ClvModels models, CentraalSettings settings) {
+    return scores(features, models, settings, true);
+  }
+
+  private static Dataset<Row> scores(Dataset<Row> features, ClvModels models, CentraalSettings settings,
+                                     boolean intervals) {
     Dataset<Row> summary = features.where(col(FeatureColumns.FREQUENCY).isNotNull())
         .select(col(FeatureColumns.CUSTOMER_KEY), col(FeatureColumns.FREQUENCY), col(FeatureColumns.RECENCY),
             col(FeatureColumns.T), col(FeatureColumns.MONETARY_VALUE),
@@ -61,8 +97,13 @@ public final class ClvStep {
     List<String> out = new ArrayList<>(List.of(FeatureColumns.CUSTOMER_KEY));
     ClvSettings clvSettings = settings.clv().toClvSettings(settings.timeUnit());
     out.addAll(ClvScoring.outputColumns(clvSettings));
-    return ClvScoring.score(summary, models.transactionModel(), models.spendModel(), clvSettings)
-        .selectExpr(out.toArray(String[]::new))
+    Dataset<Row> scored = ClvScoring.score(summary, models.transactionModel(), models.spendModel(), clvSettings);
+    if (intervals) {
+      scored = ClvIntervalScoring.score(scored, models.transactionModel(), models.spendModel(), clvSettings,
+          settings.clv().intervals());
+      out.addAll(ScoreColumns.clvIntervals(clvSettings.horizonLabel()));
+    }
+    return scored.selectExpr(out.toArray(String[]::new))
         .withColumn(ScoreColumns.CLV_STATUS, lit(models.clvStatus()));
   }
 
@@ -91,9 +132,11 @@ public final class ClvStep {
   /**
    * The model_runs rows of the CLV models: one per transaction model (every kind, so a re-run that
    * chooses differently replaces them all; status not_fitted for those not tried), one per spend
-   * model, and the {@value #CLV_MODEL_CHOICE} row with the candidate table and the reasons.
+   * model, and the {@value #CLV_MODEL_CHOICE} row with the candidate table and the reasons. A fit
+   * with a covariance also gets its parameters' intervals at the quantiles of {@code intervals}.
    */
-  public static List<ModelRuns.Entry> modelRunEntries(ClvModels models, String unit, RunContext ctx) {
+  public static List<ModelRuns.Entry> modelRunEntries(ClvModels models, String unit, IntervalSettings intervals,
+                                                      RunContext ctx) {
     List<ModelRuns.Entry> entries = new ArrayList<>();
     String chosenTx = models.transactionModel().map(FitResult::modelName).orElse("");
     for (TransactionModelKind kind : TransactionModelKind.values()) {
@@ -108,6 +151,7 @@ public final class ClvStep {
         metrics.put("params_at_end", x.namedParams());
         metrics.put("note", x.note());
       });
+      fit.ifPresent(f -> putParameterIntervals(metrics, f, intervals));
       entries.add(new ModelRuns.Entry(kind.modelName(), kind.modelName(), unit, fit.map(FitResult::toJson).orElse(null),
           c.map(x -> Double.isFinite(x.logLikelihood()) ? x.logLikelihood() : null).orElse(null),
           c.map(x -> x.status() == FitStatus.CONVERGED).orElse(false),
@@ -122,6 +166,7 @@ public final class ClvStep {
     gg.put("frequency_spend_correlation", Double.isFinite(spend.frequencySpendCorrelation())
         ? spend.frequencySpendCorrelation() : null);
     Optional<FitResult> ggFit = spend.gammaGamma();
+    ggFit.ifPresent(f -> putParameterIntervals(gg, f, intervals));
     entries.add(new ModelRuns.Entry(GammaGammaModel.NAME, GammaGammaModel.NAME, unit,
         ggFit.map(FitResult::toJson).orElse(null), ggFit.map(FitResult::logLikelihood).orElse(null),
         spend.gammaGammaStatus() == FitStatus.CONVERGED, ggFit.map(FitResult::iterations).orElse(null),

@@ -43,7 +43,7 @@ public final class ScoreStage {
 
   /** The scorable customers with their CLV columns (null for those who never purchased). */
   public static Dataset<Row> withClv(Dataset<Row> scorable, ClvModels models, CentraalSettings settings) {
-    return scorable.join(ClvStep.scores(scorable, models, settings), new String[] {FeatureColumns.CUSTOMER_KEY},
+    return scorable.join(ClvStep.scoresWithIntervals(scorable, models, settings), new String[] {FeatureColumns.CUSTOMER_KEY},
         "left");
   }
 
@@ -78,7 +78,7 @@ public final class ScoreStage {
                                                       InfluenceStep.InfluenceRun influence,
                                                       CentraalSettings settings, RunContext ctx) {
     String unit = settings.timeUnit().name().toLowerCase(java.util.Locale.ROOT);
-    List<ModelRuns.Entry> entries = new ArrayList<>(ClvStep.modelRunEntries(models, unit, ctx));
+    List<ModelRuns.Entry> entries = new ArrayList<>(ClvStep.modelRunEntries(models, unit, settings.clv().intervals(), ctx));
     entries.add(new ModelRuns.Entry("churn", churn.outcome().version(), "days", null, null,
         churn.outcome().model().isPresent(), null, churn.metricsJson()));
     entries.add(influence.entry());

@@ -23,7 +23,12 @@ public final class CustomerScoresTable {
         // Added in contract 1.1 (new columns are appended).
         FeatureColumns.REFERRAL_VALUE,
         // Added in contract 1.2.
-        ScoreColumns.CLV_STATUS);
+        ScoreColumns.CLV_STATUS,
+        // Added in contract 1.3: the CLV scores' intervals from parameter uncertainty.
+        ScoreColumns.lower(ScoreColumns.P_ALIVE), ScoreColumns.upper(ScoreColumns.P_ALIVE),
+        ScoreColumns.lower(ScoreColumns.expectedPurchases(horizonLabel)),
+        ScoreColumns.upper(ScoreColumns.expectedPurchases(horizonLabel)),
+        ScoreColumns.lower(ScoreColumns.clv(horizonLabel)), ScoreColumns.upper(ScoreColumns.clv(horizonLabel)));
   }
 
   /** Columns of the marketing drop: scores a CRM can act on, no raw references. */

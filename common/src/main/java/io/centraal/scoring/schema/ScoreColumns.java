@@ -41,6 +41,26 @@ public final class ScoreColumns {
     return "clv_" + horizonLabel;
   }
 
+  /**
+   * Lower and upper bound of a score from parameter uncertainty ({@code score.clv.intervals}, P10 and
+   * P90 by default), e.g. {@code clv_12m_lower}: named by role, not by quantile, so a change of the
+   * quantiles does not change the table's columns.
+   */
+  public static String lower(String score) {
+    return score + "_lower";
+  }
+
+  /** See {@link #lower}. */
+  public static String upper(String score) {
+    return score + "_upper";
+  }
+
+  /** The interval columns of the CLV scores, in table order: P(alive), expected purchases, CLV. */
+  public static java.util.List<String> clvIntervals(String horizonLabel) {
+    return java.util.List.of(lower(P_ALIVE), upper(P_ALIVE), lower(expectedPurchases(horizonLabel)),
+        upper(expectedPurchases(horizonLabel)), lower(clv(horizonLabel)), upper(clv(horizonLabel)));
+  }
+
   // Churn.
   public static final String CHURN_RISK = "churn_risk";
   public static final String CHURN_BAND = "churn_band";

@@ -43,7 +43,12 @@ import org.apache.spark.storage.StorageLevel;
  * the same purchase rule; totals, MAE and RMSE over the cohort; the calibration table (mean
  * predicted and actual holdout purchases by calibration frequency 0..7+); and the weekly
  * cumulative tracking of repeat purchases over calibration + holdout, where predicted is
- * sum over customers of E[X(d - first purchase)] for a new customer (FHL 2005, figure 2).
+ * sum over customers of E[X(d - first purchase)] for a new customer (FHL 2005, figure 2); and the
+ * predictive interval check: each customer's interval for the holdout count from the model's
+ * distribution P(X = n | x, t_x, T) ({@link PurchaseInterval}, at the quantiles of
+ * {@code score.clv.intervals}), the share of customers whose actual count fell inside, and the
+ * share the model expected to fall inside (counts are whole numbers, so the expected share is at
+ * least the nominal one; a calibrated model's actual share is close to its expected share).
  *
  * <p><b>Cost.</b> One persisted pass over the daily purchases; everything collected to the driver
  * is grouped first: distinct (x, t_x, T, actual) rows, distinct first-purchase dates and repeat
@@ -74,7 +79,8 @@ public final class Backtest {
    * @param modelUnit the model time unit (recency, T, horizon)
    */
   public record Spec(LocalDate cutoff, int holdoutPeriods, HoldoutUnit holdoutUnit, TimeUnit modelUnit,
-                     PurchaseRule purchaseRule, TransactionModelChoice model, FitOptions fitOptions) {
+                     PurchaseRule purchaseRule, TransactionModelChoice model, FitOptions fitOptions,
+                     IntervalSettings intervals) {
     public Spec {
       if (holdoutPeriods < 1) {
         throw new IllegalArgumentException("holdout length must be >= 1, got " + holdoutPeriods);
@@ -179,18 +185,28 @@ public final class Backtest {
     double[] bucketPredicted = new double[TABLE_MAX_FREQUENCY + 1];
     double[] bucketActual = new double[TABLE_MAX_FREQUENCY + 1];
     TransactionModel model = tx.map(TransactionModel::fromFit).orElse(null);
+    boolean intervals = model != null && model.hasPurchaseDistribution();
+    double[] bucketInsideExpected = new double[TABLE_MAX_FREQUENCY + 1];
+    double[] bucketInside = new double[TABLE_MAX_FREQUENCY + 1];
     double actualTotal = 0;
     long customers = 0;
     for (Row r : perCustomer) {
       double x = ((Number) r.get(0)).doubleValue();
+      double recency = ((Number) r.get(1)).doubleValue();
+      double age = ((Number) r.get(2)).doubleValue();
       double actual = ((Number) r.get(3)).doubleValue();
       long n = r.getLong(4);
       int bucket = (int) Math.min(x, TABLE_MAX_FREQUENCY);
       bucketCustomers[bucket] += n;
       bucketActual[bucket] += n * actual;
       if (model != null) {
-        bucketPredicted[bucket] += n * model.conditionalExpectedPurchases(horizon, x,
-            ((Number) r.get(1)).doubleValue(), ((Number) r.get(2)).doubleValue());
+        bucketPredicted[bucket] += n * model.conditionalExpectedPurchases(horizon, x, recency, age);
+      }
+      if (intervals) {
+        PurchaseInterval interval = PurchaseInterval.of(model, horizon, x, recency, age, spec.intervals().lower(),
+            spec.intervals().upper());
+        bucketInsideExpected[bucket] += n * interval.probability();
+        bucketInside[bucket] += actual >= interval.lower() && actual <= interval.upper() ? n : 0;
       }
       actualTotal += n * actual;
       customers += n;
@@ -209,6 +225,14 @@ public final class Backtest {
     metrics.put("actual_total", actualTotal);
     HoldoutError chosenError = model == null ? null : HoldoutError.of(model, perCustomer, horizon);
     putErrors(metrics, chosenError);
+    if (intervals) {
+      ObjectNode interval = metrics.putObject("predictive_interval");
+      interval.put("lower_quantile", spec.intervals().lower());
+      interval.put("upper_quantile", spec.intervals().upper());
+      interval.put("nominal_share", spec.intervals().level());
+      interval.put("expected_share", java.util.Arrays.stream(bucketInsideExpected).sum() / customers);
+      interval.put("actual_share", java.util.Arrays.stream(bucketInside).sum() / customers);
+    }
     metrics.put("choice_reason", models.transactions().reason());
     ArrayNode candidates = metrics.putArray("candidates");
     for (TransactionModelSelection.Candidate c : models.transactions().candidates()) {
@@ -237,6 +261,10 @@ public final class Backtest {
           row.putNull("predicted_mean");
         }
         row.put("actual_mean", bucketActual[b] / bucketCustomers[b]);
+        if (intervals) {
+          row.put("interval_expected_share", bucketInsideExpected[b] / bucketCustomers[b]);
+          row.put("interval_actual_share", bucketInside[b] / bucketCustomers[b]);
+        }
       } else {
         row.putNull("predicted_mean");
         row.putNull("actual_mean");

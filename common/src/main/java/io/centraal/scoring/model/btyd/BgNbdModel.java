@@ -84,6 +84,23 @@ public record BgNbdModel(double r, double alpha, double a, double b) implements 
     return BetaGeometricFamily.probabilityAlive(r, alpha, a, b, 0, x, tx, age);
   }
 
+  @Override
+  public boolean hasPurchaseDistribution() {
+    return true;
+  }
+
+  /**
+   * A customer alive at T behaves from T on like a new customer whose parameters are updated by
+   * the history (lambda ~ Gamma(r + x, alpha + T), p ~ Beta(a, b + x)); a customer who dropped out
+   * buys nothing. So P(X = n | x, tx, T) = (1 - P(alive)) [n = 0] + P(alive) P_new(X(t) = n) with
+   * the updated parameters (FHL 2005 eq. 8).
+   */
+  @Override
+  public double conditionalProbabilityOfPurchases(double t, int n, double x, double tx, double age) {
+    double alive = probabilityAlive(x, tx, age);
+    return (n == 0 ? 1 - alive : 0) + alive * new BgNbdModel(r + x, alpha + age, a, b + x).probabilityOfPurchases(t, n);
+  }
+
   /**
    * P(X(t) = n) for a customer who just made a first purchase, FHL (2005) eq. 8. The bracket
    * 1 - sum_(j&lt;n) NB(j) is the upper tail of a negative binomial, computed as the regularised

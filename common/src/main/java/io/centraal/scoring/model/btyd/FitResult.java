@@ -3,6 +3,7 @@ package io.centraal.scoring.model.btyd;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -26,10 +27,15 @@ import java.util.List;
  * @param distinctRows number of distinct summary rows the likelihood was evaluated on
  * @param timeUnit unit of recency and T (or of spend for Gamma-Gamma), as supplied by the caller
  * @param l2Penalty the penalty coefficient used
+ * @param logCovariance the asymptotic covariance of the log-parameters (the inverse Hessian of the
+ *     total penalised negative log-likelihood in log(params), where the optimiser works), same
+ *     order; null when the fit has none (a fallback, or a point where the optimiser stopped). It is
+ *     what {@link ParameterUncertainty} samples for prediction intervals.
  */
 public record FitResult(String modelName, List<String> paramNames, double[] params,
     double[] standardErrors, double logLikelihood, int iterations, boolean converged,
-    long customers, int distinctRows, String timeUnit, double l2Penalty) implements Serializable {
+    long customers, int distinctRows, String timeUnit, double l2Penalty, double[][] logCovariance)
+    implements Serializable {
 
   private static final long serialVersionUID = 1L;
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -41,6 +47,46 @@ public record FitResult(String modelName, List<String> paramNames, double[] para
     if (params.length != paramNames.size() || standardErrors.length != paramNames.size()) {
       throw new IllegalArgumentException("paramNames, params and standardErrors differ in length");
     }
+    if (logCovariance != null) {
+      logCovariance = copy(logCovariance);
+      for (double[] row : logCovariance) {
+        if (logCovariance.length != params.length || row.length != params.length) {
+          throw new IllegalArgumentException("logCovariance must be " + params.length + " x " + params.length);
+        }
+      }
+    }
+  }
+
+  /** A fit without a covariance of its parameters (no prediction intervals). */
+  public FitResult(String modelName, List<String> paramNames, double[] params, double[] standardErrors,
+      double logLikelihood, int iterations, boolean converged, long customers, int distinctRows, String timeUnit,
+      double l2Penalty) {
+    this(modelName, paramNames, params, standardErrors, logLikelihood, iterations, converged, customers,
+        distinctRows, timeUnit, l2Penalty, null);
+  }
+
+  @Override
+  public double[][] logCovariance() {
+    return logCovariance == null ? null : copy(logCovariance);
+  }
+
+  /** Whether the fit has a parameter covariance to sample intervals from. */
+  public boolean hasCovariance() {
+    return logCovariance != null;
+  }
+
+  /** The same fit at other parameter values (a draw of {@link ParameterUncertainty}); no covariance. */
+  public FitResult withParams(double[] values) {
+    return new FitResult(modelName, paramNames, values, standardErrors, logLikelihood, iterations, converged,
+        customers, distinctRows, timeUnit, l2Penalty, null);
+  }
+
+  private static double[][] copy(double[][] m) {
+    double[][] c = new double[m.length][];
+    for (int i = 0; i < m.length; i++) {
+      c[i] = m[i].clone();
+    }
+    return c;
   }
 
   @Override
@@ -74,7 +120,8 @@ public record FitResult(String modelName, List<String> paramNames, double[] para
 
   /**
    * One JSON object: {@code model, time_unit, params {name: value}, standard_errors {name: value},
-   * log_likelihood, iterations, converged, customers, distinct_rows, l2_penalty}. Non-finite
+   * log_likelihood, iterations, converged, customers, distinct_rows, l2_penalty[, log_covariance]}
+   * (the covariance as an array of rows, in parameter order). Non-finite
    * numbers are written as null.
    */
   public String toJson() {
@@ -93,6 +140,19 @@ public record FitResult(String modelName, List<String> paramNames, double[] para
     root.put("customers", customers);
     root.put("distinct_rows", distinctRows);
     putNumber(root, "l2_penalty", l2Penalty);
+    if (logCovariance != null) {
+      ArrayNode rows = root.putArray("log_covariance");
+      for (double[] row : logCovariance) {
+        ArrayNode r = rows.addArray();
+        for (double v : row) {
+          if (Double.isFinite(v)) {
+            r.add(v);
+          } else {
+            r.addNull();
+          }
+        }
+      }
+    }
     try {
       return JSON.writeValueAsString(root);
     } catch (JsonProcessingException e) {
@@ -116,11 +176,22 @@ public record FitResult(String modelName, List<String> paramNames, double[] para
       p[i] = number(root.required("params").required(names.get(i)));
       se[i] = number(root.required("standard_errors").required(names.get(i)));
     }
+    double[][] covariance = null;
+    JsonNode cov = root.get("log_covariance");
+    if (cov != null && cov.isArray()) {
+      covariance = new double[cov.size()][];
+      for (int i = 0; i < covariance.length; i++) {
+        covariance[i] = new double[cov.get(i).size()];
+        for (int j = 0; j < covariance[i].length; j++) {
+          covariance[i][j] = number(cov.get(i).get(j));
+        }
+      }
+    }
     return new FitResult(root.required("model").asText(), names, p, se,
         number(root.required("log_likelihood")), root.required("iterations").asInt(),
         root.required("converged").asBoolean(), root.required("customers").asLong(),
         root.required("distinct_rows").asInt(), root.required("time_unit").asText(),
-        number(root.required("l2_penalty")));
+        number(root.required("l2_penalty")), covariance);
   }
 
   /** Puts a finite number, or null (JSON has no NaN or infinity); shared by the BTYD JSON writers. */
@@ -143,7 +214,8 @@ public record FitResult(String modelName, List<String> paramNames, double[] para
         && Arrays.equals(standardErrors, f.standardErrors)
         && Double.compare(logLikelihood, f.logLikelihood) == 0 && iterations == f.iterations
         && converged == f.converged && customers == f.customers && distinctRows == f.distinctRows
-        && timeUnit.equals(f.timeUnit) && Double.compare(l2Penalty, f.l2Penalty) == 0;
+        && timeUnit.equals(f.timeUnit) && Double.compare(l2Penalty, f.l2Penalty) == 0
+        && Arrays.deepEquals(logCovariance, f.logCovariance);
   }
 
   @Override

@@ -34,7 +34,8 @@ import org.apache.commons.math3.linear.RealMatrix;
  *
  * <p><b>Standard errors.</b> The Hessian of the total penalised negative log-likelihood in
  * log-parameter space is taken by central differences (step 1e-4) of the gradient, inverted, and
- * mapped to natural parameters by the delta method, which is exact at a stationary point. A
+ * mapped to natural parameters by the delta method, which is exact at a stationary point; the
+ * log-parameter covariance itself is kept in the {@link FitResult} for prediction intervals. A
  * Hessian that is not positive definite means the data do not identify the parameters, and the fit
  * throws {@link ModelIdentificationException}.
  */
@@ -88,11 +89,15 @@ final class MaximumLikelihood {
           + " distinct rows): " + String.join("; ", failures), bestEndPoint(problem, ended));
     }
     double[] params = exp(best.theta);
-    double[] se = standardErrors(objective, best.theta, params, problem);
+    double[][] covariance = logCovariance(objective, best.theta, params, problem);
+    double[] se = new double[params.length];
+    for (int i = 0; i < se.length; i++) {
+      se[i] = params[i] * Math.sqrt(covariance[i][i]);
+    }
     double logLikelihood = problem.logLikelihood().value(params, null);
     return new FitResult(problem.modelName(), problem.paramNames(), params, se, logLikelihood,
         best.iterations, true, Math.round(problem.customers()), problem.distinctRows(),
-        options.timeUnit(), options.l2Penalty());
+        options.timeUnit(), options.l2Penalty(), covariance);
   }
 
   /** Of the points where failed attempts ended, the one with the highest finite log-likelihood. */
@@ -186,7 +191,8 @@ final class MaximumLikelihood {
     return null;
   }
 
-  private static double[] standardErrors(Objective f, double[] theta, double[] params,
+  /** The covariance of the log-parameters: the inverse Hessian of the total penalised objective. */
+  private static double[][] logCovariance(Objective f, double[] theta, double[] params,
       Problem problem) {
     RealMatrix h = hessian(f, theta).scalarMultiply(problem.customers());
     RealMatrix covariance;
@@ -198,11 +204,7 @@ final class MaximumLikelihood {
           + ", so the data do not identify the parameters; a small l2 penalty may help",
           new ModelIdentificationException.EndPoint(params, problem.logLikelihood().value(params, null)));
     }
-    double[] se = new double[params.length];
-    for (int i = 0; i < se.length; i++) {
-      se[i] = params[i] * Math.sqrt(covariance.getEntry(i, i));
-    }
-    return se;
+    return covariance.getData();
   }
 
   /**

@@ -75,4 +75,21 @@ public record ModifiedBgNbdModel(double r, double alpha, double a, double b)
     Checks.summaryRow(x, tx, age);
     return BetaGeometricFamily.probabilityAlive(r, alpha, a, b, EXTRA_DROPOUT, x, tx, age);
   }
+
+  @Override
+  public boolean hasPurchaseDistribution() {
+    return true;
+  }
+
+  /**
+   * As BG/NBD's ({@link BgNbdModel#conditionalProbabilityOfPurchases}): alive at T, the customer
+   * buys as a BG/NBD customer with lambda ~ Gamma(r + x, alpha + T) and p ~ Beta(a, b + x + 1), the
+   * extra one for the dropout chance MBG/NBD also gives the first purchase.
+   */
+  @Override
+  public double conditionalProbabilityOfPurchases(double t, int n, double x, double tx, double age) {
+    double alive = probabilityAlive(x, tx, age);
+    return (n == 0 ? 1 - alive : 0)
+        + alive * new BgNbdModel(r + x, alpha + age, a, b + x + EXTRA_DROPOUT).probabilityOfPurchases(t, n);
+  }
 }

@@ -126,4 +126,23 @@ public record NbdModel(double r, double alpha) implements TransactionModel {
     Checks.summaryRow(x, tx, age);
     return 1.0;
   }
+
+  @Override
+  public boolean hasPurchaseDistribution() {
+    return true;
+  }
+
+  /** Negative binomial with the updated parameters r + x and alpha + T. */
+  @Override
+  public double conditionalProbabilityOfPurchases(double t, int n, double x, double tx, double age) {
+    Checks.horizon(t);
+    Checks.summaryRow(x, tx, age);
+    if (n < 0) {
+      throw new IllegalArgumentException("number of purchases must be >= 0, got " + n);
+    }
+    double shape = r + x;
+    double rate = alpha + age;
+    return Math.exp(Gamma.logGamma(shape + n) - Gamma.logGamma(shape) - Gamma.logGamma(n + 1.0)
+        + shape * Math.log(rate / (rate + t)) + (n == 0 ? 0 : n * Math.log(t / (rate + t))));
+  }
 }

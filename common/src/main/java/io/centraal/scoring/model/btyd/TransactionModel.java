@@ -38,6 +38,25 @@ public interface TransactionModel extends Serializable {
   /** P(the customer has not dropped out by T | x, tx, T), in [0, 1]. */
   double probabilityAlive(double x, double tx, double age);
 
+  /**
+   * Whether {@link #conditionalProbabilityOfPurchases} has a closed form for this model (BG/NBD,
+   * MBG/NBD and NBD; not Pareto/NBD, whose conditional distribution needs a numerical integral).
+   */
+  default boolean hasPurchaseDistribution() {
+    return false;
+  }
+
+  /**
+   * P(X(T, T+t] = n | x, tx, T): the probability of exactly {@code n} repeat purchases in the next
+   * {@code t} time units, the distribution behind a predictive interval for a customer's future
+   * purchases. Summed over n it is 1, and its mean is {@link #conditionalExpectedPurchases}.
+   *
+   * @throws UnsupportedOperationException when {@link #hasPurchaseDistribution()} is false
+   */
+  default double conditionalProbabilityOfPurchases(double t, int n, double x, double tx, double age) {
+    throw new UnsupportedOperationException(name() + " has no closed-form distribution of future purchases");
+  }
+
   /** Rebuilds the model a {@link FitResult} describes (BG/NBD, MBG/NBD, Pareto/NBD or NBD). */
   static TransactionModel fromFit(FitResult fit) {
     return switch (fit.modelName()) {

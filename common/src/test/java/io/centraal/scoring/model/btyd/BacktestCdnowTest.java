@@ -40,7 +40,8 @@ class BacktestCdnowTest {
     LocalDate cutoff = LocalDate.parse("1997-10-01");
     Backtest.Holdout holdout = Backtest.Holdout.parse("39w");
     Backtest.Spec spec = new Backtest.Spec(cutoff, holdout.periods(), holdout.unit(), settings.timeUnit(),
-        settings.features().purchaseRule(), TransactionModelChoice.of(TransactionModelKind.BG_NBD), settings.clv().fitOptions(settings.timeUnit()));
+        settings.features().purchaseRule(), TransactionModelChoice.of(TransactionModelKind.BG_NBD), settings.clv().fitOptions(settings.timeUnit()),
+        settings.clv().intervals());
     assertEquals(LocalDate.parse("1998-06-30"), spec.holdoutEnd());
 
     Dataset<Row> raw = SourceReader.read(spark, settings.sources().get(SourceContracts.TRANSACTIONS));
@@ -112,6 +113,28 @@ class BacktestCdnowTest {
     assertEquals(summary.size(), result.customers(), "the same customers");
     assertEquals(mae, m.get("mae").asDouble(), 1e-3 * mae, "mean absolute error per customer");
     assertEquals(rmse, m.get("rmse").asDouble(), 1e-3 * rmse, "root mean squared error per customer");
+
+    // Predictive interval for each customer's holdout purchases (P10/P90 of the model's P(X = n)),
+    // recomputed customer by customer: the share whose actual count fell inside, and the share the
+    // model expected. On real data the two agree: the model's spread of outcomes is right, not only
+    // its mean.
+    double inside = 0;
+    double expectedInside = 0;
+    for (CdnowFixtures.Customer c : summary) {
+      PurchaseInterval interval = PurchaseInterval.of(model, 39, c.x(), c.tx(), c.t(), 0.1, 0.9);
+      long actual = holdoutDays.getOrDefault((long) c.id(), 0L);
+      inside += actual >= interval.lower() && actual <= interval.upper() ? 1 : 0;
+      expectedInside += interval.probability();
+    }
+    JsonNode interval = m.get("predictive_interval");
+    System.out.printf(java.util.Locale.ROOT, "CDNOW holdout, P10-P90 predictive interval: actual share %.4f, "
+        + "expected %.4f (backtest: %.4f, %.4f)%n", inside / summary.size(), expectedInside / summary.size(),
+        interval.get("actual_share").asDouble(), interval.get("expected_share").asDouble());
+    assertEquals(0.8, interval.get("nominal_share").asDouble(), 1e-12);
+    assertEquals(inside / summary.size(), interval.get("actual_share").asDouble(), 0.005);
+    assertEquals(expectedInside / summary.size(), interval.get("expected_share").asDouble(), 0.005);
+    assertEquals(interval.get("expected_share").asDouble(), interval.get("actual_share").asDouble(), 0.02,
+        "share of holdout counts inside the interval vs the share the model expected");
 
     // Weekly tracking: 78 weeks from 1997-01-01; at the end, all calibration repeats plus the holdout's.
     JsonNode cumulative = m.get("cumulative");
