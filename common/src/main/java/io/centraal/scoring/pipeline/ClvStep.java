@@ -17,6 +17,9 @@ import io.centraal.scoring.model.btyd.FitResult;
 import io.centraal.scoring.model.btyd.FitStatus;
 import io.centraal.scoring.model.btyd.GammaGammaModel;
 import io.centraal.scoring.model.btyd.IntervalSettings;
+import io.centraal.scoring.model.btyd.NewCustomerValue;
+import io.centraal.scoring.model.btyd.SpendModel;
+import io.centraal.scoring.model.btyd.TransactionModel;
 import io.centraal.scoring.model.btyd.ParameterUncertainty;
 import io.centraal.scoring.model.btyd.ShrunkMeanSpendModel;
 import io.centraal.scoring.model.btyd.SpendModelSelection;
@@ -38,6 +41,8 @@ import org.apache.spark.sql.Row;
 public final class ClvStep {
   /** model_runs.model of the run's CLV model choice (the candidate table and reasons). */
   public static final String CLV_MODEL_CHOICE = "clv_model_choice";
+  /** model_runs.model of the value of a customer acquired on the as-of date ({@link NewCustomerValue}). */
+  public static final String NEW_CUSTOMER_VALUE = "new_customer_value";
 
   private ClvStep() {}
 
@@ -49,6 +54,22 @@ public final class ClvStep {
     FitOptions options = settings.clv().fitOptions(settings.timeUnit());
     Dataset<Row> buyers = features.where(col(FeatureColumns.FREQUENCY).isNotNull());
     return ClvModels.select(BtydModels.collectSummaries(buyers), options, settings.clv().model());
+  }
+
+  /** The value of a customer acquired today, when both CLV models could be trusted. */
+  public static Optional<NewCustomerValue> newCustomerValue(ClvModels models, CentraalSettings settings) {
+    if (models.transactionModel().isEmpty() || models.spendModel().isEmpty()) {
+      return Optional.empty();
+    }
+    IntervalSettings intervals = settings.clv().intervals();
+    FitResult tx = models.transactionModel().get();
+    FitResult spend = models.spendModel().get();
+    return Optional.of(NewCustomerValue.of(TransactionModel.fromFit(tx), SpendModel.fromFit(spend),
+        settings.clv().toClvSettings(settings.timeUnit()),
+        intervals.enabled() ? ParameterUncertainty.transactionModels(tx, intervals.replicates(), intervals.seed())
+            : List.of(),
+        intervals.enabled() ? ParameterUncertainty.spendModels(spend, intervals.replicates(), intervals.seed() + 1)
+            : List.of(), intervals));
   }
 
   /**
@@ -132,11 +153,13 @@ public final class ClvStep {
   /**
    * The model_runs rows of the CLV models: one per transaction model (every kind, so a re-run that
    * chooses differently replaces them all; status not_fitted for those not tried), one per spend
-   * model, and the {@value #CLV_MODEL_CHOICE} row with the candidate table and the reasons. A fit
-   * with a covariance also gets its parameters' intervals at the quantiles of {@code intervals}.
+   * model, the {@value #CLV_MODEL_CHOICE} row with the candidate table and the reasons, and the
+   * {@value #NEW_CUSTOMER_VALUE} row when both models could be trusted. A fit with a covariance also
+   * gets its parameters' intervals at the quantiles of {@code score.clv.intervals}.
    */
-  public static List<ModelRuns.Entry> modelRunEntries(ClvModels models, String unit, IntervalSettings intervals,
-                                                      RunContext ctx) {
+  public static List<ModelRuns.Entry> modelRunEntries(ClvModels models, CentraalSettings settings, RunContext ctx) {
+    String unit = settings.timeUnit().name().toLowerCase(java.util.Locale.ROOT);
+    IntervalSettings intervals = settings.clv().intervals();
     List<ModelRuns.Entry> entries = new ArrayList<>();
     String chosenTx = models.transactionModel().map(FitResult::modelName).orElse("");
     for (TransactionModelKind kind : TransactionModelKind.values()) {
@@ -181,6 +204,12 @@ public final class ClvStep {
         fallback.map(FitResult::toJson).orElse(null), null, fallback.isPresent(), null, Json.write(shrunk)));
     entries.add(new ModelRuns.Entry(CLV_MODEL_CHOICE, models.version() + "@" + ctx.asOfDate(), unit, null, null,
         models.transactionModel().isPresent(), null, models.toJson()));
+    // Written also when it cannot be computed, so that a re-run replaces an earlier date's value.
+    Optional<NewCustomerValue> newCustomer = newCustomerValue(models, settings);
+    entries.add(new ModelRuns.Entry(NEW_CUSTOMER_VALUE, models.version() + "@" + ctx.asOfDate(), unit, null, null,
+        newCustomer.isPresent(), null, Json.write(newCustomer
+            .map(value -> value.toMetrics(settings.clv().toClvSettings(settings.timeUnit()), intervals))
+            .orElse(Map.of("note", "not computed: " + models.clvStatus())))));
     return entries;
   }
 }

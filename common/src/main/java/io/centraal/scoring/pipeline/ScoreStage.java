@@ -77,8 +77,7 @@ public final class ScoreStage {
   public static List<ModelRuns.Entry> modelRunEntries(ClvModels models, ChurnStep.ChurnRun churn,
                                                       InfluenceStep.InfluenceRun influence,
                                                       CentraalSettings settings, RunContext ctx) {
-    String unit = settings.timeUnit().name().toLowerCase(java.util.Locale.ROOT);
-    List<ModelRuns.Entry> entries = new ArrayList<>(ClvStep.modelRunEntries(models, unit, settings.clv().intervals(), ctx));
+    List<ModelRuns.Entry> entries = new ArrayList<>(ClvStep.modelRunEntries(models, settings, ctx));
     entries.add(new ModelRuns.Entry("churn", churn.outcome().version(), "days", null, null,
         churn.outcome().model().isPresent(), null, churn.metricsJson()));
     entries.add(influence.entry());

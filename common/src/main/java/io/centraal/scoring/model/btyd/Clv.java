@@ -150,6 +150,20 @@ public final class Clv {
   /** {discounted purchases, last cumulative expectation, time of that last evaluation}. */
   private static double[] discounted(TransactionModel model, double x, double tx, double age,
       ClvSettings settings) {
+    return discounted(t -> model.conditionalExpectedPurchases(t, x, tx, age), settings);
+  }
+
+  /**
+   * {E[X(horizon)], discounted E[X]} of a customer acquired today (repeat purchases of a new
+   * customer, {@link TransactionModel#expectedPurchasesNewCustomer}), on the same discounting steps.
+   */
+  public static double[] newCustomerPurchases(TransactionModel model, ClvSettings settings) {
+    return new double[] {model.expectedPurchasesNewCustomer(settings.horizon()),
+        discounted(model::expectedPurchasesNewCustomer, settings)[0]};
+  }
+
+  /** As above, for any cumulative expectation t -> E[X(0, t]]. */
+  private static double[] discounted(java.util.function.DoubleUnaryOperator expectedBy, ClvSettings settings) {
     StepDiscounts discounts = StepDiscounts.of(settings);
     int steps = steps(settings);
     double step = stepLength(settings);
@@ -158,7 +172,7 @@ public final class Clv {
     double last = 0;
     for (int j = 1; j <= steps; j++) {
       last = j * step;
-      double cumulative = model.conditionalExpectedPurchases(last, x, tx, age);
+      double cumulative = expectedBy.applyAsDouble(last);
       value += discounts.present(cumulative - previous, j);
       previous = cumulative;
     }
