@@ -41,6 +41,9 @@ final class CalibrationSection {
                CAST(get_json_object(metrics_json, '$.actual_total') AS DOUBLE) AS actual_total,
                CAST(get_json_object(metrics_json, '$.mae') AS DOUBLE) AS mae,
                CAST(get_json_object(metrics_json, '$.rmse') AS DOUBLE) AS rmse,
+               CAST(get_json_object(metrics_json, '$.predictive_interval.nominal_share') AS DOUBLE) AS interval_nominal,
+               CAST(get_json_object(metrics_json, '$.predictive_interval.expected_share') AS DOUBLE) AS interval_expected,
+               CAST(get_json_object(metrics_json, '$.predictive_interval.actual_share') AS DOUBLE) AS interval_actual,
                log_likelihood
         FROM backtest
         """);
@@ -53,9 +56,17 @@ final class CalibrationSection {
     String verdict = Double.isNaN(predicted) || Double.isNaN(actual) || actual == 0 ? ""
         : " Holdout purchases predicted " + Fmt.money(predicted) + " vs actual " + Fmt.money(actual) + " ("
             + (predicted >= actual ? "+" : "") + Fmt.percent(predicted / actual - 1) + ").";
+    double intervalActual = head.firstDouble("interval_actual");
+    String intervals = Double.isNaN(intervalActual) ? ""
+        : " Each customer's predictive interval for the holdout count (from the model's P(X = n)) held "
+            + Fmt.percent(intervalActual) + " of the actual counts; the model expected " + Fmt.percent(
+            head.firstDouble("interval_expected")) + " (nominal " + Fmt.percent(head.firstDouble("interval_nominal"))
+            + "; whole counts hold more than the nominal share). Close shares mean the spread is right, not only"
+            + " the mean.";
     blocks.add(ReportContext.block("backtest-summary", "Backtest", "Fit on the calibration period up to the cut-off,"
-            + " predicted over the holdout, compared with what customers actually did." + verdict,
-        head, null, head.table(Map.of("mae", Kind.DECIMAL4, "rmse", Kind.DECIMAL4)), null));
+            + " predicted over the holdout, compared with what customers actually did." + verdict + intervals,
+        head, null, head.table(Map.of("mae", Kind.DECIMAL4, "rmse", Kind.DECIMAL4, "interval_nominal", Kind.PERCENT,
+            "interval_expected", Kind.PERCENT, "interval_actual", Kind.PERCENT)), null));
 
     blocks.add(ReportContext.blockOrMissing("backtest-candidates", "Candidate models on the holdout",
         c.jsonRows(cte, "backtest", "get_json_object(metrics_json, '$.candidates')",

@@ -84,6 +84,58 @@ final class ClvSection {
               deciles.strings("decile"), Map.of("value share", deciles.doubles("value_share")), false, true)));
     }
 
+    if (java.util.Arrays.asList(c.spark.table("customer_scores").columns()).contains(c.clv + "_lower")) {
+      ReportContext.Result intervals = c.query("""
+          SELECT count(%1$s_lower) AS customers_with_interval, sum(%1$s_lower) AS total_lower, sum(%1$s) AS total,
+                 sum(%1$s_upper) AS total_upper,
+                 percentile((%1$s_upper - %1$s_lower) / %1$s, 0.5) AS median_relative_width,
+                 percentile((%1$s_upper - %1$s_lower) / %1$s, 0.9) AS p90_relative_width,
+                 avg(p_alive_upper - p_alive_lower) AS mean_p_alive_width
+          FROM customer_scores
+          WHERE as_of_date = %2$s AND %1$s > 0
+          """.formatted(c.clv, c.date()));
+      blocks.add(intervals.isEmpty() || intervals.firstDouble("customers_with_interval") == 0
+          ? ReportContext.missing("clv-intervals", "How sure the CLV is", intervals.sql(),
+              "No customer has an interval: intervals are off (score.clv.intervals.replicates = 0) or the"
+                  + " transaction model has no covariance (a boundary or fallback model).")
+          : ReportContext.block("clv-intervals", "How sure the CLV is",
+              "Each customer's " + c.clv + " recomputed under parameter vectors drawn from the fits' asymptotic"
+                  + " normal; the columns " + c.clv + "_lower / _upper hold the lower and upper quantiles (P10 / P90 by"
+                  + " default). Relative width = (upper - lower) / CLV: how much a customer's expected value could"
+                  + " move if the models were refitted on another sample. The totals are sums of per-customer bounds,"
+                  + " not a bound of the total.",
+              intervals, null, intervals.table(Map.of("median_relative_width", Kind.PERCENT,
+                  "p90_relative_width", Kind.PERCENT, "mean_p_alive_width", Kind.DECIMAL4)), null));
+    }
+
+    for (String[] score : new String[][] {{"p_alive", "P(alive)", "clv-palive-matrix"},
+        {c.clv.replaceFirst("^clv_", "expected_purchases_"), "Expected purchases", "clv-purchases-matrix"}}) {
+      blocks.add(frequencyRecencyMatrix(c, score[0], score[1], score[2]));
+    }
+
+    ReportContext.Result newCustomer = c.query("""
+        SELECT get_json_object(metrics_json, '$.horizon') AS horizon,
+               CAST(get_json_object(metrics_json, '$.expected_repeat_purchases') AS DOUBLE) AS expected_repeat_purchases,
+               CAST(get_json_object(metrics_json, '$.expected_repeat_purchases_bounds[0]') AS DOUBLE) AS purchases_lower,
+               CAST(get_json_object(metrics_json, '$.expected_repeat_purchases_bounds[1]') AS DOUBLE) AS purchases_upper,
+               CAST(get_json_object(metrics_json, '$.repeat_value') AS DOUBLE) AS repeat_value,
+               CAST(get_json_object(metrics_json, '$.repeat_value_bounds[0]') AS DOUBLE) AS repeat_value_lower,
+               CAST(get_json_object(metrics_json, '$.repeat_value_bounds[1]') AS DOUBLE) AS repeat_value_upper,
+               CAST(get_json_object(metrics_json, '$.first_purchase_spend') AS DOUBLE) AS first_purchase_spend,
+               CAST(get_json_object(metrics_json, '$.value_with_first_purchase') AS DOUBLE) AS value_with_first_purchase
+        FROM model_runs
+        WHERE as_of_date = %s AND model = 'new_customer_value' AND converged
+        """.formatted(c.date()));
+    blocks.add(newCustomer.isEmpty()
+        ? ReportContext.missing("clv-new-customer", "Value of a new customer", newCustomer.sql(),
+            "Not computed for this date: it needs a trusted transaction and spend model.")
+        : ReportContext.block("clv-new-customer", "Value of a new customer",
+            "What a customer acquired on the as-of date is expected to bring over the horizon: repeat purchases"
+                + " (E[X(t)] of the transaction model), their discounted value at the population mean spend, and"
+                + " the first purchase itself. For acquisition budgets: a customer is worth acquiring below this"
+                + " cost. Bounds from the same parameter draws as the customers' intervals.",
+            newCustomer, null, newCustomer.table(Map.of()), null));
+
     String cte = """
         WITH choice AS (
           SELECT metrics_json FROM model_runs WHERE as_of_date = %s AND model = 'clv_model_choice'
@@ -119,7 +171,7 @@ final class ClvSection {
         FROM (
           SELECT *, from_json(parameters_json, 'struct<params:map<string,double>,standard_errors:map<string,double>>') AS j
           FROM model_runs
-          WHERE as_of_date = %s AND model NOT IN ('backtest', 'churn', 'clv_model_choice')
+          WHERE as_of_date = %s AND model NOT IN ('backtest', 'churn', 'clv_model_choice', 'new_customer_value')
             AND coalesce(get_json_object(metrics_json, '$.chosen'), 'true') = 'true'
         )
         LATERAL VIEW posexplode(j.params) p AS pos, parameter, estimate
@@ -135,6 +187,47 @@ final class ClvSection {
 
     return new Report.Section("clv", "Customer lifetime value",
         "Predicted CLV from the BTYD transaction model and Gamma-Gamma spend model (" + basis + ").", blocks);
+  }
+
+  /**
+   * The lifetimes / CLVTools frequency-recency matrix of a score: mean score of the customers by
+   * repeat purchases (rows, 0..10+) and recency as a share of their observed time T (columns, fifths):
+   * a customer who bought often but long ago (high frequency, low recency share) should show a low
+   * P(alive). Shares rather than absolute recency so that customers of any age share a column.
+   */
+  private static Report.Block frequencyRecencyMatrix(ReportContext c, String score, String label, String id) {
+    StringBuilder columns = new StringBuilder();
+    for (int q = 0; q < 5; q++) {
+      columns.append(String.format(Locale.ROOT, ",%n       avg(CASE WHEN bin = %d THEN %s END) AS recency_%d_%d",
+          q, score, 20 * q, 20 * (q + 1)));
+    }
+    ReportContext.Result m = c.query("""
+        SELECT CASE WHEN f >= 10 THEN '10+' ELSE CAST(f AS STRING) END AS frequency,
+               count(*) AS customers%3$s
+        FROM (
+          SELECT least(CAST(frequency AS BIGINT), 10) AS f, %1$s, least(CAST(floor(5 * recency / t) AS INT), 4) AS bin
+          FROM customer_scores
+          WHERE as_of_date = %2$s AND %1$s IS NOT NULL AND t > 0
+        )
+        GROUP BY f
+        ORDER BY f
+        """.formatted(score, c.date(), columns));
+    if (m.isEmpty()) {
+      return ReportContext.missing(id, label + " by frequency and recency", m.sql(), "No customer has " + score + ".");
+    }
+    Map<String, Kind> kinds = new java.util.HashMap<>();
+    for (int q = 0; q < 5; q++) {
+      kinds.put(String.format(Locale.ROOT, "recency_%d_%d", 20 * q, 20 * (q + 1)), Kind.DECIMAL4);
+    }
+    return ReportContext.block(id, label + " by frequency and recency",
+        "Mean " + score + " of the customers by repeat purchases (rows) and by recency as a share of their"
+            + " observed time (columns: last purchase in the first fifth of their time ... in the last fifth). The"
+            + " notebook draws it as a heat map.",
+        m, "import matplotlib.pyplot as plt\npdf = df.toPandas().set_index(\"frequency\").drop(columns=\"customers\")\n"
+            + "plt.imshow(pdf.values.astype(float), aspect=\"auto\", cmap=\"viridis\")\nplt.colorbar(label=\""
+            + score + "\")\nplt.yticks(range(len(pdf.index)), pdf.index)\nplt.xticks(range(5), pdf.columns, rotation=30)\n"
+            + "plt.ylabel(\"repeat purchases\")\nplt.title(\"" + label + " by frequency and recency\")",
+        m.table(kinds), null);
   }
 
   /** A round bin width (1, 2 or 5 times a power of ten) of at least {@code raw}. */

@@ -186,6 +186,20 @@ class RunReportTest {
     assertEquals(0.2426, number(t.get("clv-parameters").stream().filter(r -> r.get("parameter").equals("r"))
         .findFirst().orElseThrow().get("estimate")), 1e-9);
 
+    // The frequency x recency matrix: every customer with a P(alive) in one row, and a cell's mean as Spark has it.
+    List<Map<String, String>> matrix = t.get("clv-palive-matrix");
+    assertEquals(scores.where(col("p_alive").isNotNull().and(col("t").gt(0))).count(),
+        matrix.stream().mapToDouble(r -> number(r.get("customers"))).sum(), 0);
+    Map<String, String> once = matrix.stream().filter(r -> r.get("frequency").equals("1")).findFirst().orElseThrow();
+    org.apache.spark.sql.Column firstFifth = col("frequency").equalTo(1).and(col("t").gt(0))
+        .and(col("recency").divide(col("t")).lt(0.2)).and(col("p_alive").isNotNull());
+    if (scores.where(firstFifth).count() > 0) {
+      assertEquals(scores.where(firstFifth).agg(org.apache.spark.sql.functions.avg("p_alive")).first().getDouble(0),
+          number(once.get("recency_0_20")), 1e-4);
+    }
+    assertEquals(scores.where(col(clv).gt(0).and(col(clv + "_lower").isNotNull())).count(),
+        number(t.get("clv-intervals").get(0).get("customers_with_interval")), 0);
+
     assertEquals(AdvocacyScoring.nps(scores).getAsDouble(), number(t.get("nps").get(0).get("nps")), 0.005);
     List<String> hidden = ValueQuadrantScoring.topHiddenInfluencers(scores, 10).select("customer_key").collectAsList()
         .stream().map(r -> String.valueOf(r.getLong(0))).toList();

@@ -20,7 +20,9 @@ import io.centraal.scoring.model.btyd.BreezeLbfgs;
 import io.centraal.scoring.model.btyd.BgNbdSimulator;
 import io.centraal.scoring.model.btyd.BtydModels;
 import io.centraal.scoring.model.btyd.BtydSummary;
+import io.centraal.scoring.model.btyd.ClvIntervalScoring;
 import io.centraal.scoring.model.btyd.ClvScoring;
+import io.centraal.scoring.model.btyd.IntervalSettings;
 import io.centraal.scoring.model.btyd.ClvSettings;
 import io.centraal.scoring.model.btyd.FitOptions;
 import io.centraal.scoring.model.btyd.FitResult;
@@ -37,6 +39,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -174,6 +177,17 @@ public final class BenchClv implements Callable<Integer> {
             sum(col(ScoreColumns.expectedPurchases(clv.horizonLabel()))), sum(col(ScoreColumns.clv(clv.horizonLabel()))))
         .first();
     stages.end("scoring (p_alive, E[X], spend, CLV)");
+    IntervalSettings intervals = settings.clv().intervals();
+    Row bounds = null;
+    if (intervals.enabled()) {
+      // What the score job adds for the interval columns: the same scoring under each parameter draw.
+      bounds = ClvIntervalScoring.score(summary, Optional.of(bgNbd), Optional.of(gammaGamma), clv, intervals)
+          .agg(sum(col(ScoreColumns.lower(ScoreColumns.clv(clv.horizonLabel())))),
+              sum(col(ScoreColumns.upper(ScoreColumns.clv(clv.horizonLabel())))))
+          .first();
+      stages.end(String.format(Locale.ROOT, "intervals (%d replicates, P%.0f-P%.0f)", intervals.replicates(),
+          100 * intervals.lower(), 100 * intervals.upper()));
+    }
     summary.unpersist();
 
     System.out.printf(Locale.ROOT, "bench clv: %,d customers scored from %s (shuffle partitions %d%s)%n",
@@ -181,6 +195,10 @@ public final class BenchClv implements Callable<Integer> {
     stages.print();
     System.out.printf(Locale.ROOT, "  mean p_alive %.4f, expected purchases %s %,.0f, CLV %s %,.0f%n",
         totals.getDouble(1), clv.horizonLabel(), totals.getDouble(2), clv.horizonLabel(), totals.getDouble(3));
+    if (bounds != null) {
+      System.out.printf(Locale.ROOT, "  CLV %s summed over customers at their lower / upper bounds: %,.0f / %,.0f%n",
+          clv.horizonLabel(), bounds.getDouble(0), bounds.getDouble(1));
+    }
     printRecovery(bgNbd, new double[] {TRUE_BG_NBD.r(), TRUE_BG_NBD.alpha(), TRUE_BG_NBD.a(), TRUE_BG_NBD.b()});
     printRecovery(gammaGamma, new double[] {TRUE_GAMMA_GAMMA.p(), TRUE_GAMMA_GAMMA.q(), TRUE_GAMMA_GAMMA.gamma()});
     return 0;
