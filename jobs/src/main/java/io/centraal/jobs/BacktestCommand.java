@@ -92,7 +92,7 @@ public final class BacktestCommand implements Callable<Integer> {
   static Backtest.Spec spec(CentraalSettings settings, LocalDate cutoff, Backtest.Holdout length) {
     return new Backtest.Spec(cutoff, length.periods(), length.unit(), settings.timeUnit(),
         settings.features().purchaseRule(), settings.clv().model(), settings.clv().fitOptions(settings.timeUnit()),
-        settings.clv().intervals());
+        settings.clv().intervals(), settings.clv().fitBy(), settings.clv().fitByMinCustomers());
   }
 
   /**

@@ -10,6 +10,7 @@ import io.centraal.scoring.io.Json;
 import io.centraal.scoring.io.ModelRuns;
 import io.centraal.scoring.io.Tables;
 import io.centraal.scoring.model.btyd.ClvModels;
+import io.centraal.scoring.model.btyd.GroupFits;
 import io.centraal.scoring.model.churn.ChurnModelStore;
 import io.centraal.scoring.model.churn.ChurnTraining;
 import io.centraal.scoring.model.influence.FollowGraph;
@@ -87,11 +88,16 @@ public final class ScoreJob extends StageCommand {
     // trusted leaves its columns null (clv_status says why) unless on-unidentified = fail.
     ClvModels models = ClvStep.fit(scorable, settings);
     List<String> warnings = ScoreStage.clvWarnings(models, settings, ctx);
-    Dataset<Row> scored = ScoreStage.withClv(scorable, models, settings);
+    GroupFits groups = ClvStep.fitGroups(scorable, settings);
+    Dataset<Row> scored = ScoreStage.withClv(scorable, models, groups, settings);
     progress.step("score", "clv", scorableCount, scorableCount, 0, seconds(t0));
     progress.info("           clv model " + models.version() + ": " + models.transactions().reason());
     for (String line : models.table()) {
       progress.info("             " + line);
+    }
+    for (Map.Entry<String, Long> group : groups.customers().entrySet()) {
+      progress.info("           clv fit-by group " + group.getKey() + " (" + group.getValue() + " customers): "
+          + groups.of(group.getKey()).map(m -> "own fit, " + m.version()).orElse(groups.note(group.getKey())));
     }
 
     // Churn: train at the cut-off and apply at the as-of date, or apply a saved model.
@@ -135,7 +141,7 @@ public final class ScoreJob extends StageCommand {
     scorable.unpersist();
     progress.step("score", "rfm+influence", scorableCount, scorableCount, 0, seconds(t2));
 
-    ModelRuns.write(spark, settings.paths(), ctx, ScoreStage.modelRunEntries(models, churn, influence, settings, ctx));
+    ModelRuns.write(spark, settings.paths(), ctx, ScoreStage.modelRunEntries(models, groups, churn, influence, settings, ctx));
     Map<String, Object> detail = new LinkedHashMap<>();
     detail.put("customers", customers);
     detail.put("scored", scorableCount);

@@ -149,8 +149,18 @@ class PipelineEndToEndTest {
     java.util.Set<String> models = new java.util.TreeSet<>(slice(spark, settings.paths().gold(TableNames.MODEL_RUNS),
         asOf).select(LogColumns.MODEL).collectAsList().stream().map(r -> r.getString(0)).toList());
     assertEquals(new java.util.TreeSet<>(List.of("bg_nbd", "mbg_nbd", "pareto_nbd", "nbd", "gamma_gamma", "shrunk_mean",
-        ClvStep.CLV_MODEL_CHOICE, "churn", "influence")), models,
-        "one row per transaction and spend model (chosen or not), the choice, churn and influence");
+        ClvStep.CLV_MODEL_CHOICE, ClvStep.NEW_CUSTOMER_VALUE, ClvStep.CLV_FIT_BY, "churn", "influence")), models,
+        "one row per transaction and spend model (chosen or not), the choice, the value of a new customer, the"
+            + " per-group fits, churn and influence");
+    // Every modelled customer has its CLV interval around the estimate's neighbourhood: lower <= upper,
+    // and the estimate inside for nearly all (the interval is of the parameters, not of the estimate).
+    String clv = ScoreColumns.clv("12m");
+    Dataset<Row> modelled = gold.where(col(ScoreColumns.CLV_STATUS).equalTo("modelled"));
+    assertTrue(modelled.count() > 0);
+    assertEquals(0, modelled.where(col(clv + "_lower").isNull().or(col(clv + "_lower").gt(col(clv + "_upper")))
+        .or(col("p_alive_lower").gt(col("p_alive_upper")))).count(), "every modelled customer has ordered bounds");
+    assertTrue(modelled.where(col(clv).between(col(clv + "_lower"), col(clv + "_upper"))).count()
+        >= 0.95 * modelled.count(), "the estimate lies inside its own interval");
     assertEquals(1, gold.select(ScoreColumns.CLV_STATUS).where(col(FeatureColumns.FREQUENCY).isNotNull()).distinct()
         .count(), "one model choice for the whole date");
     assertEquals(5, DeltaTables.read(spark, settings.paths().gold(TableNames.RUN_LOG))

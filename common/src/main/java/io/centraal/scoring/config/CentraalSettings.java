@@ -82,7 +82,8 @@ public record CentraalSettings(
    */
   public record Clv(TransactionModelChoice model, OnUnidentified onUnidentified, String horizonLabel, int horizonPeriods, double periodDays,
                     double discountRatePerPeriod, Discounting discounting, boolean onMargin, double l2Penalty,
-                    long minRepeatBuyers, int maxIterations, double gradientTolerance, IntervalSettings intervals) {
+                    long minRepeatBuyers, int maxIterations, double gradientTolerance, IntervalSettings intervals,
+                    String fitBy, long fitByMinCustomers) {
 
     /** {@code centraal.score.clv}; {@code c} is the centraal block. */
     public static Clv from(Config c) {
@@ -92,7 +93,8 @@ public record CentraalSettings(
           fraction(c, "score.clv.discount-rate"), enumValue(c, "score.clv.discounting", Discounting.class),
           c.getBoolean("score.clv.on-margin"), c.getDouble("score.clv.l2-penalty"),
           c.getLong("score.clv.min-repeat-buyers"), c.getInt("score.clv.max-iterations"),
-          positive(c, "score.clv.gradient-tolerance"), intervals(c));
+          positive(c, "score.clv.gradient-tolerance"), intervals(c), c.getString("score.clv.fit-by").trim(),
+          c.getLong("score.clv.fit-by-min-customers"));
     }
 
     /** {@code score.clv.intervals}. */

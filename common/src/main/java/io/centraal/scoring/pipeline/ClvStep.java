@@ -2,6 +2,7 @@ package io.centraal.scoring.pipeline;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.when;
 
 import io.centraal.scoring.config.CentraalSettings;
@@ -16,6 +17,7 @@ import io.centraal.scoring.model.btyd.FitOptions;
 import io.centraal.scoring.model.btyd.FitResult;
 import io.centraal.scoring.model.btyd.FitStatus;
 import io.centraal.scoring.model.btyd.GammaGammaModel;
+import io.centraal.scoring.model.btyd.GroupFits;
 import io.centraal.scoring.model.btyd.IntervalSettings;
 import io.centraal.scoring.model.btyd.NewCustomerValue;
 import io.centraal.scoring.model.btyd.SpendModel;
@@ -34,6 +36,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -43,6 +46,8 @@ public final class ClvStep {
   public static final String CLV_MODEL_CHOICE = "clv_model_choice";
   /** model_runs.model of the value of a customer acquired on the as-of date ({@link NewCustomerValue}). */
   public static final String NEW_CUSTOMER_VALUE = "new_customer_value";
+  /** model_runs.model of the per-group fits ({@link GroupFits#toMetrics()}). */
+  public static final String CLV_FIT_BY = "clv_fit_by";
 
   private ClvStep() {}
 
@@ -97,6 +102,35 @@ public final class ClvStep {
    */
   public static Dataset<Row> scores(Dataset<Row> features, ClvModels models, CentraalSettings settings) {
     return scores(features, models, settings, false);
+  }
+
+  /** The per-group fits of {@code score.clv.fit-by} ({@link GroupFits#none()} when it is not set). */
+  public static GroupFits fitGroups(Dataset<Row> features, CentraalSettings settings) {
+    CentraalSettings.Clv clv = settings.clv();
+    return GroupFits.fit(features.where(col(FeatureColumns.FREQUENCY).isNotNull()), clv.fitBy(),
+        clv.fitByMinCustomers(), clv.fitOptions(settings.timeUnit()), clv.model());
+  }
+
+  /**
+   * The CLV columns with intervals ({@link #scoresWithIntervals}) and {@link ScoreColumns#CLV_FIT_GROUP}:
+   * each group with its own fit scored by it, every other customer by the pooled {@code models}.
+   */
+  public static Dataset<Row> scoresByGroup(Dataset<Row> features, ClvModels models, GroupFits groups,
+                                           CentraalSettings settings) {
+    if (!groups.enabled()) {
+      return scoresWithIntervals(features, models, settings)
+          .withColumn(ScoreColumns.CLV_FIT_GROUP, lit(null).cast("string"));
+    }
+    Dataset<Row> grouped = GroupFits.withGroup(features, groups.expression());
+    List<String> own = new ArrayList<>(groups.fitted().keySet());
+    Column pooled = own.isEmpty() ? lit(true) : GroupFits.group().isNull().or(not(GroupFits.group().isin(own.toArray())));
+    Dataset<Row> out = scoresWithIntervals(grouped.where(pooled), models, settings)
+        .withColumn(ScoreColumns.CLV_FIT_GROUP, lit(GroupFits.POOLED));
+    for (String group : own) {
+      out = out.unionByName(scoresWithIntervals(grouped.where(GroupFits.group().equalTo(group)),
+          groups.fitted().get(group), settings).withColumn(ScoreColumns.CLV_FIT_GROUP, lit(group)));
+    }
+    return out;
   }
 
   /**
@@ -154,10 +188,12 @@ public final class ClvStep {
    * The model_runs rows of the CLV models: one per transaction model (every kind, so a re-run that
    * chooses differently replaces them all; status not_fitted for those not tried), one per spend
    * model, the {@value #CLV_MODEL_CHOICE} row with the candidate table and the reasons, and the
-   * {@value #NEW_CUSTOMER_VALUE} row when both models could be trusted. A fit with a covariance also
+   * {@value #NEW_CUSTOMER_VALUE} row (a note when it cannot be computed), and the {@value #CLV_FIT_BY} row
+   * with each group's fit or why it is pooled ({@code fit_by} empty when fits are pooled). A fit with a covariance also
    * gets its parameters' intervals at the quantiles of {@code score.clv.intervals}.
    */
-  public static List<ModelRuns.Entry> modelRunEntries(ClvModels models, CentraalSettings settings, RunContext ctx) {
+  public static List<ModelRuns.Entry> modelRunEntries(ClvModels models, GroupFits groups, CentraalSettings settings,
+                                                      RunContext ctx) {
     String unit = settings.timeUnit().name().toLowerCase(java.util.Locale.ROOT);
     IntervalSettings intervals = settings.clv().intervals();
     List<ModelRuns.Entry> entries = new ArrayList<>();
@@ -204,6 +240,8 @@ public final class ClvStep {
         fallback.map(FitResult::toJson).orElse(null), null, fallback.isPresent(), null, Json.write(shrunk)));
     entries.add(new ModelRuns.Entry(CLV_MODEL_CHOICE, models.version() + "@" + ctx.asOfDate(), unit, null, null,
         models.transactionModel().isPresent(), null, models.toJson()));
+    entries.add(new ModelRuns.Entry(CLV_FIT_BY, models.version() + "@" + ctx.asOfDate(), unit, null, null,
+        true, null, Json.write(groups.toMetrics())));
     // Written also when it cannot be computed, so that a re-run replaces an earlier date's value.
     Optional<NewCustomerValue> newCustomer = newCustomerValue(models, settings);
     entries.add(new ModelRuns.Entry(NEW_CUSTOMER_VALUE, models.version() + "@" + ctx.asOfDate(), unit, null, null,

@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.lit;
 import io.centraal.scoring.config.CentraalSettings;
 import io.centraal.scoring.io.ModelRuns;
 import io.centraal.scoring.model.btyd.ClvModels;
+import io.centraal.scoring.model.btyd.GroupFits;
 import io.centraal.scoring.model.influence.AdvocacyScoring;
 import io.centraal.scoring.model.influence.InfluenceScoring;
 import io.centraal.scoring.model.influence.ValueQuadrantScoring;
@@ -42,9 +43,10 @@ public final class ScoreStage {
   }
 
   /** The scorable customers with their CLV columns (null for those who never purchased). */
-  public static Dataset<Row> withClv(Dataset<Row> scorable, ClvModels models, CentraalSettings settings) {
-    return scorable.join(ClvStep.scoresWithIntervals(scorable, models, settings), new String[] {FeatureColumns.CUSTOMER_KEY},
-        "left");
+  public static Dataset<Row> withClv(Dataset<Row> scorable, ClvModels models, GroupFits groups,
+                                     CentraalSettings settings) {
+    return scorable.join(ClvStep.scoresByGroup(scorable, models, groups, settings),
+        new String[] {FeatureColumns.CUSTOMER_KEY}, "left");
   }
 
   /** Adds churn_risk and churn_band (null for customers who never purchased). */
@@ -74,10 +76,10 @@ public final class ScoreStage {
   }
 
   /** The model_runs rows of a scoring run: the CLV models and choice, the churn model, the influence weights. */
-  public static List<ModelRuns.Entry> modelRunEntries(ClvModels models, ChurnStep.ChurnRun churn,
+  public static List<ModelRuns.Entry> modelRunEntries(ClvModels models, GroupFits groups, ChurnStep.ChurnRun churn,
                                                       InfluenceStep.InfluenceRun influence,
                                                       CentraalSettings settings, RunContext ctx) {
-    List<ModelRuns.Entry> entries = new ArrayList<>(ClvStep.modelRunEntries(models, settings, ctx));
+    List<ModelRuns.Entry> entries = new ArrayList<>(ClvStep.modelRunEntries(models, groups, settings, ctx));
     entries.add(new ModelRuns.Entry("churn", churn.outcome().version(), "days", null, null,
         churn.outcome().model().isPresent(), null, churn.metricsJson()));
     entries.add(influence.entry());

@@ -28,7 +28,8 @@ public final class CustomerScoresTable {
         ScoreColumns.lower(ScoreColumns.P_ALIVE), ScoreColumns.upper(ScoreColumns.P_ALIVE),
         ScoreColumns.lower(ScoreColumns.expectedPurchases(horizonLabel)),
         ScoreColumns.upper(ScoreColumns.expectedPurchases(horizonLabel)),
-        ScoreColumns.lower(ScoreColumns.clv(horizonLabel)), ScoreColumns.upper(ScoreColumns.clv(horizonLabel)));
+        ScoreColumns.lower(ScoreColumns.clv(horizonLabel)), ScoreColumns.upper(ScoreColumns.clv(horizonLabel)),
+        ScoreColumns.CLV_FIT_GROUP);
   }
 
   /** Columns of the marketing drop: scores a CRM can act on, no raw references. */

@@ -30,6 +30,11 @@ public final class ScoreColumns {
    * spend_not_identified or no_purchase (see {@code ClvModels}).
    */
   public static final String CLV_STATUS = "clv_status";
+  /**
+   * Which fit scored the customer's CLV under {@code score.clv.fit-by}: the customer's group when it
+   * has its own fit, {@code pooled} otherwise; null when fits are pooled for everyone.
+   */
+  public static final String CLV_FIT_GROUP = "clv_fit_group";
 
   /** Expected number of purchases over the horizon, e.g. {@code expected_purchases_12m}. */
   public static String expectedPurchases(String horizonLabel) {

@@ -80,7 +80,7 @@ public final class Backtest {
    */
   public record Spec(LocalDate cutoff, int holdoutPeriods, HoldoutUnit holdoutUnit, TimeUnit modelUnit,
                      PurchaseRule purchaseRule, TransactionModelChoice model, FitOptions fitOptions,
-                     IntervalSettings intervals) {
+                     IntervalSettings intervals, String fitBy, long fitByMinCustomers) {
     public Spec {
       if (holdoutPeriods < 1) {
         throw new IllegalArgumentException("holdout length must be >= 1, got " + holdoutPeriods);
@@ -273,6 +273,9 @@ public final class Backtest {
     if (model != null) {
       cumulative(metrics.putArray("cumulative"), purchases, calibration, model, spec);
     }
+    if (spec.fitBy() != null && !spec.fitBy().isBlank() && model != null) {
+      fitByGroup(metrics.putObject("fit_by"), calibration, holdout, model, spec);
+    }
 
     ObjectNode parameters = JSON.createObjectNode();
     try {
@@ -291,6 +294,68 @@ public final class Backtest {
       throw new IllegalStateException(e);
     }
     return new Result(models, customers, parameters.toString(), metrics.toString());
+  }
+
+  /**
+   * Per-group fits ({@code score.clv.fit-by}) against the pooled fit on the same holdout: each
+   * group's customers predicted by their own group's model (the pooled one where the group has
+   * none) and by the pooled model, MAE and RMSE overall and per group. The expression is evaluated
+   * on the calibration summary (customer_key, frequency, recency, t, monetary_value,
+   * first_purchase_date): an acquisition cohort works here, a feature column does not.
+   */
+  private static void fitByGroup(ObjectNode out, Dataset<Row> calibration, Dataset<Row> holdout,
+                                 TransactionModel pooled, Spec spec) {
+    GroupFits groups = GroupFits.fit(calibration, spec.fitBy(), spec.fitByMinCustomers(), spec.fitOptions(),
+        spec.model());
+    List<Row> rows = GroupFits.withGroup(calibration, spec.fitBy())
+        .join(holdout, new String[] {FeatureColumns.CUSTOMER_KEY}, "left")
+        .na().fill(0L, new String[] {"_actual"})
+        .groupBy(col(GroupFits.GROUP), col(FeatureColumns.FREQUENCY), col(FeatureColumns.RECENCY), col(FeatureColumns.T),
+            col("_actual")).count()
+        .collectAsList();
+    Map<String, List<Row>> byGroup = new TreeMap<>();
+    for (Row r : rows) {
+      // Drop the group column so the rows have HoldoutError's (x, t_x, T, actual, customers) layout.
+      byGroup.computeIfAbsent(r.isNullAt(0) ? "null" : r.getString(0), g -> new java.util.ArrayList<>())
+          .add(org.apache.spark.sql.RowFactory.create(r.get(1), r.get(2), r.get(3), r.get(4), r.get(5)));
+    }
+    double horizon = spec.horizon();
+    double pooledAbs = 0;
+    double pooledSq = 0;
+    double groupAbs = 0;
+    double groupSq = 0;
+    long customers = 0;
+    out.put("expression", spec.fitBy());
+    ArrayNode table = out.putArray("groups");
+    for (Map.Entry<String, List<Row>> e : byGroup.entrySet()) {
+      long n = e.getValue().stream().mapToLong(r -> r.getLong(4)).sum();
+      Optional<FitResult> own = groups.of(e.getKey()).flatMap(ClvModels::transactionModel);
+      HoldoutError withPooled = HoldoutError.of(pooled, e.getValue(), horizon);
+      HoldoutError withOwn = own.map(f -> HoldoutError.of(TransactionModel.fromFit(f), e.getValue(), horizon))
+          .orElse(withPooled);
+      ObjectNode row = table.addObject();
+      row.put("group", e.getKey());
+      row.put("customers", n);
+      row.put("own_fit", own.isPresent());
+      own.ifPresent(f -> row.put("model", f.modelName()));
+      if (own.isEmpty() && groups.note(e.getKey()) != null) {
+        row.put("note", groups.note(e.getKey()));
+      }
+      row.put("actual_total", withPooled.actualTotal());
+      FitResult.putNumber(row, "predicted_total_pooled", withPooled.predictedTotal());
+      FitResult.putNumber(row, "predicted_total_own", withOwn.predictedTotal());
+      FitResult.putNumber(row, "mae_pooled", withPooled.mae());
+      FitResult.putNumber(row, "mae_own", withOwn.mae());
+      pooledAbs += n * withPooled.mae();
+      pooledSq += n * withPooled.rmse() * withPooled.rmse();
+      groupAbs += n * withOwn.mae();
+      groupSq += n * withOwn.rmse() * withOwn.rmse();
+      customers += n;
+    }
+    out.put("mae_pooled", pooledAbs / customers);
+    out.put("mae_by_group", groupAbs / customers);
+    out.put("rmse_pooled", Math.sqrt(pooledSq / customers));
+    out.put("rmse_by_group", Math.sqrt(groupSq / customers));
   }
 
   /** predicted_total, mae and rmse of a model's holdout predictions, or nulls without a model. */

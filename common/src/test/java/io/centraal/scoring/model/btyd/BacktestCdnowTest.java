@@ -41,7 +41,7 @@ class BacktestCdnowTest {
     Backtest.Holdout holdout = Backtest.Holdout.parse("39w");
     Backtest.Spec spec = new Backtest.Spec(cutoff, holdout.periods(), holdout.unit(), settings.timeUnit(),
         settings.features().purchaseRule(), TransactionModelChoice.of(TransactionModelKind.BG_NBD), settings.clv().fitOptions(settings.timeUnit()),
-        settings.clv().intervals());
+        settings.clv().intervals(), "", 0);
     assertEquals(LocalDate.parse("1998-06-30"), spec.holdoutEnd());
 
     Dataset<Row> raw = SourceReader.read(spark, settings.sources().get(SourceContracts.TRANSACTIONS));
