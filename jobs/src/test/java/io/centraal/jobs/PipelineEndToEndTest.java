@@ -154,7 +154,6 @@ class PipelineEndToEndTest {
             + " per-group fits, churn and influence");
     // Every modelled customer has its CLV interval around the estimate's neighbourhood: lower <= upper,
     // and the estimate inside for nearly all (the interval is of the parameters, not of the estimate).
-    String clv = ScoreColumns.clv("12m");
     Dataset<Row> modelled = gold.where(col(ScoreColumns.CLV_STATUS).equalTo("modelled"));
     assertTrue(modelled.count() > 0);
     assertEquals(0, modelled.where(col(clv + "_lower").isNull().or(col(clv + "_lower").gt(col(clv + "_upper")))
