@@ -241,7 +241,10 @@ public final class ClvStep {
     entries.add(new ModelRuns.Entry(CLV_MODEL_CHOICE, models.version() + "@" + ctx.asOfDate(), unit, null, null,
         models.transactionModel().isPresent(), null, models.toJson()));
     entries.add(new ModelRuns.Entry(CLV_FIT_BY, models.version() + "@" + ctx.asOfDate(), unit, null, null,
-        true, null, Json.write(groups.toMetrics())));
+        true, null, Json.write(groups.toMetrics(group -> newCustomerValue(group, settings)
+            .<Map<String, Object>>map(v -> Map.of("new_customer_value",
+                v.toMetrics(settings.clv().toClvSettings(settings.timeUnit()), intervals)))
+            .orElse(Map.of())))));
     // Written also when it cannot be computed, so that a re-run replaces an earlier date's value.
     Optional<NewCustomerValue> newCustomer = newCustomerValue(models, settings);
     entries.add(new ModelRuns.Entry(NEW_CUSTOMER_VALUE, models.version() + "@" + ctx.asOfDate(), unit, null, null,

@@ -43,7 +43,8 @@ class ClvStepGroupsTest {
       .add(FeatureColumns.TOTAL_MARGIN, DataTypes.DoubleType, true);
 
   @Test
-  void eachGroupIsScoredByItsOwnFitAndSmallGroupsByThePooledOne(SparkSession spark, @TempDir Path dir) {
+  void eachGroupIsScoredByItsOwnFitAndSmallGroupsByThePooledOne(SparkSession spark, @TempDir Path dir)
+      throws Exception {
     List<Row> rows = new ArrayList<>();
     add(rows, "north", new BgNbdModel(2.0, 40, 0.3, 6), 3000, 0, 1);
     add(rows, "south", new BgNbdModel(0.4, 50, 2.0, 2.0), 3000, 10_000, 2);
@@ -78,6 +79,21 @@ class ClvStepGroupsTest {
     double south = groups.of("south").orElseThrow().transactionModel().orElseThrow().param("r")
         / groups.of("south").orElseThrow().transactionModel().orElseThrow().param("alpha");
     assertTrue(north > 4 * south, north + " vs " + south);
+
+    // model_runs: each group's fit and its own value of a new customer; the small group says why it is pooled.
+    io.centraal.scoring.io.ModelRuns.Entry entry = ClvStep.modelRunEntries(pooled, groups, settings,
+            new io.centraal.scoring.run.RunContext(java.time.LocalDate.parse("2024-12-31"), "r1", "test")).stream()
+        .filter(e -> e.model().equals(ClvStep.CLV_FIT_BY)).findFirst().orElseThrow();
+    com.fasterxml.jackson.databind.JsonNode metrics = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(entry.metricsJson());
+    assertEquals("region", metrics.get("fit_by").asText());
+    java.util.Map<String, com.fasterxml.jackson.databind.JsonNode> byGroup = new java.util.HashMap<>();
+    metrics.get("groups").forEach(g -> byGroup.put(g.get("group").asText(), g));
+    assertEquals(3, byGroup.size());
+    double northValue = byGroup.get("north").get("new_customer_value").get("expected_repeat_purchases").asDouble();
+    double southValue = byGroup.get("south").get("new_customer_value").get("expected_repeat_purchases").asDouble();
+    assertTrue(northValue > 3 * southValue, northValue + " vs " + southValue);
+    assertTrue(byGroup.get("island").get("note").asText().contains("pooled fit"));
 
     CentraalSettings bad = TestSettings.withDataDir(dir, Map.of("centraal.score.clv.fit-by", "store_region"));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ClvStep.fitGroups(features, bad));

@@ -120,6 +120,11 @@ public record GroupFits(String expression, Map<String, Long> customers, Map<Stri
    * models with parameters or why it is pooled.
    */
   public Map<String, Object> toMetrics() {
+    return toMetrics(models -> Map.of());
+  }
+
+  /** As {@link #toMetrics()}, with {@code extra}'s fields added to each group that has its own fit. */
+  public Map<String, Object> toMetrics(java.util.function.Function<ClvModels, Map<String, Object>> extra) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("fit_by", expression);
     List<Map<String, Object>> groups = new ArrayList<>();
@@ -139,6 +144,7 @@ public record GroupFits(String expression, Map<String, Long> customers, Map<Stri
           g.put("spend_params", named(f));
         });
         g.put("clv_status", models.clvStatus());
+        g.putAll(extra.apply(models));
       } else {
         g.put("note", notes.get(group));
       }
