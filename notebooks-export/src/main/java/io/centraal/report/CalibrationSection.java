@@ -88,6 +88,11 @@ final class CalibrationSection {
             "array<struct<period:int,date:string,actual:double,predicted:double>>"),
         "The backtest row has no cumulative series.",
         cum -> cumulative(cum, (String) head.first("cutoff"), head.first("transaction_model"))));
+    blocks.add(ReportContext.blockOrMissing("incremental", "Repeat purchases week by week",
+        c.jsonRows(cte, "backtest", "get_json_object(metrics_json, '$.cumulative')",
+            "array<struct<period:int,date:string,actual:double,predicted:double>>"),
+        "The backtest row has no cumulative series.",
+        cum -> incremental(cum, (String) head.first("cutoff"), head.first("transaction_model"))));
     return new Report.Section("calibration", "Calibration vs holdout",
         "How well the transaction model predicted a period it did not see (centraal backtest, as of "
             + head.first("as_of_date") + ", run " + head.first("run_id") + ").", blocks);
@@ -107,6 +112,41 @@ final class CalibrationSection {
         Charts.bars("Conditional expectation: holdout purchases by calibration frequency",
             "Repeat purchases in calibration period", "Mean holdout purchases per customer",
             cal.strings("frequency"), s, false, false));
+  }
+
+  /**
+   * The incremental tracking plot (lifetimes' plot_incremental_transactions): repeat purchases per
+   * week, actual vs predicted, the differences of the cumulative series; weekly swings the cumulative
+   * plot smooths away (seasonality, a campaign) show here.
+   */
+  private static Report.Block incremental(ReportContext.Result cum, String cutoff, Object transactionModel) {
+    double[] actual = differences(cum.doubles("actual"));
+    double[] predicted = differences(cum.doubles("predicted"));
+    List<String> dates = cum.strings("date");
+    Report.Chart chart = null;
+    if (dates.stream().allMatch(d -> d.matches("\\d{4}-\\d{2}-\\d{2}.*"))) {
+      Map<String, String> markers = new LinkedHashMap<>();
+      if (cutoff != null && cutoff.matches("\\d{4}-\\d{2}-\\d{2}")) {
+        markers.put("cut-off " + cutoff, cutoff);
+      }
+      chart = Charts.dateLines("Tracking plot: repeat purchases per week", "Repeat purchases in the week", List.of(
+          new Charts.DateSeries("actual", dates, actual, false),
+          new Charts.DateSeries("predicted (" + transactionModel + ")", dates, predicted, false)), markers);
+    }
+    return ReportContext.block("incremental", "Repeat purchases week by week",
+        "Actual vs model-predicted repeat purchases in each week (the differences of the cumulative series):"
+            + " the incremental tracking plot. Weekly swings the cumulative plot smooths away show here.",
+        cum, "pdf = df.toPandas().set_index(\"date\")[[\"actual\", \"predicted\"]].diff()\n"
+            + "pdf.plot(title=\"Repeat purchases per week\", ylabel=\"Repeat purchases\")", null, chart);
+  }
+
+  /** Week-over-week differences of a cumulative series (the first week as is). */
+  private static double[] differences(double[] cumulative) {
+    double[] d = new double[cumulative.length];
+    for (int i = 0; i < d.length; i++) {
+      d[i] = cumulative[i] - (i == 0 ? 0 : cumulative[i - 1]);
+    }
+    return d;
   }
 
   /** The tracking plot: cumulative repeat purchases, actual vs predicted, with the cut-off marked. */
