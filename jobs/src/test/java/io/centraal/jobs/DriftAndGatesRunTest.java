@@ -103,7 +103,13 @@ class DriftAndGatesRunTest {
     assertEquals(ValidityGates.BLOCKED, gates.get("status").asText(), gates.toString());
     JsonNode psiGate = gate(gates, ValidityGates.MAX_PSI);
     assertFalse(psiGate.get("passed").asBoolean());
-    assertEquals(drift.get("max_psi").asDouble(), psiGate.get("value").asDouble(), 1e-12);
+    double gatedPsi = 0; // the gate reads centraal.gates.max-psi-scores: clv and influence_score by default
+    for (JsonNode p : drift.get("psi")) {
+      if (!p.get("score").asText().equals(ScoreColumns.CHURN_RISK)) {
+        gatedPsi = Math.max(gatedPsi, p.get("psi").asDouble());
+      }
+    }
+    assertEquals(gatedPsi, psiGate.get("value").asDouble(), 1e-12);
     assertTrue(gold(spark, dir, second) > 0, "gold is kept");
     Path drop = dir.resolve("exports/marketing/as_of_date=" + second);
     assertFalse(Files.exists(drop), "no marketing drop for a blocked date");
@@ -111,6 +117,14 @@ class DriftAndGatesRunTest {
     assertEquals(0, jdbcRows(second), "no JDBC export for a blocked date");
     assertTrue(jdbcRows(first) > 0);
     assertEquals(JobResult.GATE_FAILED, latestLog(spark, dir, second, "export").getAs(LogColumns.STATUS));
+    // The run report (rendered after the run, also a blocked one) shows the gates and the drift.
+    String html = Files.readString(dir.resolve("reports/as_of_date=" + second + "/report.html"));
+    for (String block : List.of("validity-gates", "drift-parameters", "drift-psi", "drift-matrix", "drift-migration",
+        "drift-backtest")) {
+      assertTrue(html.contains("data-block=\"" + block + "\""), "report block " + block);
+    }
+    assertTrue(html.contains("Validity gates (status: blocked)"), "gate status in the report");
+    assertTrue(html.contains(drift.get("psi").get(0).get("reading").asText()), "PSI readings in the report");
 
     // The same run, accepting the gate: published, exit 0 (or 4 when degraded for another reason).
     int acceptedExit = run(dir, second, "--model", "latest", "--set", "gates.max-psi=0.0001",

@@ -149,8 +149,9 @@ class PipelineEndToEndTest {
     java.util.Set<String> models = new java.util.TreeSet<>(slice(spark, settings.paths().gold(TableNames.MODEL_RUNS),
         asOf).select(LogColumns.MODEL).collectAsList().stream().map(r -> r.getString(0)).toList());
     assertEquals(new java.util.TreeSet<>(List.of("bg_nbd", "mbg_nbd", "pareto_nbd", "nbd", "gamma_gamma", "shrunk_mean",
-        ClvStep.CLV_MODEL_CHOICE, "churn", "influence")), models,
-        "one row per transaction and spend model (chosen or not), the choice, churn and influence");
+        ClvStep.CLV_MODEL_CHOICE, "churn", "influence", io.centraal.scoring.schema.DriftColumns.RUN_DRIFT_MODEL,
+        io.centraal.scoring.schema.DriftColumns.VALIDITY_GATES_MODEL)), models,
+        "one row per transaction and spend model (chosen or not), the choice, churn, influence, drift and the gates");
     assertEquals(1, gold.select(ScoreColumns.CLV_STATUS).where(col(FeatureColumns.FREQUENCY).isNotNull()).distinct()
         .count(), "one model choice for the whole date");
     assertEquals(5, DeltaTables.read(spark, settings.paths().gold(TableNames.RUN_LOG))

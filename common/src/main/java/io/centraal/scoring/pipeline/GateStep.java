@@ -65,7 +65,8 @@ public final class GateStep {
 
     return new ValidityGates.Evidence(converged, convergedNote, finite, errorsNote, identified, identifiedNote,
         settings.clv().onUnidentified() == CentraalSettings.OnUnidentified.DEGRADE, rejectShare,
-        DriftStep.known(drift.maxPsi()), psiNote(drift), DriftStep.known(drift.maxAbsParameterShiftSe()),
+        DriftStep.known(gatedPsi(drift, settings).stream().mapToDouble(PopulationStability.Result::psi).max()
+            .orElse(Double.NaN)), psiNote(drift, settings), DriftStep.known(drift.maxAbsParameterShiftSe()),
         shiftNote(drift), DriftStep.known(drift.maxBacktestMaeRatio()), backtestNote(drift));
   }
 
@@ -87,11 +88,19 @@ public final class GateStep {
     }
   }
 
-  private static String psiNote(DriftStep.RunDrift drift) {
+  /** The PSIs of the scores named in centraal.gates.max-psi-scores (clv = clv_<horizon label>). */
+  static List<PopulationStability.Result> gatedPsi(DriftStep.RunDrift drift, CentraalSettings settings) {
+    List<String> columns = settings.gates().maxPsiScores().stream()
+        .map(s -> s.equals("clv") ? io.centraal.scoring.schema.ScoreColumns.clv(settings.clv().horizonLabel()) : s)
+        .toList();
+    return drift.psi().stream().filter(p -> columns.contains(p.score()) && Double.isFinite(p.psi())).toList();
+  }
+
+  private static String psiNote(DriftStep.RunDrift drift, CentraalSettings settings) {
     if (drift.previousDate() == null) {
       return "not evaluated: no previous as-of date";
     }
-    return drift.psi().stream().filter(p -> Double.isFinite(p.psi()))
+    return gatedPsi(drift, settings).stream()
         .max(Comparator.comparingDouble(PopulationStability.Result::psi))
         .map(p -> "largest: " + PopulationStability.describe(p) + " against " + drift.previousDate())
         .orElse("not evaluated: no score with values on both dates");

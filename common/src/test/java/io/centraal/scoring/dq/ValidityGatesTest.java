@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /** The gates' pass/fail rules, acceptance and their model_runs JSON, without Spark. */
 class ValidityGatesTest {
-  private static final GateSettings DEFAULTS = new GateSettings(true, true, true, 0.02, 0.25, 20, 2.0);
+  private static final GateSettings DEFAULTS = new GateSettings(true, true, true, 0.02, 0.25, List.of("clv"), 20, 2.0);
   private static final RunContext CTX = new RunContext(LocalDate.of(2024, 6, 30), "gates-1", "test");
 
   private static ValidityGates.Evidence evidence(double psi, boolean identified, boolean degrade) {
@@ -56,7 +56,7 @@ class ValidityGatesTest {
     assertEquals(ValidityGates.ACCEPTED, degrade.status());
     assertEquals(ValidityGates.BLOCKED, ValidityGates.evaluate(DEFAULTS, evidence(0.0, false, false), List.of(), "t")
         .status());
-    GateSettings off = new GateSettings(true, true, false, 0.02, 0.25, 20, 2.0);
+    GateSettings off = new GateSettings(true, true, false, 0.02, 0.25, List.of("clv"), 20, 2.0);
     assertEquals(ValidityGates.PASSED, ValidityGates.evaluate(off, evidence(0.0, false, false), List.of(), "t")
         .status(), "a gate switched off passes");
   }
