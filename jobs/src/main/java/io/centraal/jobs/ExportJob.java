@@ -3,6 +3,10 @@ package io.centraal.jobs;
 import static org.apache.spark.sql.functions.col;
 
 import io.centraal.scoring.config.CentraalSettings;
+import io.centraal.scoring.dq.ValidityGates;
+import io.centraal.scoring.io.ModelRuns;
+import io.centraal.scoring.io.RunHistory;
+import io.centraal.scoring.schema.DriftColumns;
 import io.centraal.scoring.export.JdbcScoresExport;
 import io.centraal.scoring.export.MarketingDrop;
 import io.centraal.scoring.export.MarketingKey;
@@ -29,6 +33,20 @@ import picocli.CommandLine.Command;
 @Command(name = "export", mixinStandardHelpOptions = true,
     description = "Publish the date's scores to the gold customer_scores table and write the marketing drop.")
 public final class ExportJob extends StageCommand {
+  @picocli.CommandLine.Option(names = "--accept-gate", paramLabel = "GATE",
+      description = "Publish although this validity gate failed (repeatable; recorded in run_log and model_runs).")
+  List<String> acceptedGates = new java.util.ArrayList<>();
+
+  /** Who accepted the gates, as recorded in the validity_gates row. */
+  String acceptedBy = "export --accept-gate";
+
+  /** This job, accepting {@code gates} for the run on behalf of {@code by} (e.g. {@code run --accept-gate}). */
+  ExportJob acceptingGates(List<String> gates, String by) {
+    this.acceptedGates = List.copyOf(gates);
+    this.acceptedBy = by;
+    return this;
+  }
+
   @Override
   String jobName() {
     return "export";
@@ -54,6 +72,30 @@ public final class ExportJob extends StageCommand {
     DeltaTables.replaceSlice(gold, path, ScoreColumns.AS_OF_DATE + " = " + ctx.asOfLiteral());
     progress.step("export", TableNames.CUSTOMER_SCORES, rows, rows, 0, seconds(t0));
 
+    // The validity gates the score job recorded: a failed gate nobody accepted keeps gold (flagged by
+    // the validity_gates row) but publishes nothing.
+    ValidityGates.checkNames(acceptedGates);
+    java.util.Optional<ValidityGates.Outcome> gates = new RunHistory(spark, settings.paths())
+        .modelRun(ctx.asOfDate(), DriftColumns.VALIDITY_GATES_MODEL)
+        .map(r -> ValidityGates.Outcome.fromJson(r.metricsJson()));
+    if (gates.isPresent() && !acceptedGates.isEmpty()) {
+      gates = gates.map(g -> g.accept(acceptedGates, acceptedBy));
+      ModelRuns.write(spark, settings.paths(), ctx, List.of(gates.get().entry(ctx)));
+    }
+    Map<String, Object> detail = new LinkedHashMap<>();
+    detail.put("customer_scores", rows);
+    detail.put("gate_status", gates.map(ValidityGates.Outcome::status).orElse("not evaluated"));
+    if (!acceptedGates.isEmpty()) {
+      detail.put("accepted_gates", acceptedGates);
+    }
+    List<String> blocking = gates.map(ValidityGates.Outcome::blockingLines).orElse(List.of());
+    if (!blocking.isEmpty()) {
+      progress.info("           not published (no marketing drop, no JDBC export): validity gates failed");
+      detail.put("failed_gates", blocking);
+      gold.unpersist();
+      return new JobResult(rows, rows, 0, Json.write(detail), List.of(), blocking);
+    }
+
     long t1 = System.nanoTime();
     String dropDir = settings.paths().exports(TableNames.MARKETING_DROP) + "/as_of_date=" + ctx.asOfDate();
     KeyedHash pseudonyms = settings.export().marketingKey() == MarketingKey.PSEUDONYM
@@ -63,8 +105,6 @@ public final class ExportJob extends StageCommand {
         dropDir, settings.export().marketingFormats(), ctx.runId(), ctx.asOfDate());
     progress.step("export", "marketing drop", rows, dropped, 0, seconds(t1));
 
-    Map<String, Object> detail = new LinkedHashMap<>();
-    detail.put("customer_scores", rows);
     detail.put("marketing_drop", dropped);
     detail.put("drop_dir", dropDir);
     if (settings.export().jdbc().enabled()) {

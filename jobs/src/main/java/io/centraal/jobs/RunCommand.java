@@ -1,6 +1,7 @@
 package io.centraal.jobs;
 
 import io.centraal.scoring.config.CentraalSettings;
+import io.centraal.scoring.run.DataQualityGateException;
 import io.centraal.scoring.run.InvalidConfigException;
 import io.centraal.scoring.run.DataDirectoryLease;
 import io.centraal.scoring.run.RunContext;
@@ -44,6 +45,11 @@ public final class RunCommand implements Callable<Integer> {
       description = "Score with saved influence weights (latest, or a version) instead of fitting them.")
   String influenceModel;
 
+  @Option(names = "--accept-gate", paramLabel = "GATE",
+      description = "Publish although this validity gate failed (repeatable, e.g. --accept-gate max-psi); recorded "
+          + "in run_log and in the validity_gates row of model_runs.")
+  List<String> acceptedGates = new ArrayList<>();
+
   /** The pipeline, in order. */
   static List<StageCommand> pipeline() {
     return pipeline(null);
@@ -56,8 +62,14 @@ public final class RunCommand implements Callable<Integer> {
 
   /** The pipeline, in order, reusing saved churn and influence models where given (null: train). */
   static List<StageCommand> pipeline(String churnModel, String influenceModel) {
-    return List.of(new IngestJob(), new IdentityJob(), new FeaturesJob(), new ScoreJob(churnModel, influenceModel),
-        new ExportJob());
+    return pipeline(churnModel, influenceModel, List.of());
+  }
+
+  /** The pipeline, accepting the named validity gates for the run (score records them, export honours them). */
+  static List<StageCommand> pipeline(String churnModel, String influenceModel, List<String> acceptedGates) {
+    return List.of(new IngestJob(), new IdentityJob(), new FeaturesJob(),
+        new ScoreJob(churnModel, influenceModel).acceptingGates(acceptedGates, "run --accept-gate"),
+        new ExportJob().acceptingGates(acceptedGates, "run --accept-gate"));
   }
 
   @Override
@@ -69,11 +81,27 @@ public final class RunCommand implements Callable<Integer> {
       SparkSession spark = Sessions.create("run");
       Progress progress = new Progress(System.out, spark);
       List<JobResult> results = new ArrayList<>();
+      io.centraal.scoring.dq.ValidityGates.checkNames(acceptedGates);
       backfill(dates, runId, ctx -> {
-        results.addAll(runPipeline(spark, settings, ctx, progress, churnModel, influenceModel));
+        List<JobResult> date = runPipeline(spark, settings, ctx, progress, churnModel, influenceModel, acceptedGates);
+        results.addAll(date);
         ReportCommand.renderAfterRun(spark, settings, ctx.asOfDate(), System.out);
+        gateFailure(date, ctx);
       }, progress);
       return StageCommand.exitCode(results, new Progress(System.err));
+    }
+  }
+
+  /**
+   * Stops the run (exit 3; a backfill stops at this date) when a validity gate failed without being
+   * accepted: the date's gold tables are written, its marketing drop and JDBC export are not.
+   */
+  static void gateFailure(List<JobResult> results, RunContext ctx) {
+    List<String> failed = results.stream().flatMap(r -> r.gateFailures().stream()).distinct().toList();
+    if (!failed.isEmpty()) {
+      throw new DataQualityGateException("validity gate failed for " + ctx.asOfDate() + ": "
+          + String.join("; ", failed) + ". Scores kept in gold, not published (no marketing drop, no JDBC export);"
+          + " to publish anyway re-run with --accept-gate NAME");
     }
   }
 
@@ -93,6 +121,13 @@ public final class RunCommand implements Callable<Integer> {
       } catch (RuntimeException e) {
         if (dates.size() == 1) {
           throw e;
+        }
+        String stopped = "backfill stopped at " + date + " (" + done.size() + " of " + dates.size() + " dates done"
+            + (done.isEmpty() ? "" : ", " + done.get(0) + " to " + done.get(done.size() - 1))
+            + "; later dates not run; after fixing, resume with --from " + date + " --to " + dates.get(dates.size() - 1)
+            + "): " + CentraalCli.reason(e);
+        if (e instanceof DataQualityGateException) {
+          throw new DataQualityGateException(stopped); // exit 3, as for a single date
         }
         throw new ScoringException("backfill stopped at " + date + " (" + done.size() + " of " + dates.size()
             + " dates done" + (done.isEmpty() ? "" : ", " + done.get(0) + " to " + done.get(done.size() - 1))
@@ -135,10 +170,15 @@ public final class RunCommand implements Callable<Integer> {
 
   static List<JobResult> runPipeline(SparkSession spark, CentraalSettings settings, RunContext ctx, Progress progress,
                                      String churnModel, String influenceModel) {
+    return runPipeline(spark, settings, ctx, progress, churnModel, influenceModel, List.of());
+  }
+
+  static List<JobResult> runPipeline(SparkSession spark, CentraalSettings settings, RunContext ctx, Progress progress,
+                                     String churnModel, String influenceModel, List<String> acceptedGates) {
     progress.info("centraal run " + ctx.runId() + " as of " + ctx.asOfDate() + ", data in " + settings.paths().dataDir());
     long t0 = System.nanoTime();
     List<JobResult> results = new ArrayList<>();
-    for (StageCommand job : pipeline(churnModel, influenceModel)) {
+    for (StageCommand job : pipeline(churnModel, influenceModel, acceptedGates)) {
       results.add(StageCommand.runLogged(job, spark, settings, ctx, progress));
     }
     boolean degraded = results.stream().anyMatch(JobResult::degraded);

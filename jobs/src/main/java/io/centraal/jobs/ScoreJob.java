@@ -3,6 +3,12 @@ package io.centraal.jobs;
 import static org.apache.spark.sql.functions.col;
 
 import io.centraal.scoring.config.CentraalSettings;
+import io.centraal.scoring.dq.ValidityGates;
+import io.centraal.scoring.features.CustomerFeatures;
+import io.centraal.scoring.io.RunHistory;
+import io.centraal.scoring.model.drift.RollingBacktest;
+import io.centraal.scoring.pipeline.DriftStep;
+import io.centraal.scoring.pipeline.GateStep;
 import io.centraal.scoring.features.FeatureInputs;
 import io.centraal.scoring.features.ReachFeatures;
 import io.centraal.scoring.io.DeltaTables;
@@ -52,6 +58,13 @@ public final class ScoreJob extends StageCommand {
           + "instead of fitting them at the cut-off.")
   String influenceModel;
 
+  @Option(names = "--accept-gate", paramLabel = "GATE",
+      description = "Accept a failed validity gate for this run (repeatable; names as in centraal.gates, e.g. max-psi).")
+  List<String> acceptedGates = new java.util.ArrayList<>();
+
+  /** Who accepted the gates, as recorded in the validity_gates row. */
+  String acceptedBy = "score --accept-gate";
+
   public ScoreJob() {}
 
   /** @param churnModel a saved churn model to reuse ("latest" or a version), or null to train */
@@ -66,6 +79,13 @@ public final class ScoreJob extends StageCommand {
   public ScoreJob(String churnModel, String influenceModel) {
     this.churnModel = churnModel;
     this.influenceModel = influenceModel;
+  }
+
+  /** This job, accepting {@code gates} for the run on behalf of {@code by} (e.g. {@code run --accept-gate}). */
+  ScoreJob acceptingGates(List<String> gates, String by) {
+    this.acceptedGates = List.copyOf(gates);
+    this.acceptedBy = by;
+    return this;
   }
 
   @Override
@@ -142,6 +162,19 @@ public final class ScoreJob extends StageCommand {
     progress.step("score", "rfm+influence", scorableCount, scorableCount, 0, seconds(t2));
 
     ModelRuns.write(spark, settings.paths(), ctx, ScoreStage.modelRunEntries(models, groups, churn, influence, settings, ctx));
+
+    // Run-over-run drift against the previous date, then the validity gates (docs/drift-and-gates.md).
+    long t3 = System.nanoTime();
+    RunHistory history = new RunHistory(spark, settings.paths());
+    DriftStep.RunDrift drift = drift(history, DeltaTables.read(spark, path)
+        .where(col(FeatureColumns.AS_OF_DATE).equalTo(java.sql.Date.valueOf(ctx.asOfDate()))), models, inputs,
+        settings, ctx);
+    ValidityGates.Outcome gates = GateStep.evaluate(models, history.ingestRejectShare(ctx.asOfDate()), drift, settings,
+        acceptedGates, acceptedBy);
+    ModelRuns.write(spark, settings.paths(), ctx, List.of(drift.entry(ctx), gates.entry(ctx)));
+    progress.step("score", "drift+gates", scorableCount, scorableCount, 0, seconds(t3));
+    drift.summary().forEach(line -> progress.info("           drift: " + line));
+    progress.info("           validity gates: " + gates.status());
     Map<String, Object> detail = new LinkedHashMap<>();
     detail.put("customers", customers);
     detail.put("scored", scorableCount);
@@ -152,6 +185,33 @@ public final class ScoreJob extends StageCommand {
     if (!warnings.isEmpty()) {
       detail.put("warnings", warnings);
     }
-    return new JobResult(customers, scorableCount, 0, Json.write(detail), warnings);
+    detail.put("gate_status", gates.status());
+    if (!acceptedGates.isEmpty()) {
+      detail.put("accepted_gates", acceptedGates);
+    }
+    return new JobResult(customers, scorableCount, 0, Json.write(detail), warnings, gates.blockingLines());
+  }
+
+  /** Reads the previous date's run and the earlier runs whose horizon has passed, and compares. */
+  private static DriftStep.RunDrift drift(RunHistory history, Dataset<Row> current, ClvModels models,
+                                          FeatureInputs inputs, CentraalSettings settings, RunContext ctx) {
+    List<java.time.LocalDate> before = history.scoredDatesBefore(ctx.asOfDate());
+    if (before.isEmpty()) {
+      return DriftStep.firstRun();
+    }
+    DriftStep.Previous previous = new DriftStep.Previous(before.get(0), history.scores(before.get(0)),
+        history.modelRuns(before.get(0)));
+    List<DriftStep.EarlierRun> earlier = DriftStep.backtestDates(before, ctx.asOfDate(), settings).stream()
+        .map(d -> new DriftStep.EarlierRun(d, RollingBacktest.windowEnd(d, DriftStep.horizonDays(settings)),
+            history.scores(d))).toList();
+    Dataset<Row> daily = CustomerFeatures.dailyPurchases(inputs, ctx.asOfDate());
+    if (!earlier.isEmpty()) {
+      daily = daily.persist(StorageLevel.MEMORY_AND_DISK());
+    }
+    try {
+      return DriftStep.compare(previous, current, models, earlier, daily, settings);
+    } finally {
+      daily.unpersist();
+    }
   }
 }

@@ -38,8 +38,21 @@ abstract class StageCommand implements Callable<Integer> {
     return exitCode(List.of(result), new Progress(System.err));
   }
 
-  /** 0, or {@link CentraalCli#EXIT_DEGRADED} with the warnings on stderr when a job was degraded. */
+  /**
+   * 0; {@link CentraalCli#EXIT_DATA_QUALITY} with the failed validity gates on stderr when a gate
+   * failed and was not accepted; else {@link CentraalCli#EXIT_DEGRADED} with the warnings on stderr
+   * when a job was degraded.
+   */
   static int exitCode(List<JobResult> results, Progress err) {
+    List<String> gates = results.stream().flatMap(r -> r.gateFailures().stream()).distinct().toList();
+    if (!gates.isEmpty()) {
+      for (String g : gates) {
+        err.info("validity gate " + g);
+      }
+      err.info("scores kept in gold but not published (no marketing drop, no JDBC export); accept a gate for one run"
+          + " with --accept-gate NAME");
+      return CentraalCli.EXIT_DATA_QUALITY;
+    }
     List<String> warnings = results.stream().flatMap(r -> r.warnings().stream()).toList();
     if (warnings.isEmpty()) {
       return 0;
@@ -61,6 +74,9 @@ abstract class StageCommand implements Callable<Integer> {
           result.rowsIn(), result.rowsOut(), result.rowsQuarantined(), result.detail()));
       for (String w : result.warnings()) {
         progress.info("           degraded: " + w);
+      }
+      for (String g : result.gateFailures()) {
+        progress.info("           validity gate " + g);
       }
       return result;
     } catch (RuntimeException e) {

@@ -149,9 +149,11 @@ class PipelineEndToEndTest {
     java.util.Set<String> models = new java.util.TreeSet<>(slice(spark, settings.paths().gold(TableNames.MODEL_RUNS),
         asOf).select(LogColumns.MODEL).collectAsList().stream().map(r -> r.getString(0)).toList());
     assertEquals(new java.util.TreeSet<>(List.of("bg_nbd", "mbg_nbd", "pareto_nbd", "nbd", "gamma_gamma", "shrunk_mean",
-        ClvStep.CLV_MODEL_CHOICE, ClvStep.NEW_CUSTOMER_VALUE, ClvStep.CLV_FIT_BY, "churn", "influence")), models,
+        ClvStep.CLV_MODEL_CHOICE, ClvStep.NEW_CUSTOMER_VALUE, ClvStep.CLV_FIT_BY, "churn", "influence",
+        io.centraal.scoring.schema.DriftColumns.RUN_DRIFT_MODEL, io.centraal.scoring.schema.DriftColumns.VALIDITY_GATES_MODEL)),
+        models,
         "one row per transaction and spend model (chosen or not), the choice, the value of a new customer, the"
-            + " per-group fits, churn and influence");
+            + " per-group fits, churn, influence, drift and the gates");
     // Every modelled customer has its CLV interval around the estimate's neighbourhood: lower <= upper,
     // and the estimate inside for nearly all (the interval is of the parameters, not of the estimate).
     Dataset<Row> modelled = gold.where(col(ScoreColumns.CLV_STATUS).equalTo("modelled"));

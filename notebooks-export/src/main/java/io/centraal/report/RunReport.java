@@ -141,6 +141,7 @@ public final class RunReport {
       SummarySection.Built summary = SummarySection.build(c);
       List<Report.Section> sections = new ArrayList<>();
       sections.add(summary.section());
+      sections.add(DriftSection.gates(c));
       sections.add(RfmSection.build(c));
       sections.add(ClvSection.build(c));
       Report.Section calibration = CalibrationSection.build(c);
@@ -149,6 +150,7 @@ public final class RunReport {
       }
       sections.add(ChurnSection.build(c));
       sections.add(InfluenceSection.build(c));
+      sections.add(DriftSection.drift(c));
       return new Report("centraal run report", asOf, summary.runId(), request.dataDir(),
           Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), summary.kpis(),
           setupCode(request.dataDir(), asOf), sections);

@@ -56,7 +56,9 @@ public record CentraalSettings(
     ValueQuadrantSettings value,
     Export export,
     PrivacySettings privacy,
-    DemoSpec demo) {
+    DemoSpec demo,
+    io.centraal.scoring.model.drift.DriftSettings drift,
+    io.centraal.scoring.dq.GateSettings gates) {
 
   /** Validation rules of ingest ({@code centraal.ingest}). */
   public record Ingest(double maxRejectShare, LocalDate timestampFloor, List<String> currencies,
@@ -195,7 +197,9 @@ public record CentraalSettings(
           ValueQuadrantSettings.from(c),
           Export.from(c),
           PrivacySettings.from(c),
-          DemoSpec.fromConfig(c.getConfig("demo")));
+          DemoSpec.fromConfig(c.getConfig("demo")),
+          io.centraal.scoring.model.drift.DriftSettings.from(c),
+          io.centraal.scoring.dq.GateSettings.from(c));
     } catch (ConfigException e) {
       throw new InvalidConfigException("invalid config: " + e.getMessage(), e);
     } catch (IllegalArgumentException e) {

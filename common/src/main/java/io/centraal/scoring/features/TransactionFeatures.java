@@ -78,6 +78,23 @@ public final class TransactionFeatures {
     return rule == PurchaseRule.NET_POSITIVE ? col(NET_AMOUNT).gt(0) : col(HAS_SALE);
   }
 
+  /**
+   * Purchase periods per customer in the window ({@code after}, {@code upTo}] under the rule:
+   * {@code customer_key, purchases} (long), customers without one left out. The count of a backtest's
+   * holdout and of the rolling backtest of earlier runs; {@code upTo} null = no upper bound.
+   */
+  public static Dataset<Row> purchasesIn(Dataset<Row> daily, PurchaseRule rule, LocalDate after, LocalDate upTo) {
+    Column inWindow = col(PURCHASE_DATE).gt(lit(Date.valueOf(after)));
+    if (upTo != null) {
+      inWindow = inWindow.and(col(PURCHASE_DATE).leq(lit(Date.valueOf(upTo))));
+    }
+    return daily.where(isPurchase(rule).and(inWindow))
+        .groupBy(FeatureColumns.CUSTOMER_KEY).agg(count(lit(1)).as(PURCHASES));
+  }
+
+  /** Column of {@link #purchasesIn}. */
+  public static final String PURCHASES = io.centraal.scoring.schema.DriftColumns.PURCHASES;
+
   /** Per-customer purchase features and BTYD summary from {@link #daily}. */
   public static Dataset<Row> summary(Dataset<Row> daily, LocalDate asOf, TimeUnit unit, PurchaseRule rule) {
     Column asOfDate = lit(Date.valueOf(asOf));

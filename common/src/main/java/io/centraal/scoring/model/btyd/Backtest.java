@@ -170,11 +170,11 @@ public final class Backtest {
     ClvModels models = ClvModels.select(BtydModels.collectSummaries(calibration), spec.fitOptions(), spec.model());
     Optional<FitResult> tx = models.transactionModel();
 
-    Date cutoff = Date.valueOf(spec.cutoff());
     Dataset<Row> purchases = daily.where(TransactionFeatures.isPurchase(spec.purchaseRule()))
         .select(FeatureColumns.CUSTOMER_KEY, TransactionFeatures.PURCHASE_DATE);
-    Dataset<Row> holdout = purchases.where(col(TransactionFeatures.PURCHASE_DATE).geq(lit(cutoff)))
-        .groupBy(FeatureColumns.CUSTOMER_KEY).agg(count(lit(1)).as("_actual"));
+    // daily ends at the holdout end, so the window is (calibration end, holdout end].
+    Dataset<Row> holdout = TransactionFeatures.purchasesIn(daily, spec.purchaseRule(), spec.calibrationEnd(), null)
+        .withColumnRenamed(TransactionFeatures.PURCHASES, "_actual");
     List<Row> perCustomer = calibration.join(holdout, new String[] {FeatureColumns.CUSTOMER_KEY}, "left")
         .na().fill(0L, new String[] {"_actual"})
         .groupBy(FeatureColumns.FREQUENCY, FeatureColumns.RECENCY, FeatureColumns.T, "_actual").count()
