@@ -126,6 +126,71 @@ public final class Charts {
     return draw(chart(title, plot, series.size() > 1), height);
   }
 
+  /**
+   * A heat map (the lifetimes / CLVTools frequency-recency matrix): one cell per row x column,
+   * coloured on a light-to-dark scale from the smallest to the largest value; a null (NaN) cell is
+   * left blank. Axes are categorical labels drawn as ticks.
+   *
+   * @param values values[row][column]
+   */
+  public static Report.Chart heatMap(String title, String rowLabel, String columnLabel, List<String> rows,
+                                     List<String> columns, double[][] values, String valueLabel) {
+    org.jfree.data.xy.DefaultXYZDataset data = new org.jfree.data.xy.DefaultXYZDataset();
+    int n = rows.size() * columns.size();
+    double[][] xyz = new double[3][n];
+    double min = Double.POSITIVE_INFINITY;
+    double max = Double.NEGATIVE_INFINITY;
+    int k = 0;
+    for (int r = 0; r < rows.size(); r++) {
+      for (int c = 0; c < columns.size(); c++) {
+        xyz[0][k] = c;
+        xyz[1][k] = r;
+        xyz[2][k] = values[r][c];
+        if (!Double.isNaN(values[r][c])) {
+          min = Math.min(min, values[r][c]);
+          max = Math.max(max, values[r][c]);
+        }
+        k++;
+      }
+    }
+    data.addSeries(valueLabel, xyz);
+    if (!(max > min)) {
+      max = min + 1;
+    }
+    org.jfree.chart.renderer.LookupPaintScale scale = new org.jfree.chart.renderer.LookupPaintScale(min, max,
+        new Color(0, 0, 0, 0));
+    Color low = new Color(0xEFF6FF);
+    Color high = PALETTE[0].darker();
+    for (int step = 0; step < 20; step++) {
+      double f = step / 19.0;
+      scale.add(min + (max - min) * step / 20.0, new Color(
+          (int) (low.getRed() + f * (high.getRed() - low.getRed())),
+          (int) (low.getGreen() + f * (high.getGreen() - low.getGreen())),
+          (int) (low.getBlue() + f * (high.getBlue() - low.getBlue()))));
+    }
+    org.jfree.chart.renderer.xy.XYBlockRenderer renderer = new org.jfree.chart.renderer.xy.XYBlockRenderer();
+    renderer.setPaintScale(scale);
+    org.jfree.chart.axis.SymbolAxis x = new org.jfree.chart.axis.SymbolAxis(columnLabel, columns.toArray(String[]::new));
+    org.jfree.chart.axis.SymbolAxis y = new org.jfree.chart.axis.SymbolAxis(rowLabel, rows.toArray(String[]::new));
+    x.setGridBandsVisible(false);
+    y.setGridBandsVisible(false);
+    x.setLowerMargin(0);
+    y.setLowerMargin(0);
+    XYPlot plot = new XYPlot(data, x, y, renderer);
+    styleXY(plot);
+    plot.setDomainGridlinesVisible(false);
+    plot.setRangeGridlinesVisible(false);
+    JFreeChart chart = chart(title, plot, false);
+    NumberAxis legendAxis = new NumberAxis(valueLabel);
+    legendAxis.setNumberFormatOverride(NumberFormat.getNumberInstance(Locale.ROOT));
+    org.jfree.chart.title.PaintScaleLegend legend = new org.jfree.chart.title.PaintScaleLegend(scale, legendAxis);
+    legend.setPosition(org.jfree.chart.ui.RectangleEdge.RIGHT);
+    legend.setMargin(4, 8, 4, 8);
+    legend.setStripWidth(12);
+    chart.addSubtitle(legend);
+    return draw(chart, Math.max(HEIGHT, 90 + rows.size() * 26));
+  }
+
   /** Lines (and/or points) over numbers, with optional vertical/horizontal reference lines. */
   public static Report.Chart lines(String title, String xLabel, String yLabel, List<Series> series,
                                    Map<String, Double> verticalMarkers, boolean percentX, boolean percentY) {

@@ -136,6 +136,26 @@ final class ClvSection {
                 + " cost. Bounds from the same parameter draws as the customers' intervals.",
             newCustomer, null, newCustomer.table(Map.of()), null));
 
+    ReportContext.Result groups = c.query("""
+        SELECT g.group, g.customers, g.own_fit, g.transaction_model, g.clv_status,
+               g.new_customer_value.expected_repeat_purchases AS new_customer_repeat_purchases,
+               g.new_customer_value.repeat_value AS new_customer_repeat_value, g.note
+        FROM model_runs
+        LATERAL VIEW explode(from_json(get_json_object(metrics_json, '$.groups'),
+          'array<struct<group:string,customers:bigint,own_fit:boolean,transaction_model:string,clv_status:string,
+            note:string,new_customer_value:struct<expected_repeat_purchases:double,repeat_value:double>>>')) t AS g
+        WHERE as_of_date = %s AND model = 'clv_fit_by'
+        ORDER BY g.group
+        """.formatted(c.date()));
+    if (!groups.isEmpty()) {
+      blocks.add(ReportContext.block("clv-fit-by", "Fits per group",
+          "score.clv.fit-by: each group with enough customers has its own model choice and fit, and its own value"
+              + " of a new customer; the others are scored with the pooled fit (note says why). Whether it pays:"
+              + " centraal backtest with the same setting compares per-group and pooled holdout error.",
+          groups, null, groups.table(Map.of("new_customer_repeat_purchases", Kind.DECIMAL4,
+              "new_customer_repeat_value", Kind.DECIMAL2)), null));
+    }
+
     String cte = """
         WITH choice AS (
           SELECT metrics_json FROM model_runs WHERE as_of_date = %s AND model = 'clv_model_choice'
@@ -171,7 +191,7 @@ final class ClvSection {
         FROM (
           SELECT *, from_json(parameters_json, 'struct<params:map<string,double>,standard_errors:map<string,double>>') AS j
           FROM model_runs
-          WHERE as_of_date = %s AND model NOT IN ('backtest', 'churn', 'clv_model_choice', 'new_customer_value')
+          WHERE as_of_date = %s AND model NOT IN ('backtest', 'churn', 'clv_model_choice', 'new_customer_value', 'clv_fit_by')
             AND coalesce(get_json_object(metrics_json, '$.chosen'), 'true') = 'true'
         )
         LATERAL VIEW posexplode(j.params) p AS pos, parameter, estimate
@@ -219,15 +239,30 @@ final class ClvSection {
     for (int q = 0; q < 5; q++) {
       kinds.put(String.format(Locale.ROOT, "recency_%d_%d", 20 * q, 20 * (q + 1)), Kind.DECIMAL4);
     }
+    List<String> columnNames = new ArrayList<>();
+    List<String> columnLabels = new ArrayList<>();
+    for (int q = 0; q < 5; q++) {
+      columnNames.add(String.format(Locale.ROOT, "recency_%d_%d", 20 * q, 20 * (q + 1)));
+      columnLabels.add(String.format(Locale.ROOT, "%d-%d%%", 20 * q, 20 * (q + 1)));
+    }
+    double[][] cells = new double[m.rows().size()][5];
+    for (int q = 0; q < 5; q++) {
+      double[] column = m.doubles(columnNames.get(q));
+      for (int r = 0; r < cells.length; r++) {
+        cells[r][q] = column[r];
+      }
+    }
+    Report.Chart heat = Charts.heatMap(label + " by frequency and recency", "Repeat purchases",
+        "Last purchase, as a share of the customer's observed time", m.strings("frequency"), columnLabels, cells,
+        "mean " + score);
     return ReportContext.block(id, label + " by frequency and recency",
         "Mean " + score + " of the customers by repeat purchases (rows) and by recency as a share of their"
-            + " observed time (columns: last purchase in the first fifth of their time ... in the last fifth). The"
-            + " notebook draws it as a heat map.",
+            + " observed time (columns: last purchase in the first fifth of their time ... in the last fifth).",
         m, "import matplotlib.pyplot as plt\npdf = df.toPandas().set_index(\"frequency\").drop(columns=\"customers\")\n"
             + "plt.imshow(pdf.values.astype(float), aspect=\"auto\", cmap=\"viridis\")\nplt.colorbar(label=\""
             + score + "\")\nplt.yticks(range(len(pdf.index)), pdf.index)\nplt.xticks(range(5), pdf.columns, rotation=30)\n"
             + "plt.ylabel(\"repeat purchases\")\nplt.title(\"" + label + " by frequency and recency\")",
-        m.table(kinds), null);
+        m.table(kinds), heat);
   }
 
   /** A round bin width (1, 2 or 5 times a power of ten) of at least {@code raw}. */
