@@ -97,8 +97,15 @@ public record BgNbdModel(double r, double alpha, double a, double b) implements 
    */
   @Override
   public double conditionalProbabilityOfPurchases(double t, int n, double x, double tx, double age) {
-    double alive = probabilityAlive(x, tx, age);
-    return (n == 0 ? 1 - alive : 0) + alive * new BgNbdModel(r + x, alpha + age, a, b + x).probabilityOfPurchases(t, n);
+    return ifAliveOrGone(probabilityAlive(x, tx, age), new BgNbdModel(r + x, alpha + age, a, b + x), t, n);
+  }
+
+  /**
+   * P(X = n) of a customer alive with probability {@code alive} who, if alive, buys as a new
+   * customer of {@code updated} would; shared with MBG/NBD, which differs only in the update.
+   */
+  static double ifAliveOrGone(double alive, BgNbdModel updated, double t, int n) {
+    return (n == 0 ? 1 - alive : 0) + alive * updated.probabilityOfPurchases(t, n);
   }
 
   /**

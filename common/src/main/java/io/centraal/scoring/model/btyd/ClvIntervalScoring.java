@@ -136,9 +136,9 @@ public final class ClvIntervalScoring {
       for (int i = 0; i < width; i++) {
         values[i] = row.get(i);
       }
-      Double x = number(row, inputs[0]);
-      Double tx = number(row, inputs[1]);
-      Double age = number(row, inputs[2]);
+      Double x = ClvScoring.number(row, inputs[0]);
+      Double tx = ClvScoring.number(row, inputs[1]);
+      Double age = ClvScoring.number(row, inputs[2]);
       int k = transactions.length;
       if (x == null || tx == null || age == null || k == 0) {
         return RowFactory.create(values);
@@ -170,10 +170,10 @@ public final class ClvIntervalScoring {
       values[width + 2] = ParameterUncertainty.quantileOfSorted(expectedSorted, intervals.lower());
       values[width + 3] = ParameterUncertainty.quantileOfSorted(expectedSorted, intervals.upper());
       if (spends.length == k) {
-        Double mx = number(row, inputs[3]);
+        Double mx = ClvScoring.number(row, inputs[3]);
         double margin = 1;
         if (settings.onMargin()) {
-          Double m = number(row, inputs[4]);
+          Double m = ClvScoring.number(row, inputs[4]);
           margin = m == null ? 1 : m; // as ClvScoring: an unknown margin leaves the CLV on revenue
         }
         double[] clv = new double[k];
@@ -189,9 +189,6 @@ public final class ClvIntervalScoring {
       return RowFactory.create(values);
     }
 
-    private static Double number(Row row, int index) {
-      return row.isNullAt(index) ? null : ((Number) row.get(index)).doubleValue();
-    }
   }
 
   /** The draws' values at the last (x, T) and (x, t_x, T) of a partition. */

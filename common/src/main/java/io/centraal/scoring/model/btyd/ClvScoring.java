@@ -212,8 +212,10 @@ public final class ClvScoring {
       return new double[] {pAlive, purchases[0], purchases[1]};
     }
 
-    private static Double number(Row row, int index) {
-      return row.isNullAt(index) ? null : ((Number) row.get(index)).doubleValue();
-    }
+  }
+
+  /** A numeric column as a double, or null; shared with {@link ClvIntervalScoring}. */
+  static Double number(Row row, int index) {
+    return row.isNullAt(index) ? null : ((Number) row.get(index)).doubleValue();
   }
 }

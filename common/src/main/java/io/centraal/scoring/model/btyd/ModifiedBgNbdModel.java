@@ -88,8 +88,7 @@ public record ModifiedBgNbdModel(double r, double alpha, double a, double b)
    */
   @Override
   public double conditionalProbabilityOfPurchases(double t, int n, double x, double tx, double age) {
-    double alive = probabilityAlive(x, tx, age);
-    return (n == 0 ? 1 - alive : 0)
-        + alive * new BgNbdModel(r + x, alpha + age, a, b + x + EXTRA_DROPOUT).probabilityOfPurchases(t, n);
+    return BgNbdModel.ifAliveOrGone(probabilityAlive(x, tx, age),
+        new BgNbdModel(r + x, alpha + age, a, b + x + EXTRA_DROPOUT), t, n);
   }
 }

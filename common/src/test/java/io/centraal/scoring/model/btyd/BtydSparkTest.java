@@ -26,18 +26,18 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** The Spark layer: fits equal the array fits, scoring adds the documented columns. */
 @ExtendWith(SparkExtension.class)
 class BtydSparkTest {
-  private static final StructType SUMMARY = new StructType()
+  static final StructType SUMMARY = new StructType()
       .add(FeatureColumns.CUSTOMER_KEY, DataTypes.StringType, false)
       .add(FeatureColumns.FREQUENCY, DataTypes.IntegerType, true)
       .add(FeatureColumns.RECENCY, DataTypes.DoubleType, true)
       .add(FeatureColumns.T, DataTypes.DoubleType, true)
       .add(FeatureColumns.MONETARY_VALUE, DataTypes.DoubleType, true)
       .add(FeatureColumns.MARGIN_RATE, DataTypes.DoubleType, true);
-  private static final ClvSettings TWELVE_MONTHS = new ClvSettings("12m", 12 * 4.348125, 4.348125,
+  static final ClvSettings TWELVE_MONTHS = new ClvSettings("12m", 12 * 4.348125, 4.348125,
       0.01, ClvSettings.Discounting.DISCRETE, false);
 
   /** The CDNOW customers as a summary table, margin rate 0.3 for everyone. */
-  private static Dataset<Row> cdnow(SparkSession spark) {
+  static Dataset<Row> cdnow(SparkSession spark) {
     List<Row> rows = new ArrayList<>();
     for (CdnowFixtures.Customer c : CdnowFixtures.withSpend()) {
       rows.add(RowFactory.create("c" + c.id(), (int) c.x(), c.tx(), c.t(), c.zbar(), 0.3));

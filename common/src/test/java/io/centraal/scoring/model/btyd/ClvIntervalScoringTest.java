@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.centraal.scoring.schema.FeatureColumns;
 import io.centraal.scoring.schema.ScoreColumns;
 import io.centraal.scoring.testing.SparkExtension;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -15,7 +14,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -27,25 +25,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(SparkExtension.class)
 class ClvIntervalScoringTest {
-  private static final StructType SUMMARY = new StructType()
-      .add(FeatureColumns.CUSTOMER_KEY, DataTypes.StringType, false)
-      .add(FeatureColumns.FREQUENCY, DataTypes.IntegerType, true)
-      .add(FeatureColumns.RECENCY, DataTypes.DoubleType, true)
-      .add(FeatureColumns.T, DataTypes.DoubleType, true)
-      .add(FeatureColumns.MONETARY_VALUE, DataTypes.DoubleType, true)
-      .add(FeatureColumns.MARGIN_RATE, DataTypes.DoubleType, true);
-  private static final ClvSettings TWELVE_MONTHS = new ClvSettings("12m", 12 * 4.348125, 4.348125,
-      0.01, ClvSettings.Discounting.DISCRETE, false);
+  private static final StructType SUMMARY = BtydSparkTest.SUMMARY;
+  private static final ClvSettings TWELVE_MONTHS = BtydSparkTest.TWELVE_MONTHS;
   private static final IntervalSettings P10_P90 = new IntervalSettings(60, 0.1, 0.9, 42);
 
-  /** CDNOW customers, plus one with no purchase summary (all nulls). */
+  /** CDNOW customers, plus one with no purchase summary (all nulls), over three partitions. */
   private static Dataset<Row> cdnow(SparkSession spark) {
-    List<Row> rows = new ArrayList<>();
-    for (CdnowFixtures.Customer c : CdnowFixtures.withSpend()) {
-      rows.add(RowFactory.create("c" + c.id(), (int) c.x(), c.tx(), c.t(), c.zbar(), 0.3));
-    }
-    rows.add(RowFactory.create("never", null, null, null, null, null));
-    return spark.createDataFrame(rows, SUMMARY).repartition(3);
+    return BtydSparkTest.cdnow(spark).union(spark.createDataFrame(
+        List.of(RowFactory.create("never", null, null, null, null, null)), SUMMARY)).repartition(3);
   }
 
   @Test
