@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.col;
 
 import io.centraal.scoring.schema.FeatureColumns;
 import io.centraal.scoring.schema.ScoreColumns;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
@@ -52,12 +51,7 @@ public final class ClvIntervalScoring {
   public static Dataset<Row> score(Dataset<Row> summary, Optional<FitResult> transactionModel,
       Optional<FitResult> spendModel, ClvSettings settings, IntervalSettings intervals) {
     StructType schema = summary.schema();
-    List<String> required = new ArrayList<>(List.of(FeatureColumns.FREQUENCY, FeatureColumns.RECENCY,
-        FeatureColumns.T, FeatureColumns.MONETARY_VALUE));
-    if (settings.onMargin()) {
-      required.add(FeatureColumns.MARGIN_RATE);
-    }
-    BtydModels.requireNumeric(schema, required.toArray(String[]::new));
+    List<String> required = ClvScoring.requiredInputs(schema, settings);
     List<String> outputs = ScoreColumns.clvIntervals(settings.horizonLabel());
     StructType outSchema = schema;
     for (String out : outputs) {
@@ -178,9 +172,7 @@ public final class ClvIntervalScoring {
         }
         double[] clv = new double[k];
         for (int d = 0; d < k; d++) {
-          double spend = x > 0 && mx != null
-              ? spends[d].conditionalExpectedAverageSpend(x, Math.max(mx, 0)) : spends[d].populationMeanSpend();
-          clv[d] = spend * state.discounted[d] * margin;
+          clv[d] = ClvScoring.spendPerPurchase(spends[d], x, mx) * state.discounted[d] * margin;
         }
         Arrays.sort(clv);
         values[width + 4] = ParameterUncertainty.quantileOfSorted(clv, intervals.lower());

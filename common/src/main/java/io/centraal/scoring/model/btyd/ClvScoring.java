@@ -77,12 +77,7 @@ public final class ClvScoring {
   public static Dataset<Row> score(Dataset<Row> summary, Optional<FitResult> transactionModel,
       Optional<FitResult> spendModel, ClvSettings settings) {
     StructType schema = summary.schema();
-    List<String> required = new ArrayList<>(List.of(FeatureColumns.FREQUENCY,
-        FeatureColumns.RECENCY, FeatureColumns.T, FeatureColumns.MONETARY_VALUE));
-    if (settings.onMargin()) {
-      required.add(FeatureColumns.MARGIN_RATE);
-    }
-    BtydModels.requireNumeric(schema, required.toArray(String[]::new));
+    List<String> required = requiredInputs(schema, settings);
     List<String> outputs = outputColumns(settings);
     for (String out : outputs) {
       if (Arrays.asList(schema.fieldNames()).contains(out)) {
@@ -168,9 +163,7 @@ public final class ClvScoring {
       Double mx = number(row, inputs[3]);
       Double avgSpend = null;
       if (spend != null) {
-        avgSpend = x > 0 && mx != null
-            ? spend.conditionalExpectedAverageSpend(x, Math.max(mx, 0))
-            : spend.populationMeanSpend();
+        avgSpend = spendPerPurchase(spend, x, mx);
         if (!(avgSpend >= 0) || Double.isInfinite(avgSpend)) {
           throw new IllegalArgumentException("expected spend per purchase must be finite and >= 0, got " + avgSpend);
         }
@@ -212,6 +205,31 @@ public final class ClvScoring {
       return new double[] {pAlive, purchases[0], purchases[1]};
     }
 
+  }
+
+  /**
+   * The input columns, in the order the scorers index them (frequency, recency, t, monetary_value,
+   * and margin_rate when scoring on margin), after checking that each is there and numeric; shared
+   * with {@link ClvIntervalScoring}.
+   */
+  static List<String> requiredInputs(StructType schema, ClvSettings settings) {
+    List<String> required = new ArrayList<>(List.of(FeatureColumns.FREQUENCY,
+        FeatureColumns.RECENCY, FeatureColumns.T, FeatureColumns.MONETARY_VALUE));
+    if (settings.onMargin()) {
+      required.add(FeatureColumns.MARGIN_RATE);
+    }
+    BtydModels.requireNumeric(schema, required.toArray(String[]::new));
+    return required;
+  }
+
+  /**
+   * Expected spend per purchase of a customer with x repeat purchases of mean spend mx: the model's
+   * conditional expectation, or its population mean without repeat spend evidence (x = 0 or mx
+   * unknown); a negative mx (returns exceeding purchases) counts as 0.
+   */
+  static double spendPerPurchase(SpendModel spend, double x, Double mx) {
+    return x > 0 && mx != null ? spend.conditionalExpectedAverageSpend(x, Math.max(mx, 0))
+        : spend.populationMeanSpend();
   }
 
   /** A numeric column as a double, or null; shared with {@link ClvIntervalScoring}. */
