@@ -1,7 +1,22 @@
 package io.centraal.scoring.io;
 
-/** Table locations, all below one data directory. */
+/**
+ * Table locations, all below one data directory. A relative local directory is made absolute
+ * against the working directory: Delta takes a relative location for a table name
+ * ({@code data/gold/model_runs is not a valid name}), and executors on other machines have another
+ * working directory anyway.
+ */
 public record DataPaths(String dataDir) {
+  public DataPaths {
+    boolean hasScheme = dataDir.matches("^[A-Za-z][A-Za-z0-9+.-]*:/.*"); // file:/, s3a://, abfss://, dbfs:/
+    if (!hasScheme && !java.nio.file.Paths.get(dataDir).isAbsolute()) {
+      dataDir = java.nio.file.Paths.get(dataDir).toAbsolutePath().normalize().toString();
+    }
+    while (dataDir.length() > 1 && dataDir.endsWith("/")) {
+      dataDir = dataDir.substring(0, dataDir.length() - 1);
+    }
+  }
+
   public String bronze(String table) {
     return dataDir + "/bronze/" + table;
   }
