@@ -56,6 +56,17 @@ public final class FeatureColumns {
   public static final String RATING_EXTREMITY = "rating_extremity";
   public static final String PROMOTER_REVIEWS = "promoter_reviews";
   public static final String DETRACTOR_REVIEWS = "detractor_reviews";
+  /**
+   * Mean self-information of the products a customer reviewed, log2(reviewers / the product's
+   * reviewers): high for reviewers of the long tail. Computed by the influence package
+   * ({@code ReviewProductSignals}) from per-product statistics; not a column of the silver table.
+   */
+  public static final String REVIEW_NOVELTY = "review_novelty";
+  /**
+   * Mean share of the other reviews of the same product written on a later day: high for reviewers
+   * who review a product before most others do. Like {@link #REVIEW_NOVELTY}, influence package only.
+   */
+  public static final String REVIEW_EARLINESS = "review_earliness";
 
   // Reach and referrals.
   public static final String FOLLOWERS = "followers";

@@ -38,7 +38,9 @@ import org.apache.spark.sql.types.StructType;
  *       {@code total_votes} (Wilson lower bound, {@link Wilson}); substance
  *       {@code avg_review_length}; extremity {@code avg_sentiment} and {@code rating_extremity}
  *       (strength of opinion = the larger of |avg_sentiment| and rating_extremity, both expected
- *       in [0, 1]; either may be null); verified {@code verified_share};</li>
+ *       in [0, 1]; either may be null); verified {@code verified_share}; novelty
+ *       {@code review_novelty} and earliness {@code review_earliness} (from the other reviews of
+ *       the same products, {@link ReviewProductSignals});</li>
  *   <li>reach — {@code audience_size}; {@code followers}; {@code follower_pagerank} (also needs
  *       {@code followers});</li>
  *   <li>referrals — {@code referred_visitors}; {@code referred_customers};
@@ -104,7 +106,9 @@ public final class InfluenceScoring implements Stage {
         simple("substance", w.substance(), FeatureColumns.AVG_REVIEW_LENGTH),
         derived("extremity", w.extremity(), extremity,
             List.of(FeatureColumns.AVG_SENTIMENT, FeatureColumns.RATING_EXTREMITY)),
-        simple("verified", w.verified(), FeatureColumns.VERIFIED_SHARE));
+        simple("verified", w.verified(), FeatureColumns.VERIFIED_SHARE),
+        simple("novelty", w.novelty(), FeatureColumns.REVIEW_NOVELTY),
+        simple("earliness", w.earliness(), FeatureColumns.REVIEW_EARLINESS));
   }
 
   private List<Signal> reachSignals() {
@@ -160,7 +164,7 @@ public final class InfluenceScoring implements Stage {
    * the weights, tiers or z, so these placeholder values are never used to score anything.
    */
   private static final InfluenceScoring NAMES_ONLY = new InfluenceScoring(new InfluenceSettings(
-      new InfluenceSettings.ComponentWeights(1, 1, 1, 1), new InfluenceSettings.ReviewWeights(1, 1, 1, 1, 1),
+      new InfluenceSettings.ComponentWeights(1, 1, 1, 1), new InfluenceSettings.ReviewWeights(1, 1, 1, 1, 1, 1, 1),
       new InfluenceSettings.ReachWeights(1, 1, 1), new InfluenceSettings.ReferralWeights(1, 1, 1), 0, 100, 0));
 
   /** Each signal's input columns (all must be present to compute it), by signal name. */

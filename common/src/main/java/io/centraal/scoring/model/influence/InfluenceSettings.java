@@ -53,12 +53,14 @@ public record InfluenceSettings(
    * Review sub-weights: frequency ({@code review_count_decayed}), helpfulness (Wilson lower bound
    * of {@code helpful_votes}/{@code total_votes}), substance ({@code avg_review_length}), extremity
    * (strength of opinion: {@code avg_sentiment} / {@code rating_extremity}), verified
-   * ({@code verified_share}).
+   * ({@code verified_share}), novelty ({@code review_novelty}: reviews of the long tail) and
+   * earliness ({@code review_earliness}: reviews written before most of the product's others); the
+   * last two come from per-product statistics ({@link ReviewProductSignals}).
    */
   public record ReviewWeights(double frequency, double helpfulness, double substance, double extremity,
-      double verified) {
+      double verified, double novelty, double earliness) {
     public ReviewWeights {
-      checkWeights("reviews", frequency, helpfulness, substance, extremity, verified);
+      checkWeights("reviews", frequency, helpfulness, substance, extremity, verified, novelty, earliness);
     }
   }
 
@@ -104,7 +106,9 @@ public record InfluenceSettings(
             c.getDouble("score.influence.review-weights.helpfulness"),
             c.getDouble("score.influence.review-weights.substance"),
             c.getDouble("score.influence.review-weights.extremity"),
-            c.getDouble("score.influence.review-weights.verified")),
+            c.getDouble("score.influence.review-weights.verified"),
+            c.getDouble("score.influence.review-weights.novelty"),
+            c.getDouble("score.influence.review-weights.earliness")),
         new ReachWeights(c.getDouble("score.influence.reach-weights.audience"),
             c.getDouble("score.influence.reach-weights.followers"),
             c.getDouble("score.influence.reach-weights.pagerank")),

@@ -62,7 +62,7 @@ import org.apache.spark.storage.StorageLevel;
  * a weighted mean of the same quantities the hand-set score averages, so the weights stay
  * interpretable ("share of the score"), and the non-negativity keeps the score monotone (more of
  * any signal never lowers it). A signal with no or negative association gets weight 0. The
- * normal equations are aggregated in Spark (a 12 x 12 Gram matrix, one pass) and solved with
+ * normal equations are aggregated in Spark (a 14 x 14 Gram matrix, one pass) and solved with
  * MLlib's NNLS solver ({@code org.apache.spark.mllib.optimization.NNLS}, the projected-gradient
  * solver ALS uses for non-negative factors; commons-math3 has no NNLS). Spearman correlations use
  * MLlib's {@code Correlation.corr(..., "spearman")} ({@link RankMetrics}).
@@ -556,7 +556,8 @@ public final class InfluenceTraining {
     java.util.function.ToDoubleFunction<String> w = n -> signalWeights.getOrDefault(n, 0.0);
     InfluenceSettings.ReviewWeights reviews = c.get("reviews") > 0
         ? new InfluenceSettings.ReviewWeights(w.applyAsDouble("frequency"), w.applyAsDouble("helpfulness"),
-            w.applyAsDouble("substance"), w.applyAsDouble("extremity"), w.applyAsDouble("verified"))
+            w.applyAsDouble("substance"), w.applyAsDouble("extremity"), w.applyAsDouble("verified"),
+            w.applyAsDouble("novelty"), w.applyAsDouble("earliness"))
         : handSet.reviews();
     InfluenceSettings.ReachWeights reach = c.get("reach") > 0
         ? new InfluenceSettings.ReachWeights(w.applyAsDouble("audience"), w.applyAsDouble("followers"),

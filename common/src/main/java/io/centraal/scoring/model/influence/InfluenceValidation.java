@@ -38,7 +38,7 @@ import org.apache.spark.storage.StorageLevel;
  * back as the outcome) and Amazon Fashion 5-core (reviews with text, verified flag and helpful
  * votes; the votes held back as the outcome). The readers map each file onto the canonical review
  * contract with {@code customer_key} already set, as the pipeline's identity stage would:
- * {@code customer_key, ts, rating, text, helpful_votes, total_votes, verified_purchase}. The same
+ * {@code customer_key, product_id, ts, rating, text, helpful_votes, total_votes, verified_purchase}. The same
  * mapping is written down for the pipeline in {@code conf/examples/filmtrust.conf} and
  * {@code conf/examples/amazon-fashion.conf}.
  *
@@ -73,7 +73,8 @@ public final class InfluenceValidation {
       .add("unixReviewTime", DataTypes.LongType).add("vote", DataTypes.StringType);
 
   /**
-   * FilmTrust {@code ratings.txt} (user item stars, blank separated, 0.5..4 stars) as keyed reviews.
+   * FilmTrust {@code ratings.txt} (user item stars, blank separated, 0.5..4 stars) as keyed reviews
+   * (product_id = the film).
    * Stars map onto the contract's 1-5 scale by {@code round(1 + (stars - 0.5) * 8 / 7)} (0.5 -> 1,
    * 2 -> 3, 4 -> 5). No text, votes or verified flag (null: those signals are absent); every
    * rating is stamped {@link #FILMTRUST_AS_OF}.
@@ -82,6 +83,7 @@ public final class InfluenceValidation {
     return spark.read().option("sep", " ").schema(FILMTRUST_RATINGS).csv(ratingsPath)
         .where(col("user").isNotNull().and(col("stars").isNotNull()))
         .select(col("user").as(FeatureColumns.CUSTOMER_KEY),
+            col("item").cast("string").as(Reviews.PRODUCT_ID),
             lit(Timestamp.valueOf(FILMTRUST_AS_OF.atStartOfDay())).as(Reviews.TS),
             round(lit(1.0).plus(col("stars").minus(0.5).multiply(8.0 / 7.0))).cast("int").as(Reviews.RATING),
             lit(null).cast("string").as(Reviews.TEXT),
@@ -106,7 +108,7 @@ public final class InfluenceValidation {
 
   /**
    * Amazon Review Data (2018) JSON array as keyed reviews: {@code customer_key} = xxhash64 of
-   * reviewerID; text = summary + review text; helpful_votes = {@code vote} without thousands
+   * reviewerID; product_id = asin; text = summary + review text; helpful_votes = {@code vote} without thousands
    * separators (missing = 0); total_votes = helpful_votes (the 2018 release counts helpful votes
    * only, so every counted vote is a helpful one); verified_purchase = {@code verified}. The
    * release repeats a review once per product variant: rows equal on reviewer, product, time and
@@ -118,6 +120,7 @@ public final class InfluenceValidation {
         .where(col("reviewerID").isNotNull().and(col("unixReviewTime").isNotNull()))
         .dropDuplicates("reviewerID", "asin", "unixReviewTime", "reviewText")
         .select(xxhash64(col("reviewerID")).as(FeatureColumns.CUSTOMER_KEY),
+            col("asin").as(Reviews.PRODUCT_ID),
             timestamp_seconds(col("unixReviewTime")).as(Reviews.TS),
             col("overall").cast("int").as(Reviews.RATING),
             concat_ws(". ", col("summary"), col("reviewText")).as(Reviews.TEXT),
@@ -140,10 +143,15 @@ public final class InfluenceValidation {
         .withColumn(Reviews.TOTAL_VOTES, lit(null).cast("long"));
   }
 
-  /** Review features as of a date with the lexicon sentiment, on the 1-5 scale. */
+  /**
+   * Review features as of a date with the lexicon sentiment, on the 1-5 scale, plus the signals from
+   * the other reviews of the same products ({@link ReviewProductSignals}).
+   */
   public static Dataset<Row> features(Dataset<Row> keyedReviews, LocalDate asOf, FeatureSettings settings) {
     return InfluenceTraining.withMissingSignalsAbsent(
-        ReviewFeatures.reviews(keyedReviews, asOf, settings, Sentiment::score, 1, 5));
+        ReviewFeatures.reviews(keyedReviews, asOf, settings, Sentiment::score, 1, 5)
+            .join(ReviewProductSignals.perCustomer(keyedReviews, asOf), new String[] {FeatureColumns.CUSTOMER_KEY},
+                "left"));
   }
 
   /** One score's agreement with the outcome on the holdout. */

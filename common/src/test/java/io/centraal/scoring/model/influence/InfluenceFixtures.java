@@ -46,7 +46,7 @@ final class InfluenceFixtures {
   static InfluenceSettings recommended() {
     return new InfluenceSettings(
         new InfluenceSettings.ComponentWeights(0.35, 0.25, 0.25, 0.15),
-        new InfluenceSettings.ReviewWeights(0.30, 0.25, 0.15, 0.10, 0.20),
+        new InfluenceSettings.ReviewWeights(0.30, 0.25, 0.15, 0.10, 0.20, 0, 0),
         new InfluenceSettings.ReachWeights(0.40, 0.30, 0.30),
         new InfluenceSettings.ReferralWeights(0.30, 0.40, 0.30),
         1.96, 80.0, 50.0);

@@ -47,7 +47,7 @@ class InfluenceValidationTest {
   }
 
   @Test
-  void filmTrustFittedScoreBeatsTheConfiguredOneAndTheBaselinesOnHeldBackTrust(SparkSession spark,
+  void filmTrustFittedScoreWithNoveltyBeatsTheReviewCountOnHeldBackTrust(SparkSession spark,
                                                                                @TempDir Path dir) {
     CentraalSettings settings = TestSettings.withDataDir(dir, Map.of());
     Dataset<Row> reviews = InfluenceValidation.filmTrustReviews(spark, resource("filmtrust/ratings.txt"));
@@ -63,24 +63,30 @@ class InfluenceValidationTest {
     System.out.println("FilmTrust " + fit.note() + "\n  weights " + fit.signalWeights() + "\n  " + measured);
     Map<String, InfluenceValidation.Measured> m = byName(measured);
 
-    // No text, votes, verified flag or graph in FilmTrust: those signals have weight 0.
-    for (String absent : List.of("helpfulness", "substance", "verified", "audience", "followers", "pagerank")) {
+    // No text, votes, verified flag, dates or graph in FilmTrust: those signals have weight 0.
+    for (String absent : List.of("helpfulness", "substance", "verified", "earliness", "audience", "followers",
+        "pagerank")) {
       assertEquals(0.0, fit.signalWeights().get(absent), 0.0, absent);
     }
-    // Ratings barely predict who is trusted (rho ~0.1 for every score). Only the frequency is
-    // associated with trust beyond noise on the training half (extremity and net promoter reviews
-    // are within one standard error of 0), so it is the only signal with weight: the fitted score
-    // is the review count's ranking (no dates, so the decay changes nothing), level with that
-    // baseline and ahead of the configured weights, the mean rating and random.
+    // On the training half two signals are associated with trust beyond noise: the frequency
+    // (rho 0.13) and the novelty of the films rated (0.26; reviewers of the long tail are trusted,
+    // rank-partial 0.23 given the count). Extremity and net promoter reviews stay within noise and
+    // get no weight. The fit uses both, and on the holdout beats the review count it used to tie:
+    // by more than 0.1 in Spearman (three standard errors) and in precision@50, and it stays ahead
+    // of the configured weights, the mean rating and random.
     assertTrue(fit.fitted(), fit.note());
-    assertEquals(1.0, fit.signalWeights().get("frequency"), 1e-12, fit.signalWeights().toString());
+    assertTrue(fit.signalWeights().get("frequency") > 0, fit.signalWeights().toString());
+    assertTrue(fit.signalWeights().get("novelty") > fit.signalWeights().get("frequency"), fit.signalWeights().toString());
+    assertEquals(1.0, fit.signalWeights().get("frequency") + fit.signalWeights().get("novelty"), 1e-12,
+        fit.signalWeights().toString());
     double fitted = m.get(InfluenceValidation.FITTED).spearman();
-    assertEquals(m.get(InfluenceValidation.REVIEW_COUNT).spearman(), fitted, 1e-9, measured.toString());
-    assertEquals(m.get(InfluenceValidation.REVIEW_COUNT).precisionAtK(), m.get(InfluenceValidation.FITTED).precisionAtK(),
-        1e-9, measured.toString());
-    assertTrue(fitted > m.get(InfluenceValidation.HAND_SET).spearman() + 0.02, measured.toString());
-    assertTrue(fitted > m.get(InfluenceValidation.MEAN_RATING).spearman() + 0.1, measured.toString());
-    assertTrue(fitted > m.get(InfluenceValidation.RANDOM).spearman(), measured.toString());
+    assertTrue(fitted > m.get(InfluenceValidation.REVIEW_COUNT).spearman() + 0.1, measured.toString());
+    assertTrue(fitted > m.get(InfluenceValidation.REVIEW_COUNT_DECAYED).spearman() + 0.1, measured.toString());
+    assertTrue(m.get(InfluenceValidation.FITTED).precisionAtK() > m.get(InfluenceValidation.REVIEW_COUNT).precisionAtK()
+        + 0.05, measured.toString());
+    assertTrue(fitted > m.get(InfluenceValidation.HAND_SET).spearman() + 0.1, measured.toString());
+    assertTrue(fitted > m.get(InfluenceValidation.MEAN_RATING).spearman() + 0.2, measured.toString());
+    assertTrue(fitted > m.get(InfluenceValidation.RANDOM).spearman() + 0.1, measured.toString());
   }
 
   @Test
@@ -105,9 +111,14 @@ class InfluenceValidationTest {
     assertEquals(0.0, fit.signalWeights().get("helpfulness"), 0.0, "votes are the outcome, not an input");
     assertTrue(fit.fitted(), fit.note());
     double fitted = m.get(InfluenceValidation.FITTED).spearman();
-    // Only text length (substance) is associated with later votes beyond noise; the fitted score is
-    // ahead of the configured weights and of every baseline from the same inputs.
-    assertEquals(1.0, fit.signalWeights().get("substance"), 1e-12, fit.signalWeights().toString());
+    // Text length (substance) and earliness (reviews written before most of the product's others,
+    // read by everyone after them) are associated with later votes beyond noise; nothing else is,
+    // and substance takes most of the weight. The fitted score is ahead of the configured weights
+    // and of every baseline from the same inputs.
+    assertTrue(fit.signalWeights().get("substance") > fit.signalWeights().get("earliness"), fit.signalWeights().toString());
+    assertTrue(fit.signalWeights().get("earliness") > 0, fit.signalWeights().toString());
+    assertEquals(1.0, fit.signalWeights().get("substance") + fit.signalWeights().get("earliness"), 1e-12,
+        fit.signalWeights().toString());
     assertTrue(fitted > m.get(InfluenceValidation.HAND_SET).spearman() + 0.2, measured.toString());
     for (String baseline : List.of(InfluenceValidation.REVIEW_COUNT, InfluenceValidation.REVIEW_COUNT_DECAYED,
         InfluenceValidation.MEAN_RATING,
