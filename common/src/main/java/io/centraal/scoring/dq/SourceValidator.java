@@ -38,6 +38,7 @@ import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
+import org.apache.spark.storage.StorageLevel;
 
 /**
  * Maps a raw source onto its canonical contract and splits it into valid and quarantined rows.
@@ -61,6 +62,7 @@ public final class SourceValidator {
   public static final String DEFERRED = "deferred";
   private static final String OK = "_dq_ok";
   private static final String AFTER_AS_OF = "_dq_after_as_of";
+  private static final String DUPLICATE = "_dq_duplicate";
 
   /**
    * Thresholds of the row rules; see {@code centraal.ingest} in reference.conf.
@@ -85,10 +87,10 @@ public final class SourceValidator {
    * @param extraColumns the user's columns that no mapping uses (kept or ignored by config)
    */
   public record Result(Dataset<Row> checked, SourceContract contract, List<String> extraColumns,
-                       boolean keepExtraColumns) {
-    /** The same result over another (e.g. persisted) version of {@code checked}. */
-    public Result withChecked(Dataset<Row> other) {
-      return new Result(other, contract, extraColumns, keepExtraColumns);
+                       boolean keepExtraColumns, List<Dataset<Row>> caches) {
+    /** Releases what {@link #validateCached} cached. */
+    public void release() {
+      caches.forEach(Dataset::unpersist);
     }
 
     /** Accepted rows in their bronze shape (without ingest metadata). */
@@ -110,7 +112,17 @@ public final class SourceValidator {
 
   private SourceValidator() {}
 
+  /**
+   * Every row checked, lazily: one plan whose duplicate-key step sorts every row. A job that reads
+   * its rows more than once uses {@link #validateCached}, which gives the same rows.
+   */
   public static Result validate(Dataset<Row> raw, SourceContract contract, SourceSettings source, Rules rules) {
+    Checked checked = check(raw, contract, source, rules);
+    return new Result(finish(markDuplicates(checked.rows(), contract), contract), contract, checked.extraColumns(),
+        rules.keepExtraColumns(), List.of());
+  }
+
+  private static Checked check(Dataset<Row> raw, SourceContract contract, SourceSettings source, Rules rules) {
     List<String> userColumns = new ArrayList<>();
     for (String c : raw.columns()) {
       if (c.startsWith("_dq_") || c.startsWith("_tmp_")) {
@@ -134,7 +146,7 @@ public final class SourceValidator {
     }
 
     List<Column> selected = new ArrayList<>();
-    List<Column> errors = new ArrayList<>();
+    List<Check> errors = new ArrayList<>();
     Column afterAsOf = lit(false);
     for (SourceContract.Field field : contract.fields()) {
       Column value = parsedField(raw, contract, source, field, userColumns, rules, errors);
@@ -152,43 +164,104 @@ public final class SourceValidator {
               array(extras.stream().map(c -> col("`" + c + "`").cast("string")).toArray(Column[]::new)))
           .as(LogColumns.EXTRA_COLUMNS));
     }
-    Column errorArray = filter(array(errors.toArray(Column[]::new)), Column::isNotNull);
+    // Most rows break no rule: test the conditions first and build the array of entries only for
+    // the rows that do (an array of structs per row was a large share of the validation's CPU).
+    Column anyError = errors.stream().map(Check::condition).reduce(Column::or).orElse(lit(false));
+    Column errorArray = when(anyError, filter(array(errors.stream().map(Check::entry).toArray(Column[]::new)),
+        Column::isNotNull)).otherwise(functions.array().cast(ERROR_LIST_TYPE));
     if (hasCorrupt) {
       // The fields of a malformed record are shifted or missing: report only that it is malformed.
       errorArray = when(col(SourceReader.CORRUPT_RECORD).isNotNull(),
-          array(error(lit(true), ReasonCode.MALFORMED_RECORD, SourceReader.CORRUPT_RECORD, lit(null))))
+          array(error(lit(true), ReasonCode.MALFORMED_RECORD, SourceReader.CORRUPT_RECORD, lit(null)).entry()))
           .otherwise(errorArray);
     }
     selected.add(col(SourceReader.SOURCE_FILE));
     selected.add(col(SourceReader.SOURCE_LINE));
-    // The raw record is kept (below) only for rows that end up quarantined, so that a cached
-    // result does not hold a second copy of every accepted row.
+    // The raw record is kept (below) only for rows that break a rule, so that a cached result does
+    // not hold a second copy of every valid row.
     selected.add(rawJson.as(RAW_RECORD));
     selected.add(errorArray.as(ERRORS));
     selected.add(afterAsOf.as(AFTER_AS_OF));
 
-    Dataset<Row> checked = raw.select(selected.toArray(Column[]::new)).withColumn(OK, size(col(ERRORS)).equalTo(0));
+    Dataset<Row> checked = raw.select(selected.toArray(Column[]::new)).withColumn(OK, size(col(ERRORS)).equalTo(0))
+        .withColumn(RAW_RECORD, when(functions.not(col(OK)), col(RAW_RECORD)));
+    return new Checked(checked, extras);
+  }
 
-    // Duplicate natural keys among otherwise valid rows: keep the first by file, line, then the
-    // parsed content (CSV has no line numbers), so that the choice does not depend on partitioning.
+  /**
+   * Every input row with its parsed fields, {@link #RAW_RECORD} (where a rule is broken), {@link #ERRORS}
+   * of the row rules (not yet the duplicate keys), {@link #OK} and {@link #AFTER_AS_OF}.
+   */
+  private record Checked(Dataset<Row> rows, List<String> extraColumns) {}
+
+  /**
+   * Marks the second and later of the otherwise valid rows with one natural key as
+   * {@link ReasonCode#DUPLICATE_KEY} ({@link #DUPLICATE}): the first is kept by file, line, then
+   * the parsed content (CSV has no line numbers), so the choice does not depend on partitioning.
+   * A window over the rows: it sorts every row it is given.
+   */
+  private static Dataset<Row> markDuplicates(Dataset<Row> rows, SourceContract contract) {
     List<Column> partition = new ArrayList<>();
     contract.naturalKey().forEach(k -> partition.add(col(k)));
     partition.add(col(OK));
     List<Column> order = new ArrayList<>(List.of(col(SourceReader.SOURCE_FILE), col(SourceReader.SOURCE_LINE)));
     contract.fields().forEach(f -> order.add(col(f.name())));
     WindowSpec byKey = Window.partitionBy(partition.toArray(Column[]::new)).orderBy(order.toArray(Column[]::new));
-    Column duplicate = col(OK).and(row_number().over(byKey).gt(1));
-    Column dupError = struct(lit(ReasonCode.DUPLICATE_KEY.name()).as("rule"),
-        lit(String.join(",", contract.naturalKey())).as("column"),
+    return rows.withColumn(DUPLICATE, col(OK).and(row_number().over(byKey).gt(1)));
+  }
+
+  /**
+   * {@link #STATUS}, the duplicate-key entry, the raw record only where quarantined. A duplicate's
+   * raw record is its row as mapped (the contract's fields): its first occurrence is in bronze, and
+   * keeping the raw text of every valid row until the duplicates are known would double the cache.
+   */
+  private static Dataset<Row> finish(Dataset<Row> marked, SourceContract contract) {
+    Column asMapped = to_json(struct(contract.fields().stream().map(f -> col(f.name())).toArray(Column[]::new)),
+        Map.of("ignoreNullFields", "false"));
+    Column dupError = errorEntry(lit(ReasonCode.DUPLICATE_KEY.name()), lit(String.join(",", contract.naturalKey())),
         expr("concat_ws(',', " + String.join(", ", contract.naturalKey().stream()
-            .map(k -> "cast(`" + k + "` as string)").toList()) + ")").as("value"));
+            .map(k -> "cast(`" + k + "` as string)").toList()) + ")"));
     Column bad = size(col(ERRORS)).gt(0);
-    Dataset<Row> all = checked
-        .withColumn(ERRORS, when(duplicate, array(dupError)).otherwise(col(ERRORS)))
+    return marked
+        .withColumn(ERRORS, when(col(DUPLICATE), array(dupError)).otherwise(col(ERRORS)))
         .withColumn(STATUS, when(bad, lit(QUARANTINED)).when(col(AFTER_AS_OF), lit(DEFERRED)).otherwise(lit(ACCEPTED)))
-        .withColumn(RAW_RECORD, when(bad, col(RAW_RECORD)))
-        .drop(OK, AFTER_AS_OF);
-    return new Result(all, contract, extras, rules.keepExtraColumns());
+        .withColumn(RAW_RECORD, when(col(DUPLICATE), asMapped).when(bad, col(RAW_RECORD)))
+        .drop(OK, AFTER_AS_OF, DUPLICATE);
+  }
+
+  /**
+   * {@link #validate}'s result, cached at {@code level} and computed without sorting every row:
+   * most natural keys occur once, so the rows are cached once, one aggregation of the keys alone
+   * finds the keys that repeat, and only the rows with those keys go through the window that picks
+   * the first. Call {@link Result#release()} when done.
+   */
+  public static Result validateCached(Dataset<Row> raw, SourceContract contract, SourceSettings source, Rules rules,
+                                      StorageLevel level) {
+    Checked checked = check(raw, contract, source, rules);
+    Dataset<Row> cached = checked.rows().persist(level);
+    List<String> keys = contract.naturalKey();
+    List<Column> keyColumns = new ArrayList<>();
+    List<Column> renamed = new ArrayList<>();
+    Column sameKey = lit(true);
+    for (int i = 0; i < keys.size(); i++) {
+      keyColumns.add(col(keys.get(i)));
+      renamed.add(col(keys.get(i)).as("_tmp_key_" + i));
+      sameKey = sameKey.and(col(keys.get(i)).eqNullSafe(col("_tmp_key_" + i)));
+    }
+    Dataset<Row> repeatedKeys = cached.where(col(OK)).groupBy(keyColumns.toArray(Column[]::new)).count()
+        .where(col("count").gt(1)).select(renamed.toArray(Column[]::new)).persist(level);
+    if (repeatedKeys.isEmpty()) {
+      repeatedKeys.unpersist();
+      return new Result(finish(cached.withColumn(DUPLICATE, lit(false)), contract), contract,
+          checked.extraColumns(), rules.keepExtraColumns(), List.of(cached));
+    }
+    Dataset<Row> resolved = markDuplicates(cached.where(col(OK)).join(repeatedKeys, sameKey, "left_semi"), contract)
+        .persist(level);
+    Dataset<Row> rest = cached.where(functions.not(col(OK)))
+        .unionByName(cached.where(col(OK)).join(repeatedKeys, sameKey, "left_anti"))
+        .withColumn(DUPLICATE, lit(false));
+    return new Result(finish(rest.unionByName(resolved), contract), contract, checked.extraColumns(),
+        rules.keepExtraColumns(), List.of(cached, repeatedKeys, resolved));
   }
 
   /** Type of {@link LogColumns#EXTRA_COLUMNS}: the user's column name -> its text. */
@@ -236,7 +309,7 @@ public final class SourceValidator {
 
   private static Column parsedField(Dataset<Row> raw, SourceContract contract, SourceSettings source,
                                     SourceContract.Field field, List<String> userColumns, Rules rules,
-                                    List<Column> errors) {
+                                    List<Check> errors) {
     String name = field.name();
     Column input;
     DataType inputType = DataTypes.StringType;
@@ -325,7 +398,7 @@ public final class SourceValidator {
 
   /** Rules that belong to one field of one contract. */
   private static void contractRules(SourceContract contract, String name, Column parsed, Column text,
-                                    Rules rules, List<Column> errors) {
+                                    Rules rules, List<Check> errors) {
     String source = contract.name();
     if (source.equals(SourceContracts.TRANSACTIONS) && name.equals(Transactions.AMOUNT)) {
       Column nonFinite = parsed.isNaN().or(parsed.equalTo(Double.POSITIVE_INFINITY))
@@ -348,10 +421,21 @@ public final class SourceValidator {
     }
   }
 
-  private static Column error(Column condition, ReasonCode code, String column, Column value) {
-    return when(condition, struct(lit(code.name()).as("rule"), lit(column).as("column"),
-        value.cast("string").as("value")));
+  /** One rule of one field: the row breaks it where {@code condition} is true. */
+  private record Check(Column condition, Column entry) {}
+
+  private static Check error(Column condition, ReasonCode code, String column, Column value) {
+    return new Check(condition, when(condition, errorEntry(lit(code.name()), lit(column), value)));
   }
+
+  private static Column errorEntry(Column rule, Column column, Column value) {
+    return struct(rule.as("rule"), column.as("column"), value.cast("string").as("value"));
+  }
+
+  /** Type of {@link #ERRORS}: a list of (rule, column, value). */
+  private static final DataType ERROR_LIST_TYPE = DataTypes.createArrayType(new org.apache.spark.sql.types.StructType()
+      .add("rule", DataTypes.StringType, false).add("column", DataTypes.StringType, false)
+      .add("value", DataTypes.StringType, true), true);
 
   private static DataType fieldType(Dataset<Row> raw, String column) {
     for (StructField f : raw.schema().fields()) {

@@ -145,7 +145,7 @@ public final class Ingestion {
 
     @Override
     public void close() {
-      result.checked().unpersist();
+      result.release();
     }
   }
 
@@ -155,9 +155,9 @@ public final class Ingestion {
    */
   public static Validated validate(SparkSession spark, SourceSettings source, SourceContract contract,
                                    SourceValidator.Rules rules) {
-    SourceValidator.Result validated = SourceValidator.validate(SourceReader.read(spark, source), contract, source,
-        rules);
-    Dataset<Row> checked = validated.checked().persist(StorageLevel.MEMORY_AND_DISK());
+    SourceValidator.Result validated = SourceValidator.validateCached(SourceReader.read(spark, source), contract,
+        source, rules, StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> checked = validated.checked();
     Column status = col(SourceValidator.STATUS);
     Column anonymousRow = contract.name().equals(SourceContracts.TRANSACTIONS)
         ? status.equalTo(SourceValidator.ACCEPTED).and(col(Transactions.CUSTOMER_REF).isNull())
@@ -165,7 +165,7 @@ public final class Ingestion {
     Row counts = checked.agg(count(lit(1)), countIf(status.equalTo(SourceValidator.ACCEPTED)),
         countIf(status.equalTo(SourceValidator.QUARANTINED)), countIf(status.equalTo(SourceValidator.DEFERRED)),
         countIf(anonymousRow)).first();
-    Validated result = new Validated(contract.name(), rules.asOfDate(), validated.withChecked(checked),
+    Validated result = new Validated(contract.name(), rules.asOfDate(), validated,
         counts.getLong(0), counts.getLong(1), counts.getLong(2), counts.getLong(3), counts.getLong(4));
     if (result.read() != result.accepted() + result.quarantined() + result.deferred()) {
       result.close();

@@ -1,0 +1,92 @@
+package io.centraal.scoring.dq;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.centraal.scoring.config.CentraalSettings;
+import io.centraal.scoring.io.SourceReader;
+import io.centraal.scoring.io.SourceSettings;
+import io.centraal.scoring.schema.SourceContracts;
+import io.centraal.scoring.testing.SparkExtension;
+import io.centraal.scoring.testing.TestSettings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The cached validation (keys counted first, the window only over keys that repeat) gives exactly
+ * the rows of the plain one (a window over every row), with and without repeated keys.
+ */
+@ExtendWith(SparkExtension.class)
+class SourceValidatorTest {
+  private static final String HEADER = "transaction_id,customer_ref,ts,amount,channel,store_id,quantity,unit_price,currency";
+  private static final LocalDate AS_OF = LocalDate.parse("2024-03-31");
+
+  private static List<String> rows(SparkSession spark, Path input, boolean cached) {
+    CentraalSettings settings = TestSettings.withDataDir(input.getParent().resolve("data"),
+        Map.of("sources.transactions.path", input.toString()));
+    SourceSettings source = settings.sources().get(SourceContracts.TRANSACTIONS);
+    SourceValidator.Rules rules = new SourceValidator.Rules(AS_OF, AS_OF.plusMonths(3), settings.ingest().timestampFloor(),
+        settings.ingest().currencies(), settings.ingest().ratingMin(), settings.ingest().ratingMax(),
+        settings.ingest().maxAbsAmount(), false);
+    Dataset<Row> raw = SourceReader.read(spark, source);
+    SourceValidator.Result result = cached
+        ? SourceValidator.validateCached(raw, SourceContracts.TRANSACTIONS_CONTRACT, source, rules,
+            StorageLevel.MEMORY_ONLY())
+        : SourceValidator.validate(raw, SourceContracts.TRANSACTIONS_CONTRACT, source, rules);
+    try {
+      return result.checked().toJSON().collectAsList().stream().sorted().toList();
+    } finally {
+      result.release();
+    }
+  }
+
+  private static Path write(Path dir, String... lines) throws IOException {
+    Path file = dir.resolve("tx.csv");
+    Files.writeString(file, HEADER + "\n" + String.join("\n", lines) + "\n");
+    return file;
+  }
+
+  @Test
+  void repeatedKeysAreResolvedAsByTheWindowOverEveryRow(SparkSession spark, @TempDir Path dir) throws IOException {
+    Path input = write(dir,
+        "t1,L1,2024-03-01 09:00:00,10.00,web,,1,10.0,EUR",
+        "t1,L1,2024-03-01 09:00:00,10.00,web,,1,10.0,EUR",   // a repeated line
+        "t1,L2,2024-03-02 09:00:00,12.00,web,,1,12.0,EUR",   // the same id, other content
+        "t2,L1,2024-03-01 09:00:00,oops,web,,1,10.0,EUR",    // broken: not a duplicate of the valid t2
+        "t2,L1,2024-03-03 09:00:00,11.00,web,,1,11.0,EUR",
+        "t3,L3,2024-04-05 09:00:00,5.00,app,,1,5.0,EUR",     // after the as-of date: deferred
+        "t3,L3,2024-04-05 09:00:00,5.00,app,,1,5.0,EUR",
+        "t4,L4,2024-03-05 09:00:00,5.00,app,,1,5.0,EUR",
+        ",L5,2024-03-06 09:00:00,5.00,app,,1,5.0,EUR");
+    List<String> plain = rows(spark, input, false);
+    List<String> cached = rows(spark, input, true);
+    assertEquals(plain, cached);
+    assertEquals(3, cached.stream().filter(r -> r.contains("DUPLICATE_KEY")).count(), String.join("\n", cached));
+    assertTrue(cached.stream().anyMatch(r -> r.contains("UNPARSABLE_NUMBER") && r.contains("oops")),
+        "a quarantined row keeps its raw record");
+  }
+
+  @Test
+  void withoutRepeatedKeysNoRowIsMarked(SparkSession spark, @TempDir Path dir) throws IOException {
+    Path input = write(dir,
+        "t1,L1,2024-03-01 09:00:00,10.00,web,,1,10.0,EUR",
+        "t2,L1,2024-03-02 09:00:00,x,web,,1,12.0,EUR",
+        "t3,L2,2024-03-02 09:00:00,12.00,web,,1,12.0,EUR");
+    List<String> plain = rows(spark, input, false);
+    assertEquals(plain, rows(spark, input, true));
+    assertEquals(0, plain.stream().filter(r -> r.contains("DUPLICATE_KEY")).count());
+    assertEquals(1, plain.stream().filter(r -> r.contains("\"_dq_raw_record\"")).count(),
+        "only the quarantined row keeps its raw record: " + plain);
+  }
+}
