@@ -83,6 +83,11 @@ class PipelineEndToEndTest {
     Dataset<Row> features = slice(spark, settings.paths().silver(TableNames.CUSTOMER_FEATURES), asOf);
     long objectors = features.where(col(FeatureColumns.PROFILING_ALLOWED).equalTo(false)).count();
     assertTrue(objectors > 0, "the demo has customers who object to profiling");
+    // The review signals from the other reviews of the same product are features of a run (the
+    // demo's reviews name products and fall on different days).
+    assertTrue(features.where(col(FeatureColumns.REVIEW_NOVELTY).gt(0.0)).count() > 0
+        && features.where(col(FeatureColumns.REVIEW_EARLINESS).gt(0.0)).count() > 0,
+        "customer_features carries review_novelty and review_earliness");
     Dataset<Row> gold = slice(spark, settings.paths().gold(TableNames.CUSTOMER_SCORES), asOf).cache();
     assertEquals(CUSTOMERS - objectors, gold.count());
     assertEquals(gold.count(), gold.select(ScoreColumns.CUSTOMER_KEY).distinct().count(), "one row per customer");
@@ -154,6 +159,14 @@ class PipelineEndToEndTest {
         models,
         "one row per transaction and spend model (chosen or not), the choice, the value of a new customer, the"
             + " per-group fits, churn, influence, drift and the gates");
+    // InfluenceTraining's features at its cut-off hold them too: a Spearman with the outcome, not
+    // null (= absent), for both.
+    String influenceMetrics = slice(spark, settings.paths().gold(TableNames.MODEL_RUNS), asOf)
+        .where(col(LogColumns.MODEL).equalTo("influence")).select(LogColumns.METRICS_JSON).first().getString(0);
+    for (String signal : List.of("novelty", "earliness")) {
+      assertTrue(java.util.regex.Pattern.compile("\"signal_spearman\":\\{[^}]*\"" + signal + "\":-?[0-9]")
+          .matcher(influenceMetrics).find(), signal + " is a present signal in the influence fit: " + influenceMetrics);
+    }
     // Every modelled customer has its CLV interval around the estimate's neighbourhood: lower <= upper,
     // and the estimate inside for nearly all (the interval is of the parameters, not of the estimate).
     Dataset<Row> modelled = gold.where(col(ScoreColumns.CLV_STATUS).equalTo("modelled"));

@@ -5,7 +5,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import io.centraal.scoring.schema.FeatureColumns;
-import io.centraal.scoring.schema.InputColumns.Reviews;
 import io.centraal.scoring.schema.InputColumns.Transactions;
 import java.sql.Date;
 import java.time.LocalDate;
@@ -24,7 +23,8 @@ import org.apache.spark.storage.StorageLevel;
  *
  * <p>Null semantics: counts and amounts are 0 when there was no activity; "days since" columns,
  * averages and the BTYD summary are null when there is nothing to measure (no purchase, no visit,
- * no review).
+ * no review). {@code review_novelty} and {@code review_earliness} ({@link ReviewProductSignals})
+ * are null for customers without a review that names a product.
  */
 public final class CustomerFeatures {
   /** Counts and sums that are 0, not null, for customers without that activity. */
@@ -55,7 +55,10 @@ public final class CustomerFeatures {
       FeatureColumns.RATING_EXTREMITY, FeatureColumns.PROMOTER_REVIEWS, FeatureColumns.DETRACTOR_REVIEWS,
       FeatureColumns.FOLLOWERS, FeatureColumns.AUDIENCE_SIZE,
       FeatureColumns.REFERRED_VISITORS, FeatureColumns.REFERRED_CUSTOMERS, FeatureColumns.REFERRED_REVENUE,
-      FeatureColumns.REFERRAL_VALUE, FeatureColumns.PROFILING_ALLOWED, FeatureColumns.MARKETING_ALLOWED);
+      FeatureColumns.REFERRAL_VALUE, FeatureColumns.PROFILING_ALLOWED, FeatureColumns.MARKETING_ALLOWED,
+      // Added after the table's first release: appended, so a table created now has the same column
+      // order as an existing one that DeltaTables.ensureTable extended (it adds columns at the end).
+      FeatureColumns.REVIEW_NOVELTY, FeatureColumns.REVIEW_EARLINESS);
 
   private CustomerFeatures() {}
 
@@ -79,8 +82,11 @@ public final class CustomerFeatures {
     List<Dataset<Row>> parts = new ArrayList<>();
     parts.add(TransactionFeatures.summary(daily, asOf, settings.timeUnit(), settings.purchaseRule()));
     parts.add(ClickstreamFeatures.engagement(events, asOf));
-    parts.add(ReviewFeatures.reviews(Keyed.withKey(in.reviews(), Reviews.AUTHOR_REF, map, FeatureColumns.CUSTOMER_KEY),
-        asOf, settings, sentiment, ratingMin, ratingMax));
+    Dataset<Row> keyedReviews = ReviewFeatures.keyed(in.reviews(), map);
+    parts.add(ReviewFeatures.reviews(keyedReviews, asOf, settings, sentiment, ratingMin, ratingMax));
+    // Null, not 0, without a review that names a product: the signal is then absent for the
+    // customer (no evidence), and absent for the date when nobody has one (no product_id mapped).
+    parts.add(ReviewProductSignals.perCustomer(keyedReviews, asOf));
     parts.add(ReachFeatures.followers(ReachFeatures.followEdges(in.follows(), map)));
     parts.add(ReachFeatures.audience(in.audience(), map));
     parts.add(ReachFeatures.referrals(events, map, daily, settings.referrals()));

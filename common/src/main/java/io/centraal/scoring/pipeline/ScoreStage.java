@@ -10,6 +10,7 @@ import io.centraal.scoring.model.btyd.ClvModels;
 import io.centraal.scoring.model.btyd.GroupFits;
 import io.centraal.scoring.model.influence.AdvocacyScoring;
 import io.centraal.scoring.model.influence.InfluenceScoring;
+import io.centraal.scoring.model.influence.InfluenceTraining;
 import io.centraal.scoring.model.influence.ValueQuadrantScoring;
 import io.centraal.scoring.model.rfm.RfmScoring;
 import io.centraal.scoring.run.RunContext;
@@ -66,7 +67,10 @@ public final class ScoreStage {
     Dataset<Row> rows = new RfmScoring(settings.rfm()).apply(scored)
         .join(pageRank, new String[] {FeatureColumns.CUSTOMER_KEY}, "left");
     rows = new AdvocacyScoring(settings.advocacy()).apply(rows);
-    rows = new InfluenceScoring(influence.settings()).apply(rows);
+    // customer_features written by an earlier release, and not yet extended by the features job
+    // (score run on its own after an upgrade), lacks the newer signal columns: the signal is then
+    // absent for the date, as in training, instead of failing when fitted or saved weights use it.
+    rows = new InfluenceScoring(influence.settings()).apply(InfluenceTraining.withMissingSignalsAbsent(rows));
     return new ValueQuadrantScoring(settings.value()).apply(rows)
         .withColumn(ScoreColumns.RUN_ID, lit(ctx.runId()))
         .withColumn(ScoreColumns.CLV_MODEL_VERSION, lit(models.version() + "@" + ctx.asOfDate() + "/" + ctx.runId()))

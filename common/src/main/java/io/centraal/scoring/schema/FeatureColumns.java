@@ -58,13 +58,14 @@ public final class FeatureColumns {
   public static final String DETRACTOR_REVIEWS = "detractor_reviews";
   /**
    * Mean self-information of the products a customer reviewed, log2(reviewers / the product's
-   * reviewers): high for reviewers of the long tail. Computed by the influence package
-   * ({@code ReviewProductSignals}) from per-product statistics; not a column of the silver table.
+   * reviewers): high for reviewers of the long tail. Computed from per-product statistics
+   * ({@code ReviewProductSignals}); null for a customer without a review that names a product.
    */
   public static final String REVIEW_NOVELTY = "review_novelty";
   /**
    * Mean share of the other reviews of the same product written on a later day: high for reviewers
-   * who review a product before most others do. Like {@link #REVIEW_NOVELTY}, influence package only.
+   * who review a product before most others do. Null like {@link #REVIEW_NOVELTY}, and also when
+   * nobody else reviewed the customer's products.
    */
   public static final String REVIEW_EARLINESS = "review_earliness";
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.centraal.scoring.schema.FeatureColumns;
+import io.centraal.scoring.schema.InputColumns.Reviews;
 import io.centraal.scoring.schema.OutputSchemas;
 import io.centraal.scoring.schema.SourceContracts;
 import io.centraal.scoring.testing.SparkExtension;
@@ -131,6 +132,53 @@ class CustomerFeaturesTest {
     assertNull(c3.getAs(FeatureColumns.FREQUENCY), "never purchased: no BTYD summary");
     assertEquals(0L, (long) c3.<Long>getAs(FeatureColumns.REVIEW_COUNT));
     assertTrue(c3.<Boolean>getAs(FeatureColumns.PROFILING_ALLOWED), "the objection dated after the as-of date is unknown");
+  }
+
+  /**
+   * review_novelty and review_earliness are columns of the table a run writes, computed by hand for
+   * a tiny case. Known at the as-of date with a product: customer 1 reviewed p1 (day 1) and p2;
+   * customer 2 p1 (day 10), p3 and p4. So 2 reviewers; p1 has both (log2 2/2 = 0), p2-p4 one each
+   * (log2 2 = 1). Customer 3's only reviews have no product or come after the as-of date.
+   */
+  @Test
+  void reviewNoveltyAndEarlinessAreFeaturesNullWithoutAProduct(SparkSession spark) {
+    FeatureInputs base = fixture(spark);
+    Dataset<Row> reviews = Frames.bronze(spark, SourceContracts.REVIEWS_CONTRACT,
+        new Object[] {"r1", "U1", "p1", ts("2024-06-01"), 5, "great", 0L, 0L, true},
+        new Object[] {"r2", "U1", "p2", ts("2024-06-02"), 4, "fine", 0L, 0L, true},
+        new Object[] {"r3", "U1", null, ts("2024-06-03"), 4, "no product", 0L, 0L, true},
+        new Object[] {"r4", "U2", "p1", ts("2024-06-10"), 3, "ok", 0L, 0L, true},
+        new Object[] {"r5", "U2", "p3", ts("2024-06-11"), 3, "ok", 0L, 0L, true},
+        new Object[] {"r6", "L2", "p4", ts("2024-06-12"), 3, "ok", 0L, 0L, true},
+        new Object[] {"r7", "U3", null, ts("2024-06-05"), 2, "no product", 0L, 0L, false},
+        new Object[] {"r8", "U3", "p1", ts("2024-07-05"), 2, "after the as-of date", 0L, 0L, false});
+    FeatureInputs in = new FeatureInputs(base.transactions(), base.clickstream(), reviews, base.follows(),
+        base.audience(), base.consent(), base.identityMap());
+    Dataset<Row> f = CustomerFeatures.build(in, AS_OF, SETTINGS, text -> functions.lit(0.0), 1, 5);
+    assertEquals(CustomerFeatures.COLUMNS, Arrays.asList(f.columns()));
+    Map<Long, Row> all = Frames.byKey(f);
+
+    Row c1 = all.get(1L);
+    assertEquals(3L, (long) c1.<Long>getAs(FeatureColumns.REVIEW_COUNT), "the review without a product still counts");
+    assertEquals(0.5, c1.<Double>getAs(FeatureColumns.REVIEW_NOVELTY), 1e-12, "(0 + 1) / 2");
+    assertEquals(1.0, c1.<Double>getAs(FeatureColumns.REVIEW_EARLINESS), 1e-12,
+        "first on p1 (1 of 1 other review later); p2 has no other review and is left out");
+    Row c2 = all.get(2L);
+    assertEquals(2.0 / 3, c2.<Double>getAs(FeatureColumns.REVIEW_NOVELTY), 1e-12, "(0 + 1 + 1) / 3");
+    assertEquals(0.0, c2.<Double>getAs(FeatureColumns.REVIEW_EARLINESS), 1e-12, "last on p1");
+    Row c3 = all.get(3L);
+    assertEquals(1L, (long) c3.<Long>getAs(FeatureColumns.REVIEW_COUNT));
+    assertNull(c3.getAs(FeatureColumns.REVIEW_NOVELTY), "no review with a product known at the as-of date");
+    assertNull(c3.getAs(FeatureColumns.REVIEW_EARLINESS));
+
+    // A source mapping without product_id: both columns are still there, null for everyone.
+    FeatureInputs noProduct = new FeatureInputs(base.transactions(), base.clickstream(),
+        reviews.drop(Reviews.PRODUCT_ID), base.follows(), base.audience(),
+        base.consent(), base.identityMap());
+    Dataset<Row> without = CustomerFeatures.build(noProduct, AS_OF, SETTINGS, text -> functions.lit(0.0), 1, 5);
+    assertEquals(CustomerFeatures.COLUMNS, Arrays.asList(without.columns()));
+    assertEquals(0, without.where(functions.col(FeatureColumns.REVIEW_NOVELTY).isNotNull()
+        .or(functions.col(FeatureColumns.REVIEW_EARLINESS).isNotNull())).count());
   }
 
   /**

@@ -40,7 +40,7 @@ import org.apache.spark.sql.types.StructType;
  *       (strength of opinion = the larger of |avg_sentiment| and rating_extremity, both expected
  *       in [0, 1]; either may be null); verified {@code verified_share}; novelty
  *       {@code review_novelty} and earliness {@code review_earliness} (from the other reviews of
- *       the same products, {@link ReviewProductSignals});</li>
+ *       the same products, {@link io.centraal.scoring.features.ReviewProductSignals});</li>
  *   <li>reach — {@code audience_size}; {@code followers}; {@code follower_pagerank} (also needs
  *       {@code followers});</li>
  *   <li>referrals — {@code referred_visitors}; {@code referred_customers};

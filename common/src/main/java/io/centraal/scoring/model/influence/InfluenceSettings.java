@@ -55,7 +55,7 @@ public record InfluenceSettings(
    * (strength of opinion: {@code avg_sentiment} / {@code rating_extremity}), verified
    * ({@code verified_share}), novelty ({@code review_novelty}: reviews of the long tail) and
    * earliness ({@code review_earliness}: reviews written before most of the product's others); the
-   * last two come from per-product statistics ({@link ReviewProductSignals}).
+   * last two come from per-product statistics ({@link io.centraal.scoring.features.ReviewProductSignals}).
    */
   public record ReviewWeights(double frequency, double helpfulness, double substance, double extremity,
       double verified, double novelty, double earliness) {

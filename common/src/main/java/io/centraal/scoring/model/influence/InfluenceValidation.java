@@ -15,6 +15,7 @@ import static org.apache.spark.sql.functions.xxhash64;
 
 import io.centraal.scoring.features.FeatureSettings;
 import io.centraal.scoring.features.ReviewFeatures;
+import io.centraal.scoring.features.ReviewProductSignals;
 import io.centraal.scoring.schema.FeatureColumns;
 import io.centraal.scoring.schema.InputColumns.Reviews;
 import io.centraal.scoring.schema.ScoreColumns;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.centraal.scoring.features.ReviewProductSignals;
 import io.centraal.scoring.schema.FeatureColumns;
 import io.centraal.scoring.schema.InputColumns.Reviews;
 import io.centraal.scoring.schema.ScoreColumns;

@@ -1,4 +1,4 @@
-package io.centraal.scoring.model.influence;
+package io.centraal.scoring.features;
 
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
@@ -41,7 +41,13 @@ import org.apache.spark.sql.expressions.WindowSpec;
  * ignored. <b>Output</b>: {@code customer_key}, {@code review_novelty}, {@code review_earliness}
  * (double; null when the customer has no review that allows it). Without a {@code product_id}
  * column, or with dates that never differ (FilmTrust), the signals are null or 0 for everyone and
- * so absent in {@link InfluenceScoring}: they drop out instead of counting as a tie.
+ * so absent in {@code InfluenceScoring}: they drop out instead of counting as a tie.
+ *
+ * <p>Part of the features stage ({@link CustomerFeatures} adds both columns to the silver
+ * {@code customer_features} table), so a run scores and fits them like the other review features;
+ * the influence validation calls it on its own review data. It lives here, not in the influence
+ * package: that package reads the features package, so a call the other way would be a package
+ * cycle (ArchitectureTest).
  */
 public final class ReviewProductSignals {
   private ReviewProductSignals() {}
