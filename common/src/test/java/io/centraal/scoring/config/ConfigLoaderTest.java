@@ -19,7 +19,8 @@ class ConfigLoaderTest {
   @Test
   void referenceDefaultsBuildSettings() {
     CentraalSettings s = CentraalSettings.from(ConfigLoader.load(List.of(), Map.of()));
-    assertEquals("data", s.paths().dataDir());
+    assertEquals(java.nio.file.Paths.get("data").toAbsolutePath().toString(), s.paths().dataDir(),
+        "the default, relative to the working directory");
     assertEquals("data/raw/transactions", s.sources().get("transactions").path(),
         "source paths derive from the data directory");
   }
