@@ -133,8 +133,9 @@ class IngestKilledMidWriteTest {
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx1g");
     for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      // The module opens Spark needs, and the test JVM's compiler and collector choice (pom: test.jvm.tuning).
       if (arg.startsWith("--add-opens") || arg.startsWith("-XX:+IgnoreUnrecognizedVMOptions")
-          || arg.startsWith("-Djdk.reflect")) {
+          || arg.startsWith("-Djdk.reflect") || arg.startsWith("-XX:TieredStopAtLevel") || arg.matches("-XX:\\+Use\\w+GC")) {
         cmd.add(arg);
       }
     }

@@ -26,6 +26,10 @@ public final class SparkExtension implements BeforeAllCallback, ParameterResolve
       } catch (IOException e) {
         throw new IllegalStateException("cannot create the Spark test warehouse directory", e);
       }
+      // As system properties too: the jobs' own session builder (CentraalCli in the jobs tests) gets
+      // this session and sets Delta's defaults for these two (4 and 8 tasks) unless installed ones exist.
+      System.setProperty("spark.databricks.delta.snapshotPartitions", "2");
+      System.setProperty("spark.sql.sources.parallelPartitionDiscovery.parallelism", "2");
       session = SparkSessions.configure(SparkSession.builder())
           .master("local[2]")
           .appName("centraal-tests")
