@@ -36,6 +36,13 @@ public final class SparkExtension implements BeforeAllCallback, ParameterResolve
           .config("spark.sql.shuffle.partitions", "2")
           .config("spark.default.parallelism", "2")
           .config("spark.ui.enabled", "false")
+          // One JVM runs every test class: the status store keeps 1,000 SQL executions, jobs and
+          // stages and 100,000 tasks by default (with the UI off too), which filled the 3 GB heap
+          // by the fourth pipeline-run class. Nothing in the tests reads it.
+          .config("spark.sql.ui.retainedExecutions", "20")
+          .config("spark.ui.retainedJobs", "50")
+          .config("spark.ui.retainedStages", "50")
+          .config("spark.ui.retainedTasks", "2000")
           .config("spark.driver.bindAddress", "127.0.0.1")
           .config("spark.driver.host", "127.0.0.1")
           .config("spark.sql.warehouse.dir", warehouse.resolve("spark-warehouse").toString())
