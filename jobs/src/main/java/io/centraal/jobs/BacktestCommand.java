@@ -102,12 +102,19 @@ public final class BacktestCommand implements Callable<Integer> {
   static Outcome run(SparkSession spark, CentraalSettings settings, RunContext ctx, Backtest.Spec backtest,
                      Progress progress) {
     long t0 = System.nanoTime();
-    Dataset<Row> keyed = transactions(spark, settings, backtest.holdoutEnd(), progress);
+    Ingestion.Validated checked = transactions(spark, settings, backtest.holdoutEnd(), progress);
+    Dataset<Row> summary;
+    try {
+      summary = Backtest.summarise(keyed(checked), backtest);
+    } finally {
+      // The summary is persisted: the validated rows' cache goes before the fits.
+      checked.close();
+    }
     Backtest.Result result;
     try {
-      result = Backtest.run(keyed, backtest);
+      result = Backtest.evaluate(summary, backtest);
     } finally {
-      keyed.unpersist();
+      summary.unpersist();
     }
     String unit = settings.timeUnit().name().toLowerCase(Locale.ROOT);
     String version = result.models().version() + "@cutoff=" + backtest.cutoff();
@@ -161,11 +168,10 @@ public final class BacktestCommand implements Callable<Integer> {
   }
 
   /**
-   * The configured transactions source, mapped and validated as ingest does, with customer_key =
-   * the customer reference (rows without one are anonymous sales and play no part). Fails
-   * like ingest when the reject share exceeds centraal.ingest.max-reject-share.
+   * The configured transactions source, mapped and validated as ingest does (cached: the caller
+   * closes it). Fails like ingest when the reject share exceeds centraal.ingest.max-reject-share.
    */
-  static Dataset<Row> transactions(SparkSession spark, CentraalSettings settings, LocalDate asOf,
+  static Ingestion.Validated transactions(SparkSession spark, CentraalSettings settings, LocalDate asOf,
                                    Progress progress) {
     SourceSettings source = settings.sources().get(SourceContracts.TRANSACTIONS);
     CentraalSettings.Ingest ingest = settings.ingest();
@@ -176,7 +182,7 @@ public final class BacktestCommand implements Callable<Integer> {
         ingest.timestampFloor(), ingest.currencies(),
         ingest.ratingMin(), ingest.ratingMax(), ingest.maxAbsAmount(), false);
     long t0 = System.nanoTime();
-    // Cached for the rest of the command (the backtest reads the valid rows twice).
+    // Cached: counted here, then read once more by the backtest's summary.
     Ingestion.Validated checked = Ingestion.validate(spark, source, SourceContracts.TRANSACTIONS_CONTRACT, rules);
     progress.step("backtest", "transactions", checked.read(), checked.accepted(), checked.quarantined(),
         StageCommand.seconds(t0));
@@ -191,6 +197,14 @@ public final class BacktestCommand implements Callable<Integer> {
       checked.close();
       throw e;
     }
+    return checked;
+  }
+
+  /**
+   * The valid rows with customer_key = the customer reference (rows without one are anonymous
+   * sales and play no part).
+   */
+  static Dataset<Row> keyed(Ingestion.Validated checked) {
     return checked.result().valid().where(col(Transactions.CUSTOMER_REF).isNotNull())
         .withColumn(FeatureColumns.CUSTOMER_KEY, col(Transactions.CUSTOMER_REF));
   }

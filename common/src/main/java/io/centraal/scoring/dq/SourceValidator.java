@@ -63,6 +63,7 @@ public final class SourceValidator {
   private static final String OK = "_dq_ok";
   private static final String AFTER_AS_OF = "_dq_after_as_of";
   private static final String DUPLICATE = "_dq_duplicate";
+  private static final String KEY_HASH = "_dq_key_hash";
 
   /**
    * Thresholds of the row rules; see {@code centraal.ingest} in reference.conf.
@@ -177,14 +178,15 @@ public final class SourceValidator {
     }
     selected.add(col(SourceReader.SOURCE_FILE));
     selected.add(col(SourceReader.SOURCE_LINE));
-    // The raw record is kept (below) only for rows that break a rule, so that a cached result does
-    // not hold a second copy of every valid row.
-    selected.add(rawJson.as(RAW_RECORD));
+    // The raw record is made only for rows that break a rule: a cached result then holds no second
+    // copy of every valid row, and the JSON text is not written for every row only to be dropped.
+    // The condition is the one the error list tests (one evaluation per row in generated code).
+    Column broken = hasCorrupt ? col(SourceReader.CORRUPT_RECORD).isNotNull().or(anyError) : anyError;
+    selected.add(when(broken, rawJson).as(RAW_RECORD));
     selected.add(errorArray.as(ERRORS));
     selected.add(afterAsOf.as(AFTER_AS_OF));
 
-    Dataset<Row> checked = raw.select(selected.toArray(Column[]::new)).withColumn(OK, size(col(ERRORS)).equalTo(0))
-        .withColumn(RAW_RECORD, when(functions.not(col(OK)), col(RAW_RECORD)));
+    Dataset<Row> checked = raw.select(selected.toArray(Column[]::new)).withColumn(OK, size(col(ERRORS)).equalTo(0));
     return new Checked(checked, extras);
   }
 
@@ -231,37 +233,33 @@ public final class SourceValidator {
 
   /**
    * {@link #validate}'s result, cached at {@code level} and computed without sorting every row:
-   * most natural keys occur once, so the rows are cached once, one aggregation of the keys alone
-   * finds the keys that repeat, and only the rows with those keys go through the window that picks
-   * the first. Call {@link Result#release()} when done.
+   * most natural keys occur once, so the rows are cached once, one aggregation of a 64-bit hash of
+   * the key finds the hashes that repeat, and only the rows with those hashes go through the window
+   * that picks the first. The hash only narrows the candidates: two keys that share a hash are told
+   * apart by the window, which compares the keys themselves. Call {@link Result#release()} when done.
    */
   public static Result validateCached(Dataset<Row> raw, SourceContract contract, SourceSettings source, Rules rules,
                                       StorageLevel level) {
     Checked checked = check(raw, contract, source, rules);
     Dataset<Row> cached = checked.rows().persist(level);
-    List<String> keys = contract.naturalKey();
-    List<Column> keyColumns = new ArrayList<>();
-    List<Column> renamed = new ArrayList<>();
-    Column sameKey = lit(true);
-    for (int i = 0; i < keys.size(); i++) {
-      keyColumns.add(col(keys.get(i)));
-      renamed.add(col(keys.get(i)).as("_tmp_key_" + i));
-      sameKey = sameKey.and(col(keys.get(i)).eqNullSafe(col("_tmp_key_" + i)));
-    }
-    Dataset<Row> repeatedKeys = cached.where(col(OK)).groupBy(keyColumns.toArray(Column[]::new)).count()
-        .where(col("count").gt(1)).select(renamed.toArray(Column[]::new)).persist(level);
-    if (repeatedKeys.isEmpty()) {
-      repeatedKeys.unpersist();
+    // Aggregating a long instead of the key's text: on millions of distinct ids the partial
+    // aggregation cannot reduce anything, and hashing and shuffling the strings was most of the cost.
+    Column keyHash = functions.xxhash64(contract.naturalKey().stream().map(functions::col).toArray(Column[]::new));
+    Dataset<Row> repeatedHashes = cached.where(col(OK)).groupBy(keyHash.as(KEY_HASH)).count()
+        .where(col("count").gt(1)).select(KEY_HASH).persist(level);
+    if (repeatedHashes.isEmpty()) {
+      repeatedHashes.unpersist();
       return new Result(finish(cached.withColumn(DUPLICATE, lit(false)), contract), contract,
           checked.extraColumns(), rules.keepExtraColumns(), List.of(cached));
     }
-    Dataset<Row> resolved = markDuplicates(cached.where(col(OK)).join(repeatedKeys, sameKey, "left_semi"), contract)
+    Dataset<Row> hashed = cached.where(col(OK)).withColumn(KEY_HASH, keyHash);
+    Dataset<Row> resolved = markDuplicates(hashed.join(repeatedHashes, KEY_HASH, "left_semi").drop(KEY_HASH), contract)
         .persist(level);
     Dataset<Row> rest = cached.where(functions.not(col(OK)))
-        .unionByName(cached.where(col(OK)).join(repeatedKeys, sameKey, "left_anti"))
+        .unionByName(hashed.join(repeatedHashes, KEY_HASH, "left_anti").drop(KEY_HASH))
         .withColumn(DUPLICATE, lit(false));
     return new Result(finish(rest.unionByName(resolved), contract), contract, checked.extraColumns(),
-        rules.keepExtraColumns(), List.of(cached, repeatedKeys, resolved));
+        rules.keepExtraColumns(), List.of(cached, repeatedHashes, resolved));
   }
 
   /** Type of {@link LogColumns#EXTRA_COLUMNS}: the user's column name -> its text. */

@@ -1,8 +1,7 @@
 package io.centraal.scoring.model.btyd;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.explode;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -28,7 +27,8 @@ import org.apache.spark.storage.StorageLevel;
  * (Fader, Hardie &amp; Lee 2005, figures 2-4; lifetimes' {@code calibration_and_holdout_data}).
  *
  * <p><b>Periods.</b> The calibration period ends the day before {@code cutoff}: the calibration
- * summary is {@link TransactionFeatures#summary} as of {@code cutoff - 1 day} (so T counts to the
+ * summary is the run's BTYD summary ({@link TransactionFeatures#summary}, which {@link BtydSummary}
+ * equals) as of {@code cutoff - 1 day} (so T counts to the
  * end of that day, as in the published CDNOW summary). The holdout runs from {@code cutoff} to
  * {@code holdoutEnd} inclusive, and its length in model time units is the prediction horizon.
  * The cohort is every customer with a purchase in the calibration period; customers whose first
@@ -50,9 +50,11 @@ import org.apache.spark.storage.StorageLevel;
  * share the model expected to fall inside (counts are whole numbers, so the expected share is at
  * least the nominal one; a calibrated model's actual share is close to its expected share).
  *
- * <p><b>Cost.</b> One persisted pass over the daily purchases; everything collected to the driver
- * is grouped first: distinct (x, t_x, T, actual) rows, distinct first-purchase dates and repeat
- * purchases per day, so driver work does not grow with the number of customers.
+ * <p><b>Cost.</b> One sorted pass over the transactions ({@link BtydSummary#withHoldout}, the fold
+ * {@code bench clv} reads with) gives each calibration customer's summary, holdout count and repeat
+ * purchase days; it is persisted, and everything collected to the driver is grouped first: distinct
+ * (x, t_x, T, actual) rows, distinct first-purchase dates and repeat purchases per day, so driver
+ * work does not grow with the number of customers.
  */
 public final class Backtest {
   private Backtest() {}
@@ -115,32 +117,30 @@ public final class Backtest {
   }
 
   /**
-   * Runs the backtest.
+   * Runs the backtest: {@link #summarise}, then {@link #evaluate}.
    *
-   * @param keyedTransactions canonical transactions ({@code ts, amount, margin, channel}) with a
-   *     {@code customer_key} column; rows after the holdout end are ignored
+   * @param keyedTransactions canonical transactions ({@code ts, amount}) with a {@code customer_key}
+   *     column; rows after the holdout end are ignored
    */
   public static Result run(Dataset<Row> keyedTransactions, Spec spec) {
-    LocalDate calEnd = spec.calibrationEnd();
-    LocalDate holdoutEnd = spec.holdoutEnd();
-    Dataset<Row> daily = TransactionFeatures.daily(keyedTransactions, holdoutEnd)
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> summary = summarise(keyedTransactions, spec);
     try {
-      Dataset<Row> calibration = TransactionFeatures.summary(
-              daily.where(col(TransactionFeatures.PURCHASE_DATE).leq(lit(Date.valueOf(calEnd)))),
-              calEnd, spec.modelUnit(), spec.purchaseRule())
-          .where(col(FeatureColumns.FREQUENCY).isNotNull())
-          .select(FeatureColumns.CUSTOMER_KEY, FeatureColumns.FREQUENCY, FeatureColumns.RECENCY, FeatureColumns.T,
-              FeatureColumns.MONETARY_VALUE, FeatureColumns.FIRST_PURCHASE_DATE)
-          .persist(StorageLevel.MEMORY_AND_DISK());
-      try {
-        return evaluate(daily, calibration, spec);
-      } finally {
-        calibration.unpersist();
-      }
+      return evaluate(summary, spec);
     } finally {
-      daily.unpersist();
+      summary.unpersist();
     }
+  }
+
+  /**
+   * The calibration/holdout summary ({@link BtydSummary#withHoldout}: one sorted pass over the
+   * transactions, the fold {@code bench clv} uses), persisted and materialised, so the caller can
+   * release its transactions before the models are fitted. The caller unpersists it.
+   */
+  public static Dataset<Row> summarise(Dataset<Row> keyedTransactions, Spec spec) {
+    Dataset<Row> summary = BtydSummary.withHoldout(keyedTransactions, spec.calibrationEnd(), spec.holdoutEnd(),
+        spec.modelUnit(), spec.purchaseRule()).persist(StorageLevel.MEMORY_AND_DISK());
+    summary.count();
+    return summary;
   }
 
   /** Holdout errors of one model's predictions over the grouped (x, t_x, T, actual, customers) rows. */
@@ -166,18 +166,20 @@ public final class Backtest {
     }
   }
 
-  private static Result evaluate(Dataset<Row> daily, Dataset<Row> calibration, Spec spec) {
+  /**
+   * Fits, predicts and compares on a {@link #summarise}d calibration/holdout summary: grouped rows
+   * only reach the driver.
+   */
+  public static Result evaluate(Dataset<Row> summary, Spec spec) {
+    Dataset<Row> calibration = summary.select(FeatureColumns.CUSTOMER_KEY, FeatureColumns.FREQUENCY,
+        FeatureColumns.RECENCY, FeatureColumns.T, FeatureColumns.MONETARY_VALUE, FeatureColumns.FIRST_PURCHASE_DATE);
     ClvModels models = ClvModels.select(BtydModels.collectSummaries(calibration), spec.fitOptions(), spec.model());
     Optional<FitResult> tx = models.transactionModel();
 
-    Dataset<Row> purchases = daily.where(TransactionFeatures.isPurchase(spec.purchaseRule()))
-        .select(FeatureColumns.CUSTOMER_KEY, TransactionFeatures.PURCHASE_DATE);
-    // daily ends at the holdout end, so the window is (calibration end, holdout end].
-    Dataset<Row> holdout = TransactionFeatures.purchasesIn(daily, spec.purchaseRule(), spec.calibrationEnd(), null)
-        .withColumnRenamed(TransactionFeatures.PURCHASES, "_actual");
-    List<Row> perCustomer = calibration.join(holdout, new String[] {FeatureColumns.CUSTOMER_KEY}, "left")
-        .na().fill(0L, new String[] {"_actual"})
-        .groupBy(FeatureColumns.FREQUENCY, FeatureColumns.RECENCY, FeatureColumns.T, "_actual").count()
+    List<Row> perCustomer = summary
+        .groupBy(col(FeatureColumns.FREQUENCY), col(FeatureColumns.RECENCY), col(FeatureColumns.T),
+            col(BtydSummary.HOLDOUT_PURCHASES))
+        .count()
         .collectAsList();
 
     double horizon = spec.horizon();
@@ -271,10 +273,10 @@ public final class Backtest {
       }
     }
     if (model != null) {
-      cumulative(metrics.putArray("cumulative"), purchases, calibration, model, spec);
+      cumulative(metrics.putArray("cumulative"), summary, model, spec);
     }
     if (spec.fitBy() != null && !spec.fitBy().isBlank() && model != null) {
-      fitByGroup(metrics.putObject("fit_by"), calibration, holdout, model, spec);
+      fitByGroup(metrics.putObject("fit_by"), calibration, summary, model, spec);
     }
 
     ObjectNode parameters = JSON.createObjectNode();
@@ -303,15 +305,16 @@ public final class Backtest {
    * on the calibration summary (customer_key, frequency, recency, t, monetary_value,
    * first_purchase_date): an acquisition cohort works here, a feature column does not.
    */
-  private static void fitByGroup(ObjectNode out, Dataset<Row> calibration, Dataset<Row> holdout,
+  private static void fitByGroup(ObjectNode out, Dataset<Row> calibration, Dataset<Row> summary,
                                  TransactionModel pooled, Spec spec) {
     GroupFits groups = GroupFits.fit(calibration, spec.fitBy(), spec.fitByMinCustomers(), spec.fitOptions(),
         spec.model());
+    // The group is evaluated on the calibration columns alone (as the fit saw them), the holdout
+    // count comes along.
     List<Row> rows = GroupFits.withGroup(calibration, spec.fitBy())
-        .join(holdout, new String[] {FeatureColumns.CUSTOMER_KEY}, "left")
-        .na().fill(0L, new String[] {"_actual"})
+        .join(summary.select(FeatureColumns.CUSTOMER_KEY, BtydSummary.HOLDOUT_PURCHASES), FeatureColumns.CUSTOMER_KEY)
         .groupBy(col(GroupFits.GROUP), col(FeatureColumns.FREQUENCY), col(FeatureColumns.RECENCY), col(FeatureColumns.T),
-            col("_actual")).count()
+            col(BtydSummary.HOLDOUT_PURCHASES)).count()
         .collectAsList();
     Map<String, List<Row>> byGroup = new TreeMap<>();
     for (Row r : rows) {
@@ -369,18 +372,15 @@ public final class Backtest {
    * Weekly cumulative repeat purchases of the cohort, actual vs the model's new-customer
    * expectation, from the cohort's first purchase date to the holdout end (last week clipped).
    */
-  private static void cumulative(ArrayNode out, Dataset<Row> purchases, Dataset<Row> calibration,
-                                 TransactionModel model, Spec spec) {
-    Dataset<Row> firsts = calibration.select(FeatureColumns.CUSTOMER_KEY, FeatureColumns.FIRST_PURCHASE_DATE);
+  private static void cumulative(ArrayNode out, Dataset<Row> summary, TransactionModel model, Spec spec) {
     TreeMap<LocalDate, Long> cohortByFirstDate = new TreeMap<>();
-    for (Row r : firsts.groupBy(FeatureColumns.FIRST_PURCHASE_DATE).count().collectAsList()) {
+    for (Row r : summary.groupBy(FeatureColumns.FIRST_PURCHASE_DATE).count().collectAsList()) {
       cohortByFirstDate.put(r.getDate(0).toLocalDate(), r.getLong(1));
     }
     TreeMap<LocalDate, Long> repeatsByDate = new TreeMap<>();
-    for (Row r : purchases.join(firsts, FeatureColumns.CUSTOMER_KEY)
-        .where(col(TransactionFeatures.PURCHASE_DATE).gt(col(FeatureColumns.FIRST_PURCHASE_DATE)))
-        .groupBy(TransactionFeatures.PURCHASE_DATE).count().collectAsList()) {
-      repeatsByDate.put(r.getDate(0).toLocalDate(), r.getLong(1));
+    for (Row r : summary.select(explode(col(BtydSummary.REPEAT_DAYS)).as("_day")).groupBy("_day").count()
+        .collectAsList()) {
+      repeatsByDate.put(LocalDate.ofEpochDay(r.getInt(0)), r.getLong(1));
     }
     if (cohortByFirstDate.isEmpty()) {
       return;

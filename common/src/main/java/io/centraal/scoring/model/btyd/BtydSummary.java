@@ -1,6 +1,7 @@
 package io.centraal.scoring.model.btyd;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.date_add;
 import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.to_date;
@@ -53,29 +54,77 @@ public final class BtydSummary {
   private BtydSummary() {}
 
   private static final String DAY = "_tmp_day";
+  private static final String FIRST_DAY = "_tmp_first_day";
+  /** {@link #withHoldout}: purchase periods after the calibration end, up to the holdout end. */
+  public static final String HOLDOUT_PURCHASES = "holdout_purchases";
+  /**
+   * {@link #withHoldout}: the days (since 1970-01-01) of the customer's repeat purchase periods,
+   * those after the first, in calibration and holdout, ascending.
+   */
+  public static final String REPEAT_DAYS = "repeat_days";
 
   /** Per-customer BTYD summary of {@code transactions} as of {@code asOf}. */
   public static Dataset<Row> of(Dataset<Row> transactions, LocalDate asOf, TimeUnit unit, PurchaseRule rule) {
+    Dataset<Row> lines = lines(transactions, asOf);
+    return fold(lines, new CustomerFold(asOf.toEpochDay(), false, unit.days, rule),
+        summarySchema(lines));
+  }
+
+  /**
+   * The calibration/holdout summary of a backtest in the same single pass: per customer with a
+   * purchase period up to {@code calibrationEnd}, the summary as of that day (as {@link #of}), the
+   * first purchase date ({@code first_purchase_date}), the purchase periods in (calibration end,
+   * holdout end] ({@link #HOLDOUT_PURCHASES}, long) and the repeat purchase days up to the holdout
+   * end ({@link #REPEAT_DAYS}, array of int) for the tracking series. Customers whose first
+   * purchase falls after the calibration end have no row.
+   */
+  public static Dataset<Row> withHoldout(Dataset<Row> transactions, LocalDate calibrationEnd, LocalDate holdoutEnd,
+                                         TimeUnit unit, PurchaseRule rule) {
+    if (holdoutEnd.isBefore(calibrationEnd)) {
+      throw new IllegalArgumentException("holdout end " + holdoutEnd + " is before the calibration end " + calibrationEnd);
+    }
+    Dataset<Row> lines = lines(transactions, holdoutEnd);
+    StructType out = summarySchema(lines)
+        .add(FIRST_DAY, DataTypes.IntegerType, true)
+        .add(HOLDOUT_PURCHASES, DataTypes.LongType, true)
+        .add(REPEAT_DAYS, DataTypes.createArrayType(DataTypes.IntegerType, false), true);
+    Dataset<Row> folded = fold(lines,
+        new CustomerFold(calibrationEnd.toEpochDay(), true, unit.days, rule), out);
+    return folded.where(col(FeatureColumns.FREQUENCY).isNotNull())
+        .select(col(FeatureColumns.CUSTOMER_KEY), col(FeatureColumns.FREQUENCY), col(FeatureColumns.RECENCY),
+            col(FeatureColumns.T), col(FeatureColumns.MONETARY_VALUE),
+            date_add(lit(Date.valueOf(LocalDate.EPOCH)), col(FIRST_DAY)).as(FeatureColumns.FIRST_PURCHASE_DATE),
+            col(HOLDOUT_PURCHASES), col(REPEAT_DAYS));
+  }
+
+  /** (customer_key, day since 1970-01-01, amount as double) of the lines dated up to {@code lastDay}. */
+  private static Dataset<Row> lines(Dataset<Row> transactions, LocalDate lastDay) {
     // A date column is compared as a date: promoting every row to a timestamp costs a time-zone
     // conversion per row.
     boolean isDate = transactions.schema().apply(Transactions.TS).dataType() instanceof DateType;
-    Column knownAt = isDate ? col(Transactions.TS).leq(lit(Date.valueOf(asOf)))
-        : col(Transactions.TS).lt(lit(Timestamp.valueOf(asOf.plusDays(1).atStartOfDay())));
+    Column knownAt = isDate ? col(Transactions.TS).leq(lit(Date.valueOf(lastDay)))
+        : col(Transactions.TS).lt(lit(Timestamp.valueOf(lastDay.plusDays(1).atStartOfDay())));
     Column day = datediff(isDate ? col(Transactions.TS) : to_date(col(Transactions.TS)),
         lit(Date.valueOf(LocalDate.EPOCH)));
-    Dataset<Row> lines = transactions.where(knownAt)
+    return transactions.where(knownAt)
         .select(col(FeatureColumns.CUSTOMER_KEY), day.as(DAY), col(Transactions.AMOUNT).cast(DataTypes.DoubleType));
-    StructType out = new StructType()
+  }
+
+  private static StructType summarySchema(Dataset<Row> lines) {
+    return new StructType()
         .add(FeatureColumns.CUSTOMER_KEY, lines.schema().apply(FeatureColumns.CUSTOMER_KEY).dataType(), true)
         .add(FeatureColumns.FREQUENCY, DataTypes.DoubleType, true)
         .add(FeatureColumns.RECENCY, DataTypes.DoubleType, true)
         .add(FeatureColumns.T, DataTypes.DoubleType, true)
         .add(FeatureColumns.MONETARY_VALUE, DataTypes.DoubleType, true);
+  }
+
+  private static Dataset<Row> fold(Dataset<Row> lines, CustomerFold fold, StructType out) {
     return lines.repartition(col(FeatureColumns.CUSTOMER_KEY))
         // Sorted by customer alone: a one-key sort on a long key is a radix sort in Spark; each
         // customer's few lines are ordered by day in the fold.
         .sortWithinPartitions(col(FeatureColumns.CUSTOMER_KEY))
-        .mapPartitions(new CustomerFold(asOf.toEpochDay(), unit.days, rule), Encoders.row(out));
+        .mapPartitions(fold, Encoders.row(out));
   }
 
   /**
@@ -88,11 +137,17 @@ public final class BtydSummary {
   private static final class CustomerFold implements MapPartitionsFunction<Row, Row> {
     private static final long serialVersionUID = 1L;
     private final long asOfDay;
+    private final boolean withHoldout;
     private final double unitDays;
     private final PurchaseRule rule;
 
-    CustomerFold(long asOfDay, double unitDays, PurchaseRule rule) {
+    /**
+     * @param asOfDay the summary's as-of day (the calibration end)
+     * @param withHoldout whether rows carry the first purchase day, holdout count and repeat days
+     */
+    CustomerFold(long asOfDay, boolean withHoldout, double unitDays, PurchaseRule rule) {
       this.asOfDay = asOfDay;
+      this.withHoldout = withHoldout;
       this.unitDays = unitDays;
       this.rule = rule;
     }
@@ -146,6 +201,9 @@ public final class BtydSummary {
           int last = 0;
           double spend = 0;
           double firstSpend = 0;
+          long holdout = 0;
+          int repeats = 0;
+          int[] repeatDays = withHoldout ? new int[n] : null;
           int i = 0;
           while (i < n) {
             int day = days[i];
@@ -156,9 +214,18 @@ public final class BtydSummary {
               sale |= amounts[i] >= 0;
             }
             if (rule == PurchaseRule.NET_POSITIVE ? net > 0 : sale) {
+              if (day > asOfDay) {
+                holdout++;
+                if (periods > 0) {
+                  repeatDays[repeats++] = day;
+                }
+                continue;
+              }
               if (periods == 0) {
                 first = day;
                 firstSpend = net;
+              } else if (withHoldout) {
+                repeatDays[repeats++] = day;
               }
               last = day;
               periods++;
@@ -166,11 +233,18 @@ public final class BtydSummary {
             }
           }
           if (periods == 0) {
-            return RowFactory.create(customer, null, null, null, null);
+            return withHoldout ? RowFactory.create(customer, null, null, null, null, null, null, null)
+                : RowFactory.create(customer, null, null, null, null);
           }
           double frequency = periods - 1;
-          return RowFactory.create(customer, frequency, (last - first) / unitDays, (asOfDay - first) / unitDays,
-              frequency > 0 ? (spend - firstSpend) / frequency : 0.0);
+          double recency = (last - first) / unitDays;
+          double age = (asOfDay - first) / unitDays;
+          double monetary = frequency > 0 ? (spend - firstSpend) / frequency : 0.0;
+          if (!withHoldout) {
+            return RowFactory.create(customer, frequency, recency, age, monetary);
+          }
+          return RowFactory.create(customer, frequency, recency, age, monetary, first, holdout,
+              Arrays.copyOf(repeatDays, repeats));
         }
       };
     }

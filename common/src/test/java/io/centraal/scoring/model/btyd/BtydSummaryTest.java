@@ -150,6 +150,59 @@ class BtydSummaryTest {
     assertEquals(2, got.size());
   }
 
+  /**
+   * The backtest's one pass: the calibration summary equals {@link BtydSummary#of} at the calibration
+   * end, the holdout count and repeat days follow the purchase rule, a customer first seen in the
+   * holdout or with no purchase period has no row, lines after the holdout end are ignored.
+   */
+  @Test
+  void calibrationAndHoldoutInOnePass(SparkSession spark) {
+    StructType schema = new StructType()
+        .add(FeatureColumns.CUSTOMER_KEY, DataTypes.LongType, false)
+        .add(Transactions.TS, DataTypes.TimestampType, false)
+        .add(Transactions.AMOUNT, DataTypes.DoubleType, false)
+        .add(Transactions.MARGIN, DataTypes.DoubleType, true)
+        .add(Transactions.CHANNEL, DataTypes.StringType, true);
+    LocalDate calibrationEnd = LocalDate.parse("2024-03-31");
+    LocalDate holdoutEnd = LocalDate.parse("2024-04-30");
+    Dataset<Row> tx = spark.createDataFrame(List.of(
+        row(1, "2024-01-01 10:00:00", 10), row(1, "2024-01-15 09:00:00", 20),
+        row(1, "2024-02-01 09:00:00", -20), row(1, "2024-03-31 23:59:59", 7),
+        row(1, "2024-04-01 00:00:00", 100), row(1, "2024-04-10 00:00:00", 3), row(1, "2024-04-10 08:00:00", -5),
+        row(1, "2024-05-01 00:00:00", 9),
+        row(2, "2024-02-10 12:00:00", -5), row(2, "2024-04-02 12:00:00", 5),
+        row(3, "2024-03-05 12:00:00", 8),
+        row(4, "2024-04-20 12:00:00", 30), row(4, "2024-04-25 12:00:00", 30)), schema).repartition(2);
+    for (PurchaseRule rule : PurchaseRule.values()) {
+      Dataset<Row> both = BtydSummary.withHoldout(tx, calibrationEnd, holdoutEnd, TimeUnit.DAYS, rule);
+      assertEquals(List.of(FeatureColumns.CUSTOMER_KEY, BTYD[0], BTYD[1], BTYD[2], BTYD[3],
+          FeatureColumns.FIRST_PURCHASE_DATE, BtydSummary.HOLDOUT_PURCHASES, BtydSummary.REPEAT_DAYS),
+          List.of(both.schema().fieldNames()));
+      assertSameSummary(BtydSummary.of(tx, calibrationEnd, TimeUnit.DAYS, rule).where(col(BTYD[0]).isNotNull()), both);
+    }
+    Map<Long, Row> net = BtydSummary.withHoldout(tx, calibrationEnd, holdoutEnd, TimeUnit.DAYS,
+            PurchaseRule.NET_POSITIVE).collectAsList().stream()
+        .collect(Collectors.toMap(r -> r.getLong(0), r -> r));
+    assertEquals(java.util.Set.of(1L, 3L), net.keySet(), "2 never bought before the cut-off, 4 first bought after it");
+    // Customer 1: purchase days Jan 1, Jan 15, Mar 31; in the holdout Apr 1 (Apr 10 nets to -2, May 1 is after it).
+    Row one = net.get(1L);
+    assertEquals(Date.valueOf("2024-01-01"), one.getDate(5));
+    assertEquals(1L, one.getLong(6));
+    assertEquals(List.of(days("2024-01-15"), days("2024-03-31"), days("2024-04-01")), one.getList(7));
+    Row three = net.get(3L);
+    assertEquals(Date.valueOf("2024-03-05"), three.getDate(5));
+    assertEquals(0L, three.getLong(6));
+    assertEquals(List.of(), three.getList(7));
+    // Under ANY_SALE the Apr 10 sale counts too.
+    Row anySale = BtydSummary.withHoldout(tx, calibrationEnd, holdoutEnd, TimeUnit.DAYS, PurchaseRule.ANY_SALE)
+        .where(col(FeatureColumns.CUSTOMER_KEY).equalTo(1L)).first();
+    assertEquals(2L, anySale.getLong(6));
+  }
+
+  private static int days(String date) {
+    return (int) LocalDate.parse(date).toEpochDay();
+  }
+
   private static Row row(long customer, String ts, double amount) {
     return RowFactory.create(customer, Timestamp.valueOf(ts), amount, null, "store");
   }
