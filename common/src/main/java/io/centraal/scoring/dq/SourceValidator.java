@@ -1,6 +1,7 @@
 package io.centraal.scoring.dq;
 
 import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.filter;
@@ -146,11 +147,30 @@ public final class SourceValidator {
       rawJson = when(col(SourceReader.CORRUPT_RECORD).isNotNull(), col(SourceReader.CORRUPT_RECORD)).otherwise(rawJson);
     }
 
+    // Two projections: the first parses each field once (its text and its typed value, as
+    // internal columns beside the user's), the second tests the rules on those columns. Written as
+    // one, each rule repeated the parse it tests (a timestamp was parsed four times per row);
+    // Spark keeps the two apart because the second reads the parsed values more than once.
+    List<Column> parsedColumns = new ArrayList<>();
+    for (String c : raw.columns()) {
+      parsedColumns.add(col("`" + c + "`"));
+    }
+    List<FieldParse> parses = new ArrayList<>();
+    for (int i = 0; i < contract.fields().size(); i++) {
+      FieldParse parse = parse(raw, contract, source, contract.fields().get(i), userColumns, i);
+      parses.add(parse);
+      parsedColumns.add(parse.text().as(parse.textColumn()));
+      parsedColumns.add(parse.parsed().as(parse.valueColumn()));
+    }
+    Dataset<Row> parsed = raw.select(parsedColumns.toArray(Column[]::new));
+
     List<Column> selected = new ArrayList<>();
     List<Check> errors = new ArrayList<>();
     Column afterAsOf = lit(false);
-    for (SourceContract.Field field : contract.fields()) {
-      Column value = parsedField(raw, contract, source, field, userColumns, rules, errors);
+    for (FieldParse parse : parses) {
+      SourceContract.Field field = parse.field();
+      Column value = col(parse.valueColumn());
+      fieldChecks(contract, source, parse, rules, errors);
       selected.add(value.as(field.name()));
       if (contract.eventTime().map(field.name()::equals).orElse(false)) {
         Timestamp endOfAsOf = Timestamp.valueOf(rules.asOfDate().plusDays(1).atStartOfDay());
@@ -186,7 +206,7 @@ public final class SourceValidator {
     selected.add(errorArray.as(ERRORS));
     selected.add(afterAsOf.as(AFTER_AS_OF));
 
-    Dataset<Row> checked = raw.select(selected.toArray(Column[]::new)).withColumn(OK, size(col(ERRORS)).equalTo(0));
+    Dataset<Row> checked = parsed.select(selected.toArray(Column[]::new)).withColumn(OK, size(col(ERRORS)).equalTo(0));
     return new Checked(checked, extras);
   }
 
@@ -305,9 +325,25 @@ public final class SourceValidator {
     return nl < 0 ? msg : msg.substring(0, nl);
   }
 
-  private static Column parsedField(Dataset<Row> raw, SourceContract contract, SourceSettings source,
-                                    SourceContract.Field field, List<String> userColumns, Rules rules,
-                                    List<Check> errors) {
+  /**
+   * One field as parsed: {@code text} (the trimmed text, null when blank) and {@code parsed} (the
+   * contract type, null where the text does not parse), both over the raw columns; {@code input}
+   * is the user's value before any conversion. The rules read them back as the internal columns
+   * {@link #textColumn()} and {@link #valueColumn()}.
+   */
+  private record FieldParse(SourceContract.Field field, int index, Column input, DataType inputType, boolean nested,
+                            boolean absent, Column text, Column parsed) {
+    String textColumn() {
+      return "_tmp_text_" + index;
+    }
+
+    String valueColumn() {
+      return "_tmp_value_" + index;
+    }
+  }
+
+  private static FieldParse parse(Dataset<Row> raw, SourceContract contract, SourceSettings source,
+                                  SourceContract.Field field, List<String> userColumns, int index) {
     String name = field.name();
     Column input;
     DataType inputType = DataTypes.StringType;
@@ -325,7 +361,8 @@ public final class SourceValidator {
               + " is missing; columns found: " + userColumns
               + ". Map it with centraal.sources." + contract.name() + ".columns." + name);
         }
-        return lit(null).cast(field.type());
+        Column none = lit(null).cast(field.type());
+        return new FieldParse(field, index, none, field.type(), false, true, lit(null).cast(DataTypes.StringType), none);
       }
       input = col("`" + userName + "`");
       inputType = fieldType(raw, userName);
@@ -334,43 +371,26 @@ public final class SourceValidator {
     boolean nested = inputType instanceof org.apache.spark.sql.types.StructType
         || inputType instanceof org.apache.spark.sql.types.ArrayType
         || inputType instanceof org.apache.spark.sql.types.MapType;
-    if (nested) {
-      // A JSON object or array where one value belongs: casting it to text would store "[a, b]"
-      // as if it were an id. Quarantine it with its JSON text instead.
-      errors.add(error(input.isNotNull(), ReasonCode.NESTED_VALUE, name, to_json(input)));
-      input = to_json(input);
-      inputType = DataTypes.StringType;
-    }
-    Column text = when(trim(input.cast("string")).equalTo(""), lit(null)).otherwise(trim(input.cast("string")));
-    if (!nested && source.format().equals("json") && !name.equals(Reviews.TEXT)) {
-      // When rows disagree (a string here, an array there), Spark's JSON reader types the column as
-      // string and keeps the nested value's JSON text: recognise it by its brackets.
-      Column asText = trim(input.cast("string"));
-      errors.add(error(asText.rlike("^(\\[.*\\]|\\{.*\\})$"), ReasonCode.NESTED_VALUE, name, asText));
-    }
-    Column present = text.isNotNull();
-    if (field.required()) {
-      errors.add(error(text.isNull(), ReasonCode.MISSING_REQUIRED, name, text));
-    }
+    // A JSON object or array where one value belongs: casting it to text would store "[a, b]" as if
+    // it were an id. It is quarantined with its JSON text (see fieldChecks).
+    Column asText = nested ? to_json(input) : input.cast("string");
+    Column text = when(trim(asText).equalTo(""), lit(null)).otherwise(trim(asText));
     DataType type = field.type();
     Column parsed;
     if (type.equals(DataTypes.StringType)) {
       parsed = text;
     } else if (type.equals(DataTypes.DoubleType)) {
       parsed = inputType.equals(DataTypes.DoubleType) ? input : text.cast("double");
-      errors.add(error(present.and(parsed.isNull()), ReasonCode.UNPARSABLE_NUMBER, name, text));
     } else if (type.equals(DataTypes.IntegerType) || type.equals(DataTypes.LongType)) {
       Column asDouble = text.cast("double");
       Column whole = asDouble.isNotNull().and(asDouble.equalTo(functions.floor(asDouble)))
           .and(functions.abs(asDouble).lt(9.0e15));
       parsed = when(whole, asDouble.cast(type)).otherwise(lit(null).cast(type));
-      errors.add(error(present.and(parsed.isNull()), ReasonCode.UNPARSABLE_NUMBER, name, text));
     } else if (type.equals(DataTypes.BooleanType)) {
       Column l = lower(text);
       parsed = when(l.isin("true", "t", "yes", "y", "1"), lit(true))
           .when(l.isin("false", "f", "no", "n", "0"), lit(false))
           .otherwise(lit(null).cast("boolean"));
-      errors.add(error(present.and(parsed.isNull()), ReasonCode.UNPARSABLE_BOOLEAN, name, text));
     } else if (type.equals(DataTypes.TimestampType)) {
       if (inputType.equals(DataTypes.TimestampType) || inputType.equals(DataTypes.DateType)) {
         parsed = input.cast("timestamp");
@@ -379,6 +399,39 @@ public final class SourceValidator {
       } else {
         parsed = text.cast("timestamp");
       }
+    } else {
+      throw new IllegalStateException("no parser for contract type " + type + " of " + name);
+    }
+    return new FieldParse(field, index, input, inputType, nested, false, text, parsed);
+  }
+
+  /** The rules of one parsed field, over its internal text and value columns. */
+  private static void fieldChecks(SourceContract contract, SourceSettings source, FieldParse parse, Rules rules,
+                                  List<Check> errors) {
+    if (parse.absent()) {
+      return;
+    }
+    String name = parse.field().name();
+    Column input = parse.input();
+    Column text = col(parse.textColumn());
+    Column parsed = col(parse.valueColumn());
+    if (parse.nested()) {
+      errors.add(error(input.isNotNull(), ReasonCode.NESTED_VALUE, name, text));
+    } else if (source.format().equals("json") && !name.equals(Reviews.TEXT)) {
+      // When rows disagree (a string here, an array there), Spark's JSON reader types the column as
+      // string and keeps the nested value's JSON text: recognise it by its brackets.
+      errors.add(error(coalesce(text, lit("")).rlike("^(\\[.*\\]|\\{.*\\})$"), ReasonCode.NESTED_VALUE, name, text));
+    }
+    Column present = text.isNotNull();
+    if (parse.field().required()) {
+      errors.add(error(text.isNull(), ReasonCode.MISSING_REQUIRED, name, text));
+    }
+    DataType type = parse.field().type();
+    if (type.equals(DataTypes.DoubleType) || type.equals(DataTypes.IntegerType) || type.equals(DataTypes.LongType)) {
+      errors.add(error(present.and(parsed.isNull()), ReasonCode.UNPARSABLE_NUMBER, name, text));
+    } else if (type.equals(DataTypes.BooleanType)) {
+      errors.add(error(present.and(parsed.isNull()), ReasonCode.UNPARSABLE_BOOLEAN, name, text));
+    } else if (type.equals(DataTypes.TimestampType)) {
       errors.add(error(present.and(parsed.isNull()), ReasonCode.UNPARSABLE_TIMESTAMP, name, text));
       if (contract.eventTime().map(name::equals).orElse(false)) {
         // After the as-of date but possible: deferred (see Rules). After the ingest day: impossible.
@@ -387,11 +440,8 @@ public final class SourceValidator {
         errors.add(error(parsed.geq(lit(impossible)), ReasonCode.TS_IN_FUTURE, name, text));
         errors.add(error(parsed.lt(lit(floor)), ReasonCode.TS_BEFORE_FLOOR, name, text));
       }
-    } else {
-      throw new IllegalStateException("no parser for contract type " + type + " of " + name);
     }
     contractRules(contract, name, parsed, text, rules, errors);
-    return parsed;
   }
 
   /** Rules that belong to one field of one contract. */
