@@ -331,8 +331,8 @@ public final class SourceValidator {
    * is the user's value before any conversion. The rules read them back as the internal columns
    * {@link #textColumn()} and {@link #valueColumn()}.
    */
-  private record FieldParse(SourceContract.Field field, int index, Column input, DataType inputType, boolean nested,
-                            boolean absent, Column text, Column parsed) {
+  private record FieldParse(SourceContract.Field field, int index, Column input, boolean nested, boolean absent,
+                            Column text, Column parsed) {
     String textColumn() {
       return "_tmp_text_" + index;
     }
@@ -362,7 +362,7 @@ public final class SourceValidator {
               + ". Map it with centraal.sources." + contract.name() + ".columns." + name);
         }
         Column none = lit(null).cast(field.type());
-        return new FieldParse(field, index, none, field.type(), false, true, lit(null).cast(DataTypes.StringType), none);
+        return new FieldParse(field, index, none, false, true, lit(null).cast(DataTypes.StringType), none);
       }
       input = col("`" + userName + "`");
       inputType = fieldType(raw, userName);
@@ -402,7 +402,7 @@ public final class SourceValidator {
     } else {
       throw new IllegalStateException("no parser for contract type " + type + " of " + name);
     }
-    return new FieldParse(field, index, input, inputType, nested, false, text, parsed);
+    return new FieldParse(field, index, input, nested, false, text, parsed);
   }
 
   /** The rules of one parsed field, over its internal text and value columns. */

@@ -20,10 +20,7 @@ public final class SparkSessions {
    * which a cold JVM pays for even when no Delta table is touched.
    */
   public static SparkSession.Builder withSqlSettings(SparkSession.Builder builder) {
-    if (!new org.apache.spark.SparkConf().contains(CACHE_COMPRESSED_KEY)) {
-      builder = builder.config(CACHE_COMPRESSED_KEY, "false");
-    }
-    return builder
+    return unlessInstalled(builder, CACHE_COMPRESSED_KEY, "false")
         // Dates and timestamps are parsed with java.time patterns; unparsable values become null
         // and are quarantined by the validators, instead of failing the whole job.
         .config("spark.sql.legacy.timeParserPolicy", "CORRECTED")
@@ -58,15 +55,17 @@ public final class SparkSessions {
   static final String LISTING_PARALLELISM_KEY = "spark.sql.sources.parallelPartitionDiscovery.parallelism";
   static final String LISTING_PARALLELISM = "8";
 
+  /**
+   * Sets {@code key} unless the installation does (spark-defaults.conf, {@code --conf} or a
+   * {@code spark.*} system property, all of which a new {@link org.apache.spark.SparkConf} reads).
+   */
+  private static SparkSession.Builder unlessInstalled(SparkSession.Builder builder, String key, String value) {
+    return new org.apache.spark.SparkConf().contains(key) ? builder : builder.config(key, value);
+  }
+
   private static SparkSession.Builder withDelta(SparkSession.Builder builder) {
-    org.apache.spark.SparkConf installed = new org.apache.spark.SparkConf();
-    if (!installed.contains(SNAPSHOT_PARTITIONS_KEY)) {
-      builder = builder.config(SNAPSHOT_PARTITIONS_KEY, SNAPSHOT_PARTITIONS);
-    }
-    if (!installed.contains(LISTING_PARALLELISM_KEY)) {
-      builder = builder.config(LISTING_PARALLELISM_KEY, LISTING_PARALLELISM);
-    }
-    return builder
+    return unlessInstalled(unlessInstalled(builder, SNAPSHOT_PARTITIONS_KEY, SNAPSHOT_PARTITIONS),
+            LISTING_PARALLELISM_KEY, LISTING_PARALLELISM)
         .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
         .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
         // Re-running a date must replace exactly that date; keep Delta's check that rows written

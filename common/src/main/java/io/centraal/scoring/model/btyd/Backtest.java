@@ -10,7 +10,6 @@ import io.centraal.scoring.features.TimeUnit;
 import io.centraal.scoring.features.PurchaseRule;
 import io.centraal.scoring.features.TransactionFeatures;
 import io.centraal.scoring.schema.FeatureColumns;
-import java.sql.Date;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.List;

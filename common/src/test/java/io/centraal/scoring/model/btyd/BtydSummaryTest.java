@@ -92,12 +92,6 @@ class BtydSummaryTest {
   /** Returns, zero sales, same-day lines, a later return, rows after the as-of date, dates as DateType. */
   @Test
   void edgeCasesMatchTheFeatureSummary(SparkSession spark) {
-    StructType schema = new StructType()
-        .add(FeatureColumns.CUSTOMER_KEY, DataTypes.LongType, false)
-        .add(Transactions.TS, DataTypes.TimestampType, false)
-        .add(Transactions.AMOUNT, DataTypes.DoubleType, false)
-        .add(Transactions.MARGIN, DataTypes.DoubleType, true)
-        .add(Transactions.CHANNEL, DataTypes.StringType, true);
     LocalDate asOf = LocalDate.parse("2024-03-31");
     Dataset<Row> tx = spark.createDataFrame(List.of(
         row(1, "2024-01-01 10:00:00", 10), row(1, "2024-01-01 18:00:00", 5),
@@ -105,7 +99,7 @@ class BtydSummaryTest {
         row(1, "2024-03-31 23:59:59", 7), row(1, "2024-04-01 00:00:00", 100),
         row(2, "2024-02-10 12:00:00", -5),
         row(3, "2024-01-05 12:00:00", 0), row(3, "2024-02-05 12:00:00", 12),
-        row(3, "2024-02-05 13:00:00", -12), row(3, "2024-03-05 12:00:00", 8)), schema);
+        row(3, "2024-02-05 13:00:00", -12), row(3, "2024-03-05 12:00:00", 8)), LINES);
     for (PurchaseRule rule : PurchaseRule.values()) {
       Dataset<Row> expected = TransactionFeatures.summary(TransactionFeatures.daily(tx, asOf), asOf,
           TimeUnit.DAYS, rule);
@@ -157,12 +151,6 @@ class BtydSummaryTest {
    */
   @Test
   void calibrationAndHoldoutInOnePass(SparkSession spark) {
-    StructType schema = new StructType()
-        .add(FeatureColumns.CUSTOMER_KEY, DataTypes.LongType, false)
-        .add(Transactions.TS, DataTypes.TimestampType, false)
-        .add(Transactions.AMOUNT, DataTypes.DoubleType, false)
-        .add(Transactions.MARGIN, DataTypes.DoubleType, true)
-        .add(Transactions.CHANNEL, DataTypes.StringType, true);
     LocalDate calibrationEnd = LocalDate.parse("2024-03-31");
     LocalDate holdoutEnd = LocalDate.parse("2024-04-30");
     Dataset<Row> tx = spark.createDataFrame(List.of(
@@ -172,7 +160,7 @@ class BtydSummaryTest {
         row(1, "2024-05-01 00:00:00", 9),
         row(2, "2024-02-10 12:00:00", -5), row(2, "2024-04-02 12:00:00", 5),
         row(3, "2024-03-05 12:00:00", 8),
-        row(4, "2024-04-20 12:00:00", 30), row(4, "2024-04-25 12:00:00", 30)), schema).repartition(2);
+        row(4, "2024-04-20 12:00:00", 30), row(4, "2024-04-25 12:00:00", 30)), LINES).repartition(2);
     for (PurchaseRule rule : PurchaseRule.values()) {
       Dataset<Row> both = BtydSummary.withHoldout(tx, calibrationEnd, holdoutEnd, TimeUnit.DAYS, rule);
       assertEquals(List.of(FeatureColumns.CUSTOMER_KEY, BTYD[0], BTYD[1], BTYD[2], BTYD[3],
@@ -202,6 +190,14 @@ class BtydSummaryTest {
   private static int days(String date) {
     return (int) LocalDate.parse(date).toEpochDay();
   }
+
+  /** The hand-made transaction lines of {@link #row}. */
+  private static final StructType LINES = new StructType()
+      .add(FeatureColumns.CUSTOMER_KEY, DataTypes.LongType, false)
+      .add(Transactions.TS, DataTypes.TimestampType, false)
+      .add(Transactions.AMOUNT, DataTypes.DoubleType, false)
+      .add(Transactions.MARGIN, DataTypes.DoubleType, true)
+      .add(Transactions.CHANNEL, DataTypes.StringType, true);
 
   private static Row row(long customer, String ts, double amount) {
     return RowFactory.create(customer, Timestamp.valueOf(ts), amount, null, "store");
