@@ -14,6 +14,7 @@ import io.centraal.scoring.model.churn.ChurnBaseline;
 import io.centraal.scoring.model.churn.ChurnModel;
 import io.centraal.scoring.model.churn.ChurnModelStore;
 import io.centraal.scoring.model.churn.ChurnTraining;
+import io.centraal.scoring.run.LeafCache;
 import io.centraal.scoring.run.RunContext;
 import io.centraal.scoring.schema.FeatureColumns;
 import io.centraal.scoring.schema.ScoreColumns;
@@ -23,7 +24,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.storage.StorageLevel;
 
 /** Churn risk: the model trained at a back-dated cut-off (or a saved one) and its application at the as-of date. */
 public final class ChurnStep {
@@ -106,8 +106,8 @@ public final class ChurnStep {
   public static LabelledRows labelledAtCutoff(FeatureInputs inputs, Dataset<Row> featuresAtAsOf,
                                               CentraalSettings settings, LocalDate asOf, int windowDays) {
     LocalDate cutoff = asOf.minusDays(windowDays);
-    Dataset<Row> atCutoff = trainableAtCutoff(FeatureStage.build(inputs, settings, cutoff), featuresAtAsOf, asOf)
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> atCutoff = LeafCache.of(
+        trainableAtCutoff(FeatureStage.build(inputs, settings, cutoff), featuresAtAsOf, asOf));
     try {
       ClvModels atCutoffModels = ClvStep.fit(atCutoff, settings);
       Optional<FitResult> baseline = ClvStep.churnBaselineModel(atCutoffModels);
@@ -115,10 +115,8 @@ public final class ChurnStep {
           .join(ClvStep.scores(atCutoff, atCutoffModels, settings).select(FeatureColumns.CUSTOMER_KEY, ScoreColumns.P_ALIVE),
               FeatureColumns.CUSTOMER_KEY), atCutoff, baseline);
       Dataset<Row> daily = CustomerFeatures.dailyPurchases(inputs, asOf);
-      Dataset<Row> labelled = ChurnModel.label(withPAlive, daily,
-          TransactionFeatures.isPurchase(settings.features().purchaseRule()), cutoff, windowDays)
-          .persist(StorageLevel.MEMORY_AND_DISK());
-      labelled.count();
+      Dataset<Row> labelled = LeafCache.of(ChurnModel.label(withPAlive, daily,
+          TransactionFeatures.isPurchase(settings.features().purchaseRule()), cutoff, windowDays));
       return new LabelledRows(labelled, baseline.isPresent() ? ChurnBaseline.P_ALIVE_MBGNBD : null);
     } finally {
       atCutoff.unpersist();

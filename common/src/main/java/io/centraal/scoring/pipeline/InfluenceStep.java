@@ -11,6 +11,7 @@ import io.centraal.scoring.model.influence.AdvocacyScoring;
 import io.centraal.scoring.model.influence.InfluenceSettings;
 import io.centraal.scoring.model.influence.InfluenceTraining;
 import io.centraal.scoring.model.influence.InfluenceWeightsStore;
+import io.centraal.scoring.run.LeafCache;
 import io.centraal.scoring.run.RunContext;
 import io.centraal.scoring.schema.FeatureColumns;
 import io.centraal.scoring.schema.SourceContracts;
@@ -21,7 +22,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.storage.StorageLevel;
 
 /** The influence weights of a run: fitted at a back-dated cut-off against a later outcome, or saved ones. */
 public final class InfluenceStep {
@@ -57,8 +57,8 @@ public final class InfluenceStep {
           : "training disabled (score.influence.training.enabled = false)");
     } else {
       LocalDate cutoff = ctx.asOfDate().minusDays(ts.windowDays());
-      Dataset<Row> atCutoff = new AdvocacyScoring(settings.advocacy()).apply(FeatureStage.build(inputs, settings, cutoff)
-          .where(col(FeatureColumns.PROFILING_ALLOWED))).persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> atCutoff = LeafCache.of(new AdvocacyScoring(settings.advocacy())
+          .apply(FeatureStage.build(inputs, settings, cutoff).where(col(FeatureColumns.PROFILING_ALLOWED))));
       try {
         Map<String, Dataset<Row>> outcomes = new LinkedHashMap<>();
         outcomes.put(InfluenceTraining.HELPFUL_VOTES, InfluenceTraining.helpfulVotesOfReviewsWritten(

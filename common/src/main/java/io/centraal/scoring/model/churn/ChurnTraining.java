@@ -2,12 +2,16 @@ package io.centraal.scoring.model.churn;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.pmod;
 import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
 
 import io.centraal.scoring.run.InvalidConfigException;
+import io.centraal.scoring.run.LeafCache;
 import io.centraal.scoring.run.ConfigValues;
 import com.typesafe.config.Config;
 import io.centraal.scoring.io.Json;
+import io.centraal.scoring.schema.FeatureColumns;
 import io.centraal.scoring.schema.ScoreColumns;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,6 +38,7 @@ import org.apache.spark.storage.StorageLevel;
 public final class ChurnTraining {
   public static final String FALLBACK_VERSION = "fallback-1-minus-p_alive-mbgnbd";
   private static final String BASELINE = "_tmp_baseline";
+  private static final long SPLIT_BUCKETS = 1_000_000;
 
   /**
    * @param windowDays       churn window
@@ -120,16 +125,15 @@ public final class ChurnTraining {
       boolean calibrate = s.calibrationShare() > 0;
       double trainShare = 1 - s.holdoutShare() - s.calibrationShare();
       Dataset<Row>[] split = calibrate
-          ? data.randomSplit(new double[] {trainShare, s.calibrationShare(), s.holdoutShare()}, s.seed())
-          : data.randomSplit(new double[] {trainShare, s.holdoutShare()}, s.seed());
+          ? split(data, s.seed(), trainShare, s.calibrationShare())
+          : split(data, s.seed(), trainShare);
       Dataset<Row> train = ChurnModel.withClassWeights(split[0], positives, negatives, s.balanced());
       PipelineModel model = ChurnModel.pipeline(features, s.maxIter(), s.regParam()).fit(train);
       if (calibrate) {
         model = ChurnModel.calibrate(model, split[1]);
       }
-      Dataset<Row> holdout = ChurnModel.score(model, split[split.length - 1], true)
-          .withColumn(BASELINE, baselinePAlive == null ? lit(0.5) : lit(1.0).minus(col(baselinePAlive)))
-          .persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> holdout = LeafCache.of(ChurnModel.score(model, split[split.length - 1], true)
+          .withColumn(BASELINE, baselinePAlive == null ? lit(0.5) : lit(1.0).minus(col(baselinePAlive))));
       try {
         Map<String, Double> metrics = ChurnModel.evaluate(holdout, ScoreColumns.CHURN_RISK);
         Map<String, Double> uncalibrated = ChurnModel.evaluate(holdout, ChurnModel.UNCALIBRATED);
@@ -154,6 +158,25 @@ public final class ChurnTraining {
     } finally {
       data.unpersist();
     }
+  }
+
+  /**
+   * Splits the rows by a seeded hash of the customer key into consecutive shares ({@code shares}, then
+   * the rest). The same customers land in the same part on every rerun: {@code randomSplit} depends on
+   * the order of the rows within their partitions, which a rerun need not keep.
+   */
+  @SuppressWarnings("unchecked")
+  static Dataset<Row>[] split(Dataset<Row> rows, long seed, double... shares) {
+    Column u = pmod(xxhash64(col(FeatureColumns.CUSTOMER_KEY).cast("long"), lit(seed)), lit(SPLIT_BUCKETS))
+        .divide((double) SPLIT_BUCKETS);
+    Dataset<Row>[] parts = new Dataset[shares.length + 1];
+    double from = 0;
+    for (int i = 0; i <= shares.length; i++) {
+      double to = i < shares.length ? from + shares[i] : Double.POSITIVE_INFINITY;
+      parts[i] = rows.where(u.geq(from).and(u.lt(to)));
+      from = to;
+    }
+    return parts;
   }
 
   /**

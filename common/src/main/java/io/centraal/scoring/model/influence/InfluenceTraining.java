@@ -13,6 +13,7 @@ import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import io.centraal.scoring.run.InvalidConfigException;
+import io.centraal.scoring.run.LeafCache;
 import io.centraal.scoring.run.ConfigValues;
 import com.typesafe.config.Config;
 import io.centraal.scoring.io.Json;
@@ -34,7 +35,6 @@ import org.apache.spark.mllib.optimization.NNLS;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.storage.StorageLevel;
 
 /**
  * Influence weights learned from an outcome in the user's own data, the way churn is trained: the
@@ -304,11 +304,10 @@ public final class InfluenceTraining {
         continue;
       }
       StageSchema.require(outcome.schema(), STAGE, ScoreColumns.INFLUENCE_OUTCOME, Kind.NUMERIC);
-      Dataset<Row> joined = features.join(
+      Dataset<Row> joined = LeafCache.of(features.join(
               outcome.select(col(FeatureColumns.CUSTOMER_KEY), col(ScoreColumns.INFLUENCE_OUTCOME).cast("double")
                   .as(ScoreColumns.INFLUENCE_OUTCOME)), new String[] {FeatureColumns.CUSTOMER_KEY}, "left")
-          .withColumn(ScoreColumns.INFLUENCE_OUTCOME, coalesce(col(ScoreColumns.INFLUENCE_OUTCOME), lit(0.0)))
-          .persist(StorageLevel.MEMORY_AND_DISK());
+          .withColumn(ScoreColumns.INFLUENCE_OUTCOME, coalesce(col(ScoreColumns.INFLUENCE_OUTCOME), lit(0.0))));
       try {
         long active = joined.where(col(ScoreColumns.INFLUENCE_OUTCOME).gt(0.0)).count();
         if (active < s.minActiveOutcomes()) {
@@ -364,10 +363,9 @@ public final class InfluenceTraining {
     }
     keep.add(isHoldout(col(FeatureColumns.CUSTOMER_KEY), s).as(HOLDOUT));
     keep.add(PercentRanks.of(signalRanks.schema(), col(ScoreColumns.INFLUENCE_OUTCOME).asc()).as(OUTCOME_RANK));
-    Dataset<Row> ranked = hand.applyToSignalRanks(signalRanks.select(keep.toArray(new Column[0])))
+    Dataset<Row> ranked = LeafCache.of(hand.applyToSignalRanks(signalRanks.select(keep.toArray(new Column[0])))
         .withColumnRenamed(ScoreColumns.INFLUENCE_SCORE, HAND_SCORE)
-        .drop(ScoreColumns.INFLUENCE_TIER)
-        .persist(StorageLevel.MEMORY_AND_DISK());
+        .drop(ScoreColumns.INFLUENCE_TIER));
     try {
       Dataset<Row> train = ranked.where(org.apache.spark.sql.functions.not(col(HOLDOUT)));
       Dataset<Row> holdout = ranked.where(col(HOLDOUT));
@@ -414,11 +412,10 @@ public final class InfluenceTraining {
       });
       signalColumns.add(col(ScoreColumns.INFLUENCE_OUTCOME));
       signalColumns.add(col(HAND_SCORE));
-      Dataset<Row> evaluation = new InfluenceScoring(fittedSettings)
+      Dataset<Row> evaluation = LeafCache.of(new InfluenceScoring(fittedSettings)
           .applyToSignalRanks(holdout.select(signalColumns.toArray(new Column[0])))
           .select(col(FeatureColumns.CUSTOMER_KEY), col(ScoreColumns.INFLUENCE_OUTCOME), col(HAND_SCORE),
-              col(ScoreColumns.INFLUENCE_SCORE).as(FITTED_SCORE))
-          .persist(StorageLevel.MEMORY_AND_DISK());
+              col(ScoreColumns.INFLUENCE_SCORE).as(FITTED_SCORE)));
       try {
         Map<String, Double> rho = RankMetrics.spearman(evaluation, ScoreColumns.INFLUENCE_OUTCOME,
             List.of(HAND_SCORE, FITTED_SCORE));

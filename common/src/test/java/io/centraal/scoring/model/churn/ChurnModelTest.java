@@ -99,6 +99,26 @@ class ChurnModelTest {
   }
 
   @Test
+  void theSplitKeepsEveryCustomerInItsPartWhateverThePartitioning() {
+    Dataset<Row>[] a = ChurnTraining.split(rows, 11L, 0.6, 0.2);
+    Dataset<Row>[] b = ChurnTraining.split(rows.repartition(5, col(FeatureColumns.SESSIONS)), 11L, 0.6, 0.2);
+    double[] shares = {0.6, 0.2, 0.2};
+    long total = 0;
+    for (int i = 0; i < shares.length; i++) {
+      List<Long> keys = keys(a[i]);
+      assertTrue(keys.equals(keys(b[i])), "part " + i + " holds other customers after repartitioning");
+      assertEquals(shares[i], keys.size() / (double) N, 0.03, "share of part " + i);
+      total += keys.size();
+    }
+    assertEquals(N, total, "every customer in exactly one part");
+  }
+
+  private static List<Long> keys(Dataset<Row> part) {
+    return part.select(FeatureColumns.CUSTOMER_KEY).orderBy(FeatureColumns.CUSTOMER_KEY).as(
+        org.apache.spark.sql.Encoders.LONG()).collectAsList();
+  }
+
+  @Test
   void metricsJsonFollowsTheModelRunsContract() {
     JsonNode m = json(trained);
     for (String k : ChurnTraining.HEADLINE) {
