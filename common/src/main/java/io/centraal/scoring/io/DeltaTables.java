@@ -48,8 +48,7 @@ public final class DeltaTables {
     }
     if (DeltaTable.isDeltaTable(spark, path)) {
       addMissingColumns(spark, path, schema);
-      Row detail = DeltaTable.forPath(spark, path).detail().first();
-      Map<String, String> current = detail.getJavaMap(detail.fieldIndex("properties"));
+      Map<String, String> current = properties(spark, path);
       String currentStats = current.get(PersonalData.STATS_COLUMNS_PROPERTY);
       if (automaticStats && currentStats != null
           && !java.util.Arrays.asList(currentStats.split(",")).contains(FeatureColumns.CUSTOMER_KEY)) {
@@ -86,6 +85,18 @@ public final class DeltaTables {
   }
 
   /**
+   * The table's properties. From the table's metadata alone: {@code DESCRIBE DETAIL} would also
+   * list the table's files to report their number and size, a cost on every run for nothing read.
+   */
+  static Map<String, String> properties(SparkSession spark, String path) {
+    Map<String, String> out = new java.util.HashMap<>();
+    for (Row r : spark.sql("SHOW TBLPROPERTIES delta.`" + path.replace("`", "``") + "`").collectAsList()) {
+      out.put(r.getString(0), r.getString(1));
+    }
+    return out;
+  }
+
+  /**
    * Adds (nullable, at the end) the columns of {@code schema} that the table at {@code path} does
    * not have yet; existing rows read them as null. One ALTER TABLE, so one commit, only when needed.
    */
@@ -115,14 +126,18 @@ public final class DeltaTables {
   public static long insertNew(SparkSession spark, Dataset<Row> rows, String path, List<String> keys) {
     String condition = String.join(" AND ", keys.stream()
         .map(k -> "t.`" + k + "` = s.`" + k + "`").toList());
-    long versionBefore = latestVersion(spark, path);
-    DeltaTable.forPath(spark, path).as("t").merge(rows.as("s"), condition)
-        .whenNotMatched().insertAll().execute();
-    // A MERGE with nothing to insert may commit nothing: then the last commit is someone else's.
-    if (latestVersion(spark, path) == versionBefore) {
-      return 0L;
+    // The SQL form of MERGE returns its metrics (num_affected_rows, num_updated_rows,
+    // num_deleted_rows, num_inserted_rows) as its result; the builder API returns nothing, and
+    // reading them back from the table history took three more queries.
+    String source = "centraal_merge_source_" + java.util.UUID.randomUUID().toString().replace("-", "");
+    rows.createOrReplaceTempView(source);
+    try {
+      Row metrics = spark.sql("MERGE INTO delta.`" + path.replace("`", "``") + "` AS t USING " + source
+          + " AS s ON " + condition + " WHEN NOT MATCHED THEN INSERT *").first();
+      return metrics.getLong(metrics.fieldIndex("num_inserted_rows"));
+    } finally {
+      spark.catalog().dropTempView(source);
     }
-    return lastOperationMetric(spark, path, "numTargetRowsInserted");
   }
 
   public static void append(Dataset<Row> rows, String path) {
@@ -140,12 +155,5 @@ public final class DeltaTables {
   /** The latest committed version of the table. */
   public static long latestVersion(SparkSession spark, String path) {
     return DeltaTable.forPath(spark, path).history(1).select("version").first().getLong(0);
-  }
-
-  private static long lastOperationMetric(SparkSession spark, String path, String metric) {
-    Row last = DeltaTable.forPath(spark, path).history(1).select("operationMetrics").first();
-    Map<String, String> metrics = last.getJavaMap(0);
-    String value = metrics == null ? null : metrics.get(metric);
-    return value == null ? 0L : Long.parseLong(value);
   }
 }

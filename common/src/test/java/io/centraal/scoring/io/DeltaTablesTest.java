@@ -48,4 +48,21 @@ class DeltaTablesTest {
     assertNull(rows.get(0).get(3), "the earlier date has no value for the new column");
     assertEquals(5.5, rows.get(1).getDouble(3));
   }
+
+  @Test
+  void aChangedPropertyCommitsOnceAndAnUnchangedOneNotAtAll(SparkSession spark, @TempDir Path dir) {
+    String path = dir.resolve("model_runs").toString();
+    String key = "delta.logRetentionDuration";
+    DeltaTables.ensureTable(spark, path, V1, List.of(), Map.of(key, "interval 30 days"));
+    assertEquals("interval 30 days", DeltaTables.properties(spark, path).get(key));
+    long created = DeltaTables.latestVersion(spark, path);
+
+    DeltaTables.ensureTable(spark, path, V1, List.of(), Map.of(key, "interval 30 days"));
+    assertEquals(created, DeltaTables.latestVersion(spark, path), "the same property: no commit");
+    DeltaTables.ensureTable(spark, path, V1, List.of(), Map.of(key, "interval 60 days"));
+    assertEquals(created + 1, DeltaTables.latestVersion(spark, path), "a changed property: one commit");
+    assertEquals("interval 60 days", DeltaTables.properties(spark, path).get(key));
+    DeltaTables.ensureTable(spark, path, V1, List.of(), Map.of(key, "interval 60 days"));
+    assertEquals(created + 1, DeltaTables.latestVersion(spark, path), "and then none");
+  }
 }
