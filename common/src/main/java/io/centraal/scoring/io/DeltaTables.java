@@ -67,7 +67,7 @@ public final class DeltaTables {
       });
       if (changed.length() > 0) {
         // Only a real change commits a new version.
-        spark.sql("ALTER TABLE delta.`" + path + "` SET TBLPROPERTIES (" + changed + ")");
+        spark.sql("ALTER TABLE " + sqlName(path) + " SET TBLPROPERTIES (" + changed + ")");
       }
       return;
     }
@@ -84,13 +84,18 @@ public final class DeltaTables {
     builder.execute();
   }
 
+  /** The table at {@code path} as Spark SQL names it ({@code delta.`path`}, backticks escaped). */
+  public static String sqlName(String path) {
+    return "delta.`" + path.replace("`", "``") + "`";
+  }
+
   /**
    * The table's properties. From the table's metadata alone: {@code DESCRIBE DETAIL} would also
    * list the table's files to report their number and size, a cost on every run for nothing read.
    */
-  static Map<String, String> properties(SparkSession spark, String path) {
+  public static Map<String, String> properties(SparkSession spark, String path) {
     Map<String, String> out = new java.util.HashMap<>();
-    for (Row r : spark.sql("SHOW TBLPROPERTIES delta.`" + path.replace("`", "``") + "`").collectAsList()) {
+    for (Row r : spark.sql("SHOW TBLPROPERTIES " + sqlName(path)).collectAsList()) {
       out.put(r.getString(0), r.getString(1));
     }
     return out;
@@ -113,7 +118,7 @@ public final class DeltaTables {
     }
     if (!added.isEmpty()) {
       LOG.info("{}: adding column(s) {} (an additive schema change since the table was created)", path, added);
-      spark.sql("ALTER TABLE delta.`" + path + "` ADD COLUMNS (" + String.join(", ", added) + ")");
+      spark.sql("ALTER TABLE " + sqlName(path) + " ADD COLUMNS (" + String.join(", ", added) + ")");
     }
   }
 
@@ -132,7 +137,7 @@ public final class DeltaTables {
     String source = "centraal_merge_source_" + java.util.UUID.randomUUID().toString().replace("-", "");
     rows.createOrReplaceTempView(source);
     try {
-      Row metrics = spark.sql("MERGE INTO delta.`" + path.replace("`", "``") + "` AS t USING " + source
+      Row metrics = spark.sql("MERGE INTO " + sqlName(path) + " AS t USING " + source
           + " AS s ON " + condition + " WHEN NOT MATCHED THEN INSERT *").first();
       return metrics.getLong(metrics.fieldIndex("num_inserted_rows"));
     } finally {

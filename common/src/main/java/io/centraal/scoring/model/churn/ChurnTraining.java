@@ -2,15 +2,14 @@ package io.centraal.scoring.model.churn;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.pmod;
 import static org.apache.spark.sql.functions.when;
-import static org.apache.spark.sql.functions.xxhash64;
 
 import io.centraal.scoring.run.InvalidConfigException;
 import io.centraal.scoring.run.LeafCache;
 import io.centraal.scoring.run.ConfigValues;
 import com.typesafe.config.Config;
 import io.centraal.scoring.io.Json;
+import io.centraal.scoring.model.CustomerHash;
 import io.centraal.scoring.schema.FeatureColumns;
 import io.centraal.scoring.schema.ScoreColumns;
 import java.util.ArrayList;
@@ -161,14 +160,12 @@ public final class ChurnTraining {
   }
 
   /**
-   * Splits the rows by a seeded hash of the customer key into consecutive shares ({@code shares}, then
-   * the rest). The same customers land in the same part on every rerun: {@code randomSplit} depends on
-   * the order of the rows within their partitions, which a rerun need not keep.
+   * Splits the rows by {@link CustomerHash} into consecutive shares ({@code shares}, then the rest),
+   * so the same customers land in the same part on every rerun.
    */
   @SuppressWarnings("unchecked")
   static Dataset<Row>[] split(Dataset<Row> rows, long seed, double... shares) {
-    Column u = pmod(xxhash64(col(FeatureColumns.CUSTOMER_KEY).cast("long"), lit(seed)), lit(SPLIT_BUCKETS))
-        .divide((double) SPLIT_BUCKETS);
+    Column u = CustomerHash.bucket(col(FeatureColumns.CUSTOMER_KEY), seed, SPLIT_BUCKETS).divide((double) SPLIT_BUCKETS);
     Dataset<Row>[] parts = new Dataset[shares.length + 1];
     double from = 0;
     for (int i = 0; i <= shares.length; i++) {

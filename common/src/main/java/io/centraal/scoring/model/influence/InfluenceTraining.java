@@ -6,17 +6,16 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.pmod;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.when;
-import static org.apache.spark.sql.functions.xxhash64;
 
 import io.centraal.scoring.run.InvalidConfigException;
 import io.centraal.scoring.run.LeafCache;
 import io.centraal.scoring.run.ConfigValues;
 import com.typesafe.config.Config;
 import io.centraal.scoring.io.Json;
+import io.centraal.scoring.model.CustomerHash;
 import io.centraal.scoring.model.PercentRanks;
 import io.centraal.scoring.schema.StageSchema;
 import io.centraal.scoring.schema.StageSchema.Kind;
@@ -328,8 +327,7 @@ public final class InfluenceTraining {
    * every rerun and partitioning, and a validation can evaluate baselines on exactly these customers.
    */
   public static Column isHoldout(Column customerKey, Settings s) {
-    return pmod(xxhash64(customerKey.cast("long"), lit(s.seed())), lit(HASH_BUCKETS))
-        .lt(Math.round(s.holdoutShare() * HASH_BUCKETS));
+    return CustomerHash.bucket(customerKey, s.seed(), HASH_BUCKETS).lt(Math.round(s.holdoutShare() * HASH_BUCKETS));
   }
 
   /**

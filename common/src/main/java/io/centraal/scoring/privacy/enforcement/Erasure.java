@@ -471,11 +471,9 @@ public final class Erasure {
     spark.conf().set(check, "false");
     try {
       for (String path : paths) {
-        Map<String, String> properties = DeltaTable.forPath(spark, path).detail().select("properties").first()
-            .getJavaMap(0);
-        if ("true".equals(properties.get("delta.enableDeletionVectors"))) {
+        if ("true".equals(DeltaTables.properties(spark, path).get("delta.enableDeletionVectors"))) {
           // Deletion vectors only mark rows deleted: rewrite the files so VACUUM can remove the old ones.
-          spark.sql("REORG TABLE delta.`" + path + "` APPLY (PURGE)");
+          spark.sql("REORG TABLE " + DeltaTables.sqlName(path) + " APPLY (PURGE)");
         }
         DeltaTable.forPath(spark, path).vacuum(hours);
       }
