@@ -252,34 +252,75 @@ public final class SourceValidator {
   }
 
   /**
+   * What became of the rows of a cached validation: {@code read = accepted + quarantined + deferred};
+   * {@code marked} counts the accepted rows that meet the caller's condition (for transactions: the
+   * sales without a customer).
+   */
+  public record Counts(long read, long accepted, long quarantined, long deferred, long marked) {}
+
+  /** A cached validation and its counts; {@code result().release()} frees the cache. */
+  public record Cached(Result result, Counts counts) {}
+
+  /**
    * {@link #validate}'s result, cached at {@code level} and computed without sorting every row:
    * most natural keys occur once, so the rows are cached once, one aggregation of a 64-bit hash of
    * the key finds the hashes that repeat, and only the rows with those hashes go through the window
    * that picks the first. The hash only narrows the candidates: two keys that share a hash are told
    * apart by the window, which compares the keys themselves. Call {@link Result#release()} when done.
+   *
+   * <p>The counts come from the pass that fills the cache (rows, rule breakers, rows after the
+   * as-of date) and from the few rows the window marks as repeats, so no further pass over every
+   * row is needed: a count over the finished result re-read the whole cache through the joins that
+   * set the repeats apart.
+   *
+   * @param marked a condition over the contract's columns; {@link Counts#marked()} counts the
+   *               accepted rows that meet it
    */
-  public static Result validateCached(Dataset<Row> raw, SourceContract contract, SourceSettings source, Rules rules,
-                                      StorageLevel level) {
+  public static Cached validateCached(Dataset<Row> raw, SourceContract contract, SourceSettings source, Rules rules,
+                                      StorageLevel level, Column marked) {
     Checked checked = check(raw, contract, source, rules);
     Dataset<Row> cached = checked.rows().persist(level);
+    Column ok = col(OK);
+    Column inTime = functions.not(col(AFTER_AS_OF));
+    Row all = cached.agg(countIf(lit(true)), countIf(functions.not(ok)), countIf(ok.and(col(AFTER_AS_OF))),
+        countIf(ok.and(inTime).and(marked))).first();
     // Aggregating a long instead of the key's text: on millions of distinct ids the partial
     // aggregation cannot reduce anything, and hashing and shuffling the strings was most of the cost.
     Column keyHash = functions.xxhash64(contract.naturalKey().stream().map(functions::col).toArray(Column[]::new));
-    Dataset<Row> repeatedHashes = cached.where(col(OK)).groupBy(keyHash.as(KEY_HASH)).count()
+    Dataset<Row> repeatedHashes = cached.where(ok).groupBy(keyHash.as(KEY_HASH)).count()
         .where(col("count").gt(1)).select(KEY_HASH).persist(level);
     if (repeatedHashes.isEmpty()) {
       repeatedHashes.unpersist();
-      return new Result(finish(cached.withColumn(DUPLICATE, lit(false)), contract), contract,
-          checked.extraColumns(), rules.keepExtraColumns(), List.of(cached));
+      return new Cached(new Result(finish(cached.withColumn(DUPLICATE, lit(false)), contract), contract,
+          checked.extraColumns(), rules.keepExtraColumns(), List.of(cached)), counts(all, 0, 0, 0));
     }
-    Dataset<Row> hashed = cached.where(col(OK)).withColumn(KEY_HASH, keyHash);
+    Dataset<Row> hashed = cached.where(ok).withColumn(KEY_HASH, keyHash);
     Dataset<Row> resolved = markDuplicates(hashed.join(repeatedHashes, KEY_HASH, "left_semi").drop(KEY_HASH), contract)
         .persist(level);
-    Dataset<Row> rest = cached.where(functions.not(col(OK)))
+    Column duplicate = col(DUPLICATE);
+    Row repeats = resolved.agg(countIf(duplicate), countIf(duplicate.and(col(AFTER_AS_OF))),
+        countIf(duplicate.and(inTime).and(marked))).first();
+    Dataset<Row> rest = cached.where(functions.not(ok))
         .unionByName(hashed.join(repeatedHashes, KEY_HASH, "left_anti").drop(KEY_HASH))
         .withColumn(DUPLICATE, lit(false));
-    return new Result(finish(rest.unionByName(resolved), contract), contract, checked.extraColumns(),
-        rules.keepExtraColumns(), List.of(cached, repeatedHashes, resolved));
+    return new Cached(new Result(finish(rest.unionByName(resolved), contract), contract, checked.extraColumns(),
+        rules.keepExtraColumns(), List.of(cached, repeatedHashes, resolved)),
+        counts(all, repeats.getLong(0), repeats.getLong(1), repeats.getLong(2)));
+  }
+
+  /**
+   * The counts from the whole input's (rows, rule breakers, valid rows after the as-of date, valid
+   * marked rows in time) and the repeats': a repeat is quarantined whatever its date.
+   */
+  private static Counts counts(Row all, long duplicates, long duplicatesAfterAsOf, long duplicatesMarked) {
+    long read = all.getLong(0);
+    long quarantined = all.getLong(1) + duplicates;
+    long deferred = all.getLong(2) - duplicatesAfterAsOf;
+    return new Counts(read, read - quarantined - deferred, quarantined, deferred, all.getLong(3) - duplicatesMarked);
+  }
+
+  private static Column countIf(Column condition) {
+    return coalesce(functions.sum(when(condition, 1L).otherwise(0L)), lit(0L));
   }
 
   /** Type of {@link LogColumns#EXTRA_COLUMNS}: the user's column name -> its text. */

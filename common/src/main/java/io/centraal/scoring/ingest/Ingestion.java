@@ -2,9 +2,6 @@ package io.centraal.scoring.ingest;
 
 import static org.apache.spark.sql.functions.array_distinct;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.transform;
@@ -38,7 +35,6 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.storage.StorageLevel;
 
@@ -132,9 +128,9 @@ public final class Ingestion {
   }
 
   /**
-   * A source read once, mapped and validated, cached, with its counts: {@code read = accepted +
-   * quarantined + deferred} (checked here), {@code anonymous} = accepted transactions without a
-   * customer. {@link #close()} releases the cache.
+   * A source read once, mapped and validated, cached, with its counts ({@link SourceValidator.Counts}):
+   * {@code read = accepted + quarantined + deferred}, {@code anonymous} = accepted transactions
+   * without a customer. {@link #close()} releases the cache.
    */
   public record Validated(String source, LocalDate asOfDate, SourceValidator.Result result, long read, long accepted,
                           long quarantined, long deferred, long anonymous) implements AutoCloseable {
@@ -155,25 +151,13 @@ public final class Ingestion {
    */
   public static Validated validate(SparkSession spark, SourceSettings source, SourceContract contract,
                                    SourceValidator.Rules rules) {
-    SourceValidator.Result validated = SourceValidator.validateCached(SourceReader.read(spark, source), contract,
-        source, rules, StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> checked = validated.checked();
-    Column status = col(SourceValidator.STATUS);
-    Column anonymousRow = contract.name().equals(SourceContracts.TRANSACTIONS)
-        ? status.equalTo(SourceValidator.ACCEPTED).and(col(Transactions.CUSTOMER_REF).isNull())
-        : lit(false);
-    Row counts = checked.agg(count(lit(1)), countIf(status.equalTo(SourceValidator.ACCEPTED)),
-        countIf(status.equalTo(SourceValidator.QUARANTINED)), countIf(status.equalTo(SourceValidator.DEFERRED)),
-        countIf(anonymousRow)).first();
-    Validated result = new Validated(contract.name(), rules.asOfDate(), validated,
-        counts.getLong(0), counts.getLong(1), counts.getLong(2), counts.getLong(3), counts.getLong(4));
-    if (result.read() != result.accepted() + result.quarantined() + result.deferred()) {
-      result.close();
-      throw new IllegalStateException("source '" + contract.name() + "': read " + result.read()
-          + " rows but accepted " + result.accepted() + " + quarantined " + result.quarantined() + " + deferred "
-          + result.deferred() + "; a row was lost");
-    }
-    return result;
+    Column anonymous = contract.name().equals(SourceContracts.TRANSACTIONS)
+        ? col(Transactions.CUSTOMER_REF).isNull() : lit(false);
+    SourceValidator.Cached validated = SourceValidator.validateCached(SourceReader.read(spark, source), contract,
+        source, rules, StorageLevel.MEMORY_AND_DISK(), anonymous);
+    SourceValidator.Counts counts = validated.counts();
+    return new Validated(contract.name(), rules.asOfDate(), validated.result(), counts.read(), counts.accepted(),
+        counts.quarantined(), counts.deferred(), counts.marked());
   }
 
   /**
@@ -187,10 +171,6 @@ public final class Ingestion {
               + " = %.2f%%; %s", counts.source(), counts.asOfDate(), counts.quarantined(), counts.read(),
           100 * counts.rejectShare(), 100 * maxRejectShare, where));
     }
-  }
-
-  private static Column countIf(Column condition) {
-    return functions.coalesce(sum(when(condition, 1L).otherwise(0L)), lit(0L));
   }
 
   private static Dataset<Row> toQuarantineRows(Dataset<Row> quarantined, String source, RunContext ctx) {

@@ -1,11 +1,13 @@
 package io.centraal.scoring.dq;
 
+import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.centraal.scoring.config.CentraalSettings;
 import io.centraal.scoring.io.SourceReader;
 import io.centraal.scoring.io.SourceSettings;
+import io.centraal.scoring.schema.InputColumns.Transactions;
 import io.centraal.scoring.schema.SourceContracts;
 import io.centraal.scoring.testing.SparkExtension;
 import io.centraal.scoring.testing.TestSettings;
@@ -25,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The cached validation (keys counted first, the window only over keys that repeat) gives exactly
- * the rows of the plain one (a window over every row), with and without repeated keys.
+ * the rows of the plain one (a window over every row), with and without repeated keys, and counts
+ * what its rows say.
  */
 @ExtendWith(SparkExtension.class)
 class SourceValidatorTest {
@@ -40,15 +43,31 @@ class SourceValidatorTest {
         settings.ingest().currencies(), settings.ingest().ratingMin(), settings.ingest().ratingMax(),
         settings.ingest().maxAbsAmount(), false);
     Dataset<Row> raw = SourceReader.read(spark, source);
-    SourceValidator.Result result = cached
-        ? SourceValidator.validateCached(raw, SourceContracts.TRANSACTIONS_CONTRACT, source, rules,
-            StorageLevel.MEMORY_ONLY())
-        : SourceValidator.validate(raw, SourceContracts.TRANSACTIONS_CONTRACT, source, rules);
-    try {
-      return result.checked().toJSON().collectAsList().stream().sorted().toList();
-    } finally {
-      result.release();
+    if (!cached) {
+      return SourceValidator.validate(raw, SourceContracts.TRANSACTIONS_CONTRACT, source, rules)
+          .checked().toJSON().collectAsList().stream().sorted().toList();
     }
+    SourceValidator.Cached validated = SourceValidator.validateCached(raw, SourceContracts.TRANSACTIONS_CONTRACT,
+        source, rules, StorageLevel.MEMORY_ONLY(), col(Transactions.CHANNEL).equalTo("app"));
+    try {
+      List<String> rows = validated.result().checked().toJSON().collectAsList().stream().sorted().toList();
+      // The counts come from the cache's filling pass and the repeats alone: they must tell what
+      // the rows themselves say.
+      SourceValidator.Counts counts = validated.counts();
+      assertEquals(rows.size(), counts.read(), "read");
+      assertEquals(status(rows, SourceValidator.ACCEPTED), counts.accepted(), "accepted: " + rows);
+      assertEquals(status(rows, SourceValidator.QUARANTINED), counts.quarantined(), "quarantined: " + rows);
+      assertEquals(status(rows, SourceValidator.DEFERRED), counts.deferred(), "deferred: " + rows);
+      assertEquals(rows.stream().filter(r -> r.contains("\"_dq_status\":\"accepted\"")
+          && r.contains("\"channel\":\"app\"")).count(), counts.marked(), "accepted app sales: " + rows);
+      return rows;
+    } finally {
+      validated.result().release();
+    }
+  }
+
+  private static long status(List<String> rows, String status) {
+    return rows.stream().filter(r -> r.contains("\"_dq_status\":\"" + status + "\"")).count();
   }
 
   private static Path write(Path dir, String... lines) throws IOException {
@@ -68,11 +87,13 @@ class SourceValidatorTest {
         "t3,L3,2024-04-05 09:00:00,5.00,app,,1,5.0,EUR",     // after the as-of date: deferred
         "t3,L3,2024-04-05 09:00:00,5.00,app,,1,5.0,EUR",
         "t4,L4,2024-03-05 09:00:00,5.00,app,,1,5.0,EUR",
+        "t4,L4,2024-03-05 09:00:00,5.00,app,,1,5.0,EUR",     // a repeat counted as quarantined, not accepted
+        "t5,L5,2024-04-07 09:00:00,5.00,web,,1,5.0,EUR",     // deferred, once
         ",L5,2024-03-06 09:00:00,5.00,app,,1,5.0,EUR");
     List<String> plain = rows(spark, input, false);
     List<String> cached = rows(spark, input, true);
     assertEquals(plain, cached);
-    assertEquals(3, cached.stream().filter(r -> r.contains("DUPLICATE_KEY")).count(), String.join("\n", cached));
+    assertEquals(4, cached.stream().filter(r -> r.contains("DUPLICATE_KEY")).count(), String.join("\n", cached));
     assertTrue(cached.stream().anyMatch(r -> r.contains("UNPARSABLE_NUMBER") && r.contains("oops")),
         "a quarantined row keeps its raw record");
   }
