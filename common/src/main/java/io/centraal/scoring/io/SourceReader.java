@@ -52,6 +52,10 @@ public final class SourceReader {
         if (asStrings.fields().length > 0) {
           reader = reader.schema(asStrings.add(CORRUPT_RECORD, DataTypes.StringType));
         }
+      } else if (source.format().equals("json") && !source.schema().isEmpty()) {
+        // Declared columns: no inference pass over every file. A value that does not fit its
+        // declared type makes the record malformed (quarantined whole, never dropped).
+        reader = reader.schema(StructType.fromDDL(source.schema()).add(CORRUPT_RECORD, DataTypes.StringType));
       }
       df = reader.load(source.path());
     } catch (Exception e) {

@@ -19,11 +19,13 @@ import java.util.Map;
  * @param constants       canonical field -> literal
  * @param expressions     canonical field -> Spark SQL expression over the user's columns
  * @param timestampFormat java.time pattern for string timestamps; empty for ISO-8601
+ * @param schema          the columns of a JSON source in Spark's DDL ({@code "event_id STRING, ts
+ *                        STRING"}); empty to infer them, which reads every file once more
  */
 public record SourceSettings(String name, boolean enabled, String format, String path,
                              Map<String, String> options, Map<String, String> columns,
                              Map<String, String> constants, Map<String, String> expressions,
-                             String timestampFormat) {
+                             String timestampFormat, String schema) {
 
   /** One {@code centraal.sources.<name>} block, checked against the source's contract. */
   public static SourceSettings from(Config s, SourceContract contract) {
@@ -44,7 +46,21 @@ public record SourceSettings(String name, boolean enabled, String format, String
         }
       }
     }
+    String schema = s.hasPath("schema") ? s.getString("schema").trim() : "";
+    if (!schema.isEmpty()) {
+      if (!format.equals("json")) {
+        throw new InvalidConfigException("centraal.sources." + contract.name() + ".schema: a declared schema is"
+            + " read for json sources only (this one is " + format + "); remove it");
+      }
+      try {
+        org.apache.spark.sql.types.StructType.fromDDL(schema);
+      } catch (Exception e) { // Spark's ParseException is checked in Java's eyes but undeclared
+        throw new InvalidConfigException("centraal.sources." + contract.name() + ".schema: '" + schema
+            + "' is not a list of columns in Spark's DDL (name TYPE, ...): " + e.getMessage().lines().findFirst()
+            .orElse(""));
+      }
+    }
     return new SourceSettings(contract.name(), s.getBoolean("enabled"), format, s.getString("path"),
-        ConfigValues.strings(s, "options"), columns, constants, expressions, s.getString("timestamp-format"));
+        ConfigValues.strings(s, "options"), columns, constants, expressions, s.getString("timestamp-format"), schema);
   }
 }

@@ -125,6 +125,43 @@ class BadInputCatalogueTest {
   }
 
   @Test
+  void aDeclaredJsonSchemaSkipsInferenceAndLosesNoRow(SparkSession spark, @TempDir Path dir) throws IOException {
+    Path file = Files.writeString(dir.resolve("reviews.json"), String.join("\n",
+        "{\"review_id\":\"r1\",\"author_ref\":\"U1\",\"product_id\":\"p1\",\"ts\":\"2024-01-02T10:00:00Z\",\"rating\":4}",
+        "{\"review_id\":\"r2\",\"author_ref\":[\"U1\",\"U2\"],\"product_id\":\"p1\",\"ts\":\"2024-01-03T10:00:00Z\",\"rating\":5}",
+        "{\"review_id\":\"r3\",\"author_ref\":\"U3\",\"product_id\":\"p2\",\"ts\":\"2024-01-03T10:00:00Z\",\"rating\":\"five\"}",
+        "not json {",
+        ""));
+    String declared = "review_id STRING, author_ref STRING, product_id STRING, ts STRING, rating STRING";
+    Ingestion.SourceOutcome inferred = ingestReviews(spark, dir.resolve("inferred"), file, "");
+    Ingestion.SourceOutcome asDeclared = ingestReviews(spark, dir.resolve("declared"), file, declared);
+    assertEquals(List.of(4L, 1L, 3L), List.of(asDeclared.read(), asDeclared.accepted(), asDeclared.quarantined()),
+        asDeclared.toString());
+    assertEquals(inferred.reasons(), asDeclared.reasons(), "declared as text, every value meets the same rules");
+    // A narrower declared type cannot hold "five": that record is quarantined whole, not dropped.
+    Ingestion.SourceOutcome narrow = ingestReviews(spark, dir.resolve("narrow"), file, declared.replace(
+        "rating STRING", "rating INT"));
+    assertEquals(List.of(4L, 1L, 3L), List.of(narrow.read(), narrow.accepted(), narrow.quarantined()), narrow.toString());
+    assertEquals(2L, narrow.reasons().get("MALFORMED_RECORD"), narrow.toString());
+
+    io.centraal.scoring.run.InvalidConfigException onCsv = assertThrows(io.centraal.scoring.run.InvalidConfigException.class,
+        () -> TestSettings.withDataDir(dir.resolve("x"), Map.of("sources.transactions.schema", "a STRING")));
+    assertTrue(onCsv.getMessage().contains("sources.transactions.schema"), onCsv.getMessage());
+    io.centraal.scoring.run.InvalidConfigException notDdl = assertThrows(io.centraal.scoring.run.InvalidConfigException.class,
+        () -> TestSettings.withDataDir(dir.resolve("x"), Map.of("sources.reviews.schema", "review_id,, STRING")));
+    assertTrue(notDdl.getMessage().contains("DDL"), notDdl.getMessage());
+  }
+
+  private static Ingestion.SourceOutcome ingestReviews(SparkSession spark, Path dataRoot, Path input, String schema) {
+    CentraalSettings settings = TestSettings.withDataDir(dataRoot.resolve("data"), Map.of(
+        "sources.reviews.path", input.toString(), "sources.reviews.format", "json",
+        "sources.reviews.schema", schema, "ingest.max-reject-share", "1.0"));
+    Ingestion.SourceOutcome o = Ingestion.ingest(spark, settings, SourceContracts.REVIEWS_CONTRACT, CTX);
+    assertEquals(o.read(), o.accepted() + o.quarantined(), "nothing lost: " + o);
+    return o;
+  }
+
+  @Test
   void corruptedParquetIsAClearError(SparkSession spark, @TempDir Path dir) throws IOException {
     Path file = Files.write(dir.resolve("broken.parquet"), "PAR1 this is not a parquet file".getBytes(StandardCharsets.UTF_8));
     failsClearly(spark, dir, file, "parquet", "cannot read parquet");
