@@ -26,6 +26,7 @@ import io.centraal.scoring.pipeline.ClvStep;
 import io.centraal.scoring.pipeline.InfluenceStep;
 import io.centraal.scoring.pipeline.ScoreStage;
 import io.centraal.scoring.run.RunContext;
+import io.centraal.scoring.run.SideBySide;
 import io.centraal.scoring.schema.FeatureColumns;
 import io.centraal.scoring.schema.TableNames;
 import java.util.LinkedHashMap;
@@ -120,38 +121,48 @@ public final class ScoreJob extends StageCommand {
           + groups.of(group.getKey()).map(m -> "own fit, " + m.version()).orElse(groups.note(group.getKey())));
     }
 
-    // Churn: train at the cut-off and apply at the as-of date, or apply a saved model.
+    // Churn and influence: trained at their cut-offs (or saved ones), side by side. Each fit is a
+    // chain of small Spark jobs that mostly wait on the driver; the influence fit runs in its own
+    // thread so one fit's jobs use the executors the other leaves idle.
     long t1 = System.nanoTime();
-    ChurnStep.ChurnRun churn = churnModel == null
-        ? ChurnStep.train(inputs, features, settings, ctx)
-        : ChurnStep.fromSaved(ChurnModelStore.load(spark, settings.paths().models("churn"), churnModel));
+    SideBySide<InfluenceStep.InfluenceRun> influenceFit = SideBySide.start(spark, "influence-fit",
+        () -> influenceModel == null
+            ? InfluenceStep.fit(inputs, scorable, settings, ctx)
+            : InfluenceStep.fromSaved(InfluenceWeightsStore.load(spark, settings.paths().models("influence"),
+                influenceModel), settings));
+    ChurnStep.ChurnRun churn;
+    try {
+      churn = churnModel == null
+          ? ChurnStep.train(inputs, features, settings, ctx)
+          : ChurnStep.fromSaved(ChurnModelStore.load(spark, settings.paths().models("churn"), churnModel));
+    } catch (RuntimeException | Error e) {
+      influenceFit.cancel();
+      throw e;
+    }
+    InfluenceStep.InfluenceRun influence = influenceFit.join();
     churn.toSave().ifPresent(metadata -> ChurnModelStore.save(spark, settings.paths().models("churn"),
         churn.outcome().version(), churn.outcome().model().orElseThrow(), metadata));
+    influence.toSave().ifPresent(metadata -> InfluenceWeightsStore.save(spark, settings.paths().models("influence"),
+        influence.version(), metadata));
     scored = ScoreStage.withChurn(scored, scorable, churn, models, settings);
     ChurnTraining.Outcome outcome = churn.outcome();
     if (outcome.model().isEmpty()) {
       warnings.add("churn model not trained: " + outcome.note());
     }
-    progress.step("score", "churn", outcome.positives() + outcome.negatives(), scorableCount, 0, seconds(t1));
+    progress.step("score", "churn+influence", scorableCount, scorableCount, 0, seconds(t1));
     progress.info("           churn model " + outcome.version() + ": " + outcome.note()
         + (outcome.metrics().isEmpty() ? "" : String.format(Locale.ROOT,
         "; holdout AUC %.3f (1 - p_alive: %.3f), Brier %.3f, calibration error %.3f (before calibration %.3f)",
         outcome.metrics().get("auc_roc"), outcome.baselineMetrics().getOrDefault("auc_roc", Double.NaN),
         outcome.metrics().get("brier"), outcome.metrics().get("ece"),
         outcome.uncalibratedMetrics().getOrDefault("ece", Double.NaN))));
+    progress.info("           influence weights " + influence.version() + ": " + influence.note());
 
     // RFM, reach, advocacy, influence, value quadrant.
     long t2 = System.nanoTime();
     Dataset<Row> pageRank = FollowGraph.pageRank(
         ReachFeatures.followEdges(inputs.follows(), inputs.identityMap()),
         settings.pageRank().resetProbability(), settings.pageRank().iterations());
-    InfluenceStep.InfluenceRun influence = influenceModel == null
-        ? InfluenceStep.fit(inputs, scorable, settings, ctx)
-        : InfluenceStep.fromSaved(InfluenceWeightsStore.load(spark, settings.paths().models("influence"),
-            influenceModel), settings);
-    influence.toSave().ifPresent(metadata -> InfluenceWeightsStore.save(spark, settings.paths().models("influence"),
-        influence.version(), metadata));
-    progress.info("           influence weights " + influence.version() + ": " + influence.note());
     scored = ScoreStage.withValue(scored, pageRank, models, churn, influence, settings, ctx);
 
     String path = settings.paths().silver(TableNames.SCORES);
@@ -159,7 +170,7 @@ public final class ScoreJob extends StageCommand {
     DeltaTables.replaceSlice(scored, path, FeatureColumns.AS_OF_DATE + " = " + ctx.asOfLiteral());
     pageRank.unpersist();
     scorable.unpersist();
-    progress.step("score", "rfm+influence", scorableCount, scorableCount, 0, seconds(t2));
+    progress.step("score", "rfm+scores", scorableCount, scorableCount, 0, seconds(t2));
 
     ModelRuns.write(spark, settings.paths(), ctx, ScoreStage.modelRunEntries(models, groups, churn, influence, settings, ctx));
 
