@@ -1,6 +1,7 @@
 package io.centraal.jobs;
 
 import io.centraal.scoring.config.CentraalSettings;
+import io.centraal.scoring.features.CustomerFeatures;
 import io.centraal.scoring.io.DeltaTables;
 import io.centraal.scoring.io.Json;
 import io.centraal.scoring.io.Tables;
@@ -10,8 +11,6 @@ import io.centraal.scoring.schema.FeatureColumns;
 import io.centraal.scoring.schema.TableNames;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 
@@ -27,10 +26,12 @@ public final class FeaturesJob extends StageCommand {
   @Override
   JobResult execute(SparkSession spark, CentraalSettings settings, RunContext ctx, Progress progress) {
     long t0 = System.nanoTime();
-    Dataset<Row> features = FeatureStage.build(Tables.featureInputs(spark, settings.paths()), settings, ctx.asOfDate());
     String path = settings.paths().silver(TableNames.CUSTOMER_FEATURES);
-    DeltaTables.ensureTable(spark, path, features.schema(), List.of(FeatureColumns.AS_OF_DATE), Map.of());
-    DeltaTables.replaceSlice(features, path, FeatureColumns.AS_OF_DATE + " = " + ctx.asOfLiteral());
+    try (CustomerFeatures.Built features = FeatureStage.build(Tables.featureInputs(spark, settings.paths()), settings,
+        ctx.asOfDate())) {
+      DeltaTables.ensureTable(spark, path, features.rows().schema(), List.of(FeatureColumns.AS_OF_DATE), Map.of());
+      DeltaTables.replaceSlice(features.rows(), path, FeatureColumns.AS_OF_DATE + " = " + ctx.asOfLiteral());
+    }
     long customers = DeltaTables.read(spark, path)
         .where(FeatureColumns.AS_OF_DATE + " = " + ctx.asOfLiteral()).count();
     progress.step("features", "customers", customers, customers, 0, seconds(t0));

@@ -70,11 +70,24 @@ public final class CustomerFeatures {
   }
 
   /**
+   * The features as of a date ({@link #rows()}, lazy) and the cache they read: the customer-days of
+   * purchases, used by two parts. {@link #close()} releases it once the rows are written or copied;
+   * a run builds the features three times (as of the date and at the churn and influence cut-offs),
+   * and each build left its cache in memory until the process ended.
+   */
+  public record Built(Dataset<Row> rows, Dataset<Row> cache) implements AutoCloseable {
+    @Override
+    public void close() {
+      cache.unpersist();
+    }
+  }
+
+  /**
    * @param sentiment  text column -> sentiment in [-1, 1]
    * @param ratingMin  lowest rating of the review scale; {@code ratingMax} the highest
    */
-  public static Dataset<Row> build(FeatureInputs in, LocalDate asOf, FeatureSettings settings,
-                                   UnaryOperator<Column> sentiment, int ratingMin, int ratingMax) {
+  public static Built build(FeatureInputs in, LocalDate asOf, FeatureSettings settings,
+                            UnaryOperator<Column> sentiment, int ratingMin, int ratingMax) {
     Dataset<Row> map = in.identityMap();
     Dataset<Row> daily = dailyPurchases(in, asOf).persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> events = ClickstreamFeatures.keyed(in.clickstream(), map, asOf);
@@ -105,6 +118,6 @@ public final class CustomerFeatures {
         .withColumn(FeatureColumns.MARKETING_ALLOWED,
             coalesce(col(FeatureColumns.MARKETING_ALLOWED), lit(settings.defaultMarketingAllowed())))
         .withColumn(FeatureColumns.AS_OF_DATE, lit(Date.valueOf(asOf)));
-    return all.select(COLUMNS.stream().map(c -> col(c)).toArray(Column[]::new));
+    return new Built(all.select(COLUMNS.stream().map(c -> col(c)).toArray(Column[]::new)), daily);
   }
 }

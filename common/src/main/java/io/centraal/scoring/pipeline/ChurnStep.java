@@ -106,8 +106,10 @@ public final class ChurnStep {
   public static LabelledRows labelledAtCutoff(FeatureInputs inputs, Dataset<Row> featuresAtAsOf,
                                               CentraalSettings settings, LocalDate asOf, int windowDays) {
     LocalDate cutoff = asOf.minusDays(windowDays);
-    Dataset<Row> atCutoff = LeafCache.of(
-        trainableAtCutoff(FeatureStage.build(inputs, settings, cutoff), featuresAtAsOf, asOf));
+    Dataset<Row> atCutoff;
+    try (CustomerFeatures.Built built = FeatureStage.build(inputs, settings, cutoff)) {
+      atCutoff = LeafCache.of(trainableAtCutoff(built.rows(), featuresAtAsOf, asOf));
+    }
     try {
       ClvModels atCutoffModels = ClvStep.fit(atCutoff, settings);
       Optional<FitResult> baseline = ClvStep.churnBaselineModel(atCutoffModels);

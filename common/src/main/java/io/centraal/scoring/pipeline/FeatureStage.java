@@ -5,15 +5,13 @@ import io.centraal.scoring.features.CustomerFeatures;
 import io.centraal.scoring.features.FeatureInputs;
 import io.centraal.scoring.model.influence.Sentiment;
 import java.time.LocalDate;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 
 /** The features of every customer as of a date, under the run's settings (also at the models' cut-offs). */
 public final class FeatureStage {
   private FeatureStage() {}
 
   /** {@link CustomerFeatures#build} with the configured feature settings, rating scale and review sentiment. */
-  public static Dataset<Row> build(FeatureInputs inputs, CentraalSettings settings, LocalDate asOf) {
+  public static CustomerFeatures.Built build(FeatureInputs inputs, CentraalSettings settings, LocalDate asOf) {
     return CustomerFeatures.build(inputs, asOf, settings.features(), Sentiment::score,
         settings.ingest().ratingMin(), settings.ingest().ratingMax());
   }

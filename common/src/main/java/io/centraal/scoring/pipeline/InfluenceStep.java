@@ -3,6 +3,7 @@ package io.centraal.scoring.pipeline;
 import static org.apache.spark.sql.functions.col;
 
 import io.centraal.scoring.config.CentraalSettings;
+import io.centraal.scoring.features.CustomerFeatures;
 import io.centraal.scoring.features.FeatureInputs;
 import io.centraal.scoring.features.ReviewFeatures;
 import io.centraal.scoring.io.Json;
@@ -57,8 +58,11 @@ public final class InfluenceStep {
           : "training disabled (score.influence.training.enabled = false)");
     } else {
       LocalDate cutoff = ctx.asOfDate().minusDays(ts.windowDays());
-      Dataset<Row> atCutoff = LeafCache.of(new AdvocacyScoring(settings.advocacy())
-          .apply(FeatureStage.build(inputs, settings, cutoff).where(col(FeatureColumns.PROFILING_ALLOWED))));
+      Dataset<Row> atCutoff;
+      try (CustomerFeatures.Built built = FeatureStage.build(inputs, settings, cutoff)) {
+        atCutoff = LeafCache.of(new AdvocacyScoring(settings.advocacy())
+            .apply(built.rows().where(col(FeatureColumns.PROFILING_ALLOWED))));
+      }
       try {
         Map<String, Dataset<Row>> outcomes = new LinkedHashMap<>();
         outcomes.put(InfluenceTraining.HELPFUL_VOTES, InfluenceTraining.helpfulVotesOfReviewsWritten(

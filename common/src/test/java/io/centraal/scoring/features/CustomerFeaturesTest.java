@@ -73,7 +73,7 @@ class CustomerFeaturesTest {
 
   private static Map<Long, Row> build(SparkSession spark) {
     Dataset<Row> f = CustomerFeatures.build(fixture(spark), AS_OF, SETTINGS,
-        text -> functions.when(text.contains("great"), 1.0).otherwise(-1.0), 1, 5);
+        text -> functions.when(text.contains("great"), 1.0).otherwise(-1.0), 1, 5).rows();
     assertEquals(CustomerFeatures.COLUMNS, Arrays.asList(f.columns()), "the table's columns, in order");
     return f.collectAsList().stream().collect(Collectors.toMap(r -> r.<Long>getAs(FeatureColumns.CUSTOMER_KEY), r -> r));
   }
@@ -154,7 +154,7 @@ class CustomerFeaturesTest {
         new Object[] {"r8", "U3", "p1", ts("2024-07-05"), 2, "after the as-of date", 0L, 0L, false});
     FeatureInputs in = new FeatureInputs(base.transactions(), base.clickstream(), reviews, base.follows(),
         base.audience(), base.consent(), base.identityMap());
-    Dataset<Row> f = CustomerFeatures.build(in, AS_OF, SETTINGS, text -> functions.lit(0.0), 1, 5);
+    Dataset<Row> f = CustomerFeatures.build(in, AS_OF, SETTINGS, text -> functions.lit(0.0), 1, 5).rows();
     assertEquals(CustomerFeatures.COLUMNS, Arrays.asList(f.columns()));
     Map<Long, Row> all = Frames.byKey(f);
 
@@ -175,7 +175,7 @@ class CustomerFeaturesTest {
     FeatureInputs noProduct = new FeatureInputs(base.transactions(), base.clickstream(),
         reviews.drop(Reviews.PRODUCT_ID), base.follows(), base.audience(),
         base.consent(), base.identityMap());
-    Dataset<Row> without = CustomerFeatures.build(noProduct, AS_OF, SETTINGS, text -> functions.lit(0.0), 1, 5);
+    Dataset<Row> without = CustomerFeatures.build(noProduct, AS_OF, SETTINGS, text -> functions.lit(0.0), 1, 5).rows();
     assertEquals(CustomerFeatures.COLUMNS, Arrays.asList(without.columns()));
     assertEquals(0, without.where(functions.col(FeatureColumns.REVIEW_NOVELTY).isNotNull()
         .or(functions.col(FeatureColumns.REVIEW_EARLINESS).isNotNull())).count());
@@ -201,7 +201,7 @@ class CustomerFeaturesTest {
         FeatureInputs without = new FeatureInputs(broken.get(0), broken.get(1), broken.get(2), broken.get(3),
             broken.get(4), broken.get(5), broken.get(6));
         try {
-          CustomerFeatures.build(without, AS_OF, SETTINGS, text -> functions.lit(0.0), 1, 5).schema();
+          CustomerFeatures.build(without, AS_OF, SETTINGS, text -> functions.lit(0.0), 1, 5).rows().schema();
         } catch (Exception e) {
           assertTrue(e instanceof org.apache.spark.sql.AnalysisException, names.get(i) + "." + column + ": " + e);
           assertTrue(e.getMessage().contains(column), names.get(i) + "." + column + ": " + e.getMessage());
@@ -212,5 +212,17 @@ class CustomerFeaturesTest {
     System.out.println("columns the features read, per input: " + required);
     assertEquals(names, List.copyOf(required.keySet()), "inputs none of the feature classes reads: " + required);
     assertTrue(required.get("transactions").contains("amount"), required.toString());
+  }
+
+  @Test
+  void closingTheBuildReleasesTheCacheItRead(SparkSession spark) {
+    CustomerFeatures.Built built = CustomerFeatures.build(fixture(spark), AS_OF, SETTINGS,
+        text -> functions.lit(0.0), 1, 5);
+    long customers = built.rows().count();
+    assertTrue(customers > 0);
+    assertTrue(built.cache().storageLevel().useMemory(), "the daily purchases are cached while the rows are read");
+    built.close();
+    assertFalse(built.cache().storageLevel().isValid(), "released: " + built.cache().storageLevel());
+    assertEquals(customers, built.rows().count(), "the rows can still be read, recomputed");
   }
 }

@@ -106,7 +106,7 @@ class ChurnOnlineSignalTest {
     LocalDate cutoff = asOf.minusDays(churn.windowDays());
     FeatureInputs inputs = inputs(spark, data);
     Dataset<Row> atCutoff = CustomerFeatures.build(inputs, cutoff, settings.features(), text -> lit(0.0),
-            settings.ingest().ratingMin(), settings.ingest().ratingMax())
+            settings.ingest().ratingMin(), settings.ingest().ratingMax()).rows()
         .persist(StorageLevel.MEMORY_AND_DISK());
     FitOptions fitOptions = settings.clv().fitOptions(settings.timeUnit());
     Dataset<Row> buyers = atCutoff.where(col(FeatureColumns.FREQUENCY).isNotNull());
