@@ -282,8 +282,8 @@ public final class SourceValidator {
     Dataset<Row> cached = checked.rows().persist(level);
     Column ok = col(OK);
     Column inTime = functions.not(col(AFTER_AS_OF));
-    Row all = cached.agg(countIf(lit(true)), countIf(functions.not(ok)), countIf(ok.and(col(AFTER_AS_OF))),
-        countIf(ok.and(inTime).and(marked))).first();
+    Row all = cached.agg(functions.count(lit(1)), functions.count_if(functions.not(ok)),
+        functions.count_if(ok.and(col(AFTER_AS_OF))), functions.count_if(ok.and(inTime).and(marked))).first();
     // Aggregating a long instead of the key's text: on millions of distinct ids the partial
     // aggregation cannot reduce anything, and hashing and shuffling the strings was most of the cost.
     Column keyHash = functions.xxhash64(contract.naturalKey().stream().map(functions::col).toArray(Column[]::new));
@@ -298,8 +298,8 @@ public final class SourceValidator {
     Dataset<Row> resolved = markDuplicates(hashed.join(repeatedHashes, KEY_HASH, "left_semi").drop(KEY_HASH), contract)
         .persist(level);
     Column duplicate = col(DUPLICATE);
-    Row repeats = resolved.agg(countIf(duplicate), countIf(duplicate.and(col(AFTER_AS_OF))),
-        countIf(duplicate.and(inTime).and(marked))).first();
+    Row repeats = resolved.agg(functions.count_if(duplicate), functions.count_if(duplicate.and(col(AFTER_AS_OF))),
+        functions.count_if(duplicate.and(inTime).and(marked))).first();
     Dataset<Row> rest = cached.where(functions.not(ok))
         .unionByName(hashed.join(repeatedHashes, KEY_HASH, "left_anti").drop(KEY_HASH))
         .withColumn(DUPLICATE, lit(false));
@@ -317,10 +317,6 @@ public final class SourceValidator {
     long quarantined = all.getLong(1) + duplicates;
     long deferred = all.getLong(2) - duplicatesAfterAsOf;
     return new Counts(read, read - quarantined - deferred, quarantined, deferred, all.getLong(3) - duplicatesMarked);
-  }
-
-  private static Column countIf(Column condition) {
-    return coalesce(functions.sum(when(condition, 1L).otherwise(0L)), lit(0L));
   }
 
   /** Type of {@link LogColumns#EXTRA_COLUMNS}: the user's column name -> its text. */

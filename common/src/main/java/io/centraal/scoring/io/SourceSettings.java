@@ -46,7 +46,7 @@ public record SourceSettings(String name, boolean enabled, String format, String
         }
       }
     }
-    String schema = s.hasPath("schema") ? s.getString("schema").trim() : "";
+    String schema = s.getString("schema").trim();
     if (!schema.isEmpty()) {
       if (!format.equals("json")) {
         throw new InvalidConfigException("centraal.sources." + contract.name() + ".schema: a declared schema is"

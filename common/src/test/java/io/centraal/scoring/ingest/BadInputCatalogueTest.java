@@ -35,10 +35,17 @@ class BadInputCatalogueTest {
   private static final String GOOD = "t1,L1,2024-01-05 10:00:00,10.50,store,s1,1,3.0,EUR";
 
   private static CentraalSettings settings(Path dir, String source, String format, Path input) {
-    return TestSettings.withDataDir(dir.resolve("data"), Map.of(
+    return settings(dir, source, format, input, Map.of());
+  }
+
+  private static CentraalSettings settings(Path dir, String source, String format, Path input,
+                                           Map<String, String> more) {
+    Map<String, String> overrides = new java.util.HashMap<>(more);
+    overrides.putAll(Map.of(
         "sources." + source + ".path", input.toString(),
         "sources." + source + ".format", format,
         "ingest.max-reject-share", "1.0"));
+    return TestSettings.withDataDir(dir.resolve("data"), overrides);
   }
 
   private static InvalidInputException failsClearly(SparkSession spark, Path dir, Path input, String format,
@@ -51,7 +58,13 @@ class BadInputCatalogueTest {
 
   private static Ingestion.SourceOutcome ingest(SparkSession spark, Path dir, SourceContract contract, String format,
                                                 Path input) {
-    Ingestion.SourceOutcome o = Ingestion.ingest(spark, settings(dir, contract.name(), format, input), contract, CTX);
+    return ingest(spark, dir, contract, format, input, Map.of());
+  }
+
+  private static Ingestion.SourceOutcome ingest(SparkSession spark, Path dir, SourceContract contract, String format,
+                                                Path input, Map<String, String> more) {
+    Ingestion.SourceOutcome o = Ingestion.ingest(spark, settings(dir, contract.name(), format, input, more),
+        contract, CTX);
     assertEquals(o.read(), o.accepted() + o.quarantined(), "nothing lost: " + o);
     return o;
   }
@@ -124,6 +137,10 @@ class BadInputCatalogueTest {
     assertTrue(errors.contains("author_ref") && errors.contains("[\"U1\",\"U2\"]") && errors.contains("product_id"), errors);
   }
 
+  private static Ingestion.SourceOutcome reviews(SparkSession spark, Path dir, Path input, String schema) {
+    return ingest(spark, dir, SourceContracts.REVIEWS_CONTRACT, "json", input, Map.of("sources.reviews.schema", schema));
+  }
+
   @Test
   void aDeclaredJsonSchemaSkipsInferenceAndLosesNoRow(SparkSession spark, @TempDir Path dir) throws IOException {
     Path file = Files.writeString(dir.resolve("reviews.json"), String.join("\n",
@@ -133,13 +150,13 @@ class BadInputCatalogueTest {
         "not json {",
         ""));
     String declared = "review_id STRING, author_ref STRING, product_id STRING, ts STRING, rating STRING";
-    Ingestion.SourceOutcome inferred = ingestReviews(spark, dir.resolve("inferred"), file, "");
-    Ingestion.SourceOutcome asDeclared = ingestReviews(spark, dir.resolve("declared"), file, declared);
+    Ingestion.SourceOutcome inferred = reviews(spark, dir.resolve("inferred"), file, "");
+    Ingestion.SourceOutcome asDeclared = reviews(spark, dir.resolve("declared"), file, declared);
     assertEquals(List.of(4L, 1L, 3L), List.of(asDeclared.read(), asDeclared.accepted(), asDeclared.quarantined()),
         asDeclared.toString());
     assertEquals(inferred.reasons(), asDeclared.reasons(), "declared as text, every value meets the same rules");
     // A narrower declared type cannot hold "five": that record is quarantined whole, not dropped.
-    Ingestion.SourceOutcome narrow = ingestReviews(spark, dir.resolve("narrow"), file, declared.replace(
+    Ingestion.SourceOutcome narrow = reviews(spark, dir.resolve("narrow"), file, declared.replace(
         "rating STRING", "rating INT"));
     assertEquals(List.of(4L, 1L, 3L), List.of(narrow.read(), narrow.accepted(), narrow.quarantined()), narrow.toString());
     assertEquals(2L, narrow.reasons().get("MALFORMED_RECORD"), narrow.toString());
@@ -150,15 +167,6 @@ class BadInputCatalogueTest {
     io.centraal.scoring.run.InvalidConfigException notDdl = assertThrows(io.centraal.scoring.run.InvalidConfigException.class,
         () -> TestSettings.withDataDir(dir.resolve("x"), Map.of("sources.reviews.schema", "review_id,, STRING")));
     assertTrue(notDdl.getMessage().contains("DDL"), notDdl.getMessage());
-  }
-
-  private static Ingestion.SourceOutcome ingestReviews(SparkSession spark, Path dataRoot, Path input, String schema) {
-    CentraalSettings settings = TestSettings.withDataDir(dataRoot.resolve("data"), Map.of(
-        "sources.reviews.path", input.toString(), "sources.reviews.format", "json",
-        "sources.reviews.schema", schema, "ingest.max-reject-share", "1.0"));
-    Ingestion.SourceOutcome o = Ingestion.ingest(spark, settings, SourceContracts.REVIEWS_CONTRACT, CTX);
-    assertEquals(o.read(), o.accepted() + o.quarantined(), "nothing lost: " + o);
-    return o;
   }
 
   @Test
