@@ -2,6 +2,7 @@ package io.centraal.jobs;
 
 import io.centraal.scoring.config.CentraalSettings;
 import io.centraal.scoring.ingest.Ingestion;
+import io.centraal.scoring.run.ConcurrentWork;
 import io.centraal.scoring.run.RunContext;
 import io.centraal.scoring.schema.SourceContract;
 import io.centraal.scoring.schema.SourceContracts;
@@ -25,19 +26,24 @@ public final class IngestJob extends StageCommand {
 
   @Override
   JobResult execute(SparkSession spark, CentraalSettings settings, RunContext ctx, Progress progress) {
-    long in = 0;
-    long out = 0;
-    long quarantined = 0;
     // The one clock read of ingest: an event dated after today cannot have happened (TS_IN_FUTURE).
     LocalDate today = LocalDate.now(ZoneOffset.UTC);
-    List<String> details = new ArrayList<>();
+    List<ConcurrentWork.Piece<Timed>> sources = new ArrayList<>();
     for (SourceContract contract : SourceContracts.ALL) {
-      if (!settings.sources().get(contract.name()).enabled()) {
-        continue;
+      if (settings.sources().get(contract.name()).enabled()) {
+        sources.add(new ConcurrentWork.Piece<>(contract.name(), () -> {
+          long t0 = System.nanoTime();
+          return new Timed(Ingestion.ingest(spark, settings, contract, ctx, today), seconds(t0));
+        }));
       }
-      long t0 = System.nanoTime();
-      Ingestion.SourceOutcome o = Ingestion.ingest(spark, settings, contract, ctx, today);
-      progress.step("ingest", contract.name(), o.read(), o.accepted(), o.quarantined(), seconds(t0));
+    }
+    List<Ingestion.SourceOutcome> outcomes = new ArrayList<>();
+    // Sources side by side, reported in the contracts' order as each is done.
+    ConcurrentWork.run(spark, settings.ingest().concurrentSources(), sources, done -> {
+      Ingestion.SourceOutcome o = done.value().outcome();
+      progress.step("ingest", o.source(), o.read(), o.accepted(), o.quarantined(), done.value().seconds(),
+          done.sparkWork());
+      outcomes.add(o);
       if (!o.reasons().isEmpty()) {
         progress.info("           quarantined by reason: " + o.reasons());
       }
@@ -54,6 +60,12 @@ public final class IngestJob extends StageCommand {
             == CentraalSettings.ExtraColumns.KEEP ? "kept in " + LogColumns.EXTRA_COLUMNS : "ignored") + ": "
             + o.extraColumns());
       }
+    });
+    long in = 0;
+    long out = 0;
+    long quarantined = 0;
+    List<String> details = new ArrayList<>();
+    for (Ingestion.SourceOutcome o : outcomes) {
       in += o.read();
       out += o.accepted();
       quarantined += o.quarantined();
@@ -61,4 +73,6 @@ public final class IngestJob extends StageCommand {
     }
     return new JobResult(in, out, quarantined, "{" + String.join(", ", details) + "}");
   }
+
+  private record Timed(Ingestion.SourceOutcome outcome, double seconds) {}
 }

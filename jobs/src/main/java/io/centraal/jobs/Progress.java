@@ -25,10 +25,19 @@ final class Progress {
   }
 
   void step(String stage, String what, long rowsIn, long rowsOut, long quarantined, double seconds) {
+    step(stage, what, rowsIn, rowsOut, quarantined, seconds, null);
+  }
+
+  /**
+   * A line with the Spark work of {@code sparkWork} (counted by its job group, for work run beside
+   * other work), or, when null, the work since the previous line. The next line counts from now.
+   */
+  void step(String stage, String what, long rowsIn, long rowsOut, long quarantined, double seconds,
+            SparkWorkCounter.Reading sparkWork) {
     String spark = "";
     if (work != null) {
       SparkWorkCounter.Reading now = work.read();
-      SparkWorkCounter.Reading done = now.since(last);
+      SparkWorkCounter.Reading done = sparkWork != null ? sparkWork : now.since(last);
       last = now;
       spark = String.format(Locale.ROOT, "  %4d jobs %6d tasks", done.jobs(), done.tasks());
     }

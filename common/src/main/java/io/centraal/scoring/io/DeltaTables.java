@@ -26,9 +26,17 @@ import org.apache.spark.sql.types.StructType;
  * write. A column the code's schema has and an existing table lacks is added explicitly by
  * {@link #ensureTable} (the output contracts only change additively within a major version), so a
  * data directory written by an earlier release keeps working.
+ *
+ * <p>Within one process, writes to one table (these methods and {@link #ensureTable}) take turns:
+ * sources ingested side by side share the quarantine table, and two Delta transactions that
+ * overwrite or MERGE into one table at once can conflict and fail. Turns keep each transaction's
+ * snapshot current. Another process never writes the same data directory (its lease).
  */
 public final class DeltaTables {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DeltaTables.class);
+  /** One lock per table path, held while a write or schema change to it runs. */
+  private static final Map<String, java.util.concurrent.locks.ReentrantLock> WRITERS =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private DeltaTables() {}
 
@@ -39,6 +47,14 @@ public final class DeltaTables {
    */
   public static void ensureTable(SparkSession spark, String path, StructType schema,
                                  List<String> partitionColumns, Map<String, String> requested) {
+    inTurn(path, () -> {
+      createOrExtend(spark, path, schema, partitionColumns, requested);
+      return null;
+    });
+  }
+
+  private static void createOrExtend(SparkSession spark, String path, StructType schema,
+                                     List<String> partitionColumns, Map<String, String> requested) {
     Map<String, String> properties = requested;
     boolean automaticStats = java.util.Arrays.asList(schema.fieldNames()).contains(FeatureColumns.CUSTOMER_KEY)
         && !requested.containsKey(PersonalData.STATS_COLUMNS_PROPERTY);
@@ -122,13 +138,32 @@ public final class DeltaTables {
     }
   }
 
+  /** Runs {@code write} while no other thread of this process writes the table at {@code path}. */
+  private static <T> T inTurn(String path, java.util.function.Supplier<T> write) {
+    java.util.concurrent.locks.ReentrantLock lock =
+        WRITERS.computeIfAbsent(path, p -> new java.util.concurrent.locks.ReentrantLock());
+    lock.lock();
+    try {
+      return write.get();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Atomically replaces the rows matching {@code predicate} (e.g. one as-of date) with {@code rows}. */
   public static void replaceSlice(Dataset<Row> rows, String path, String predicate) {
-    rows.write().format("delta").mode("overwrite").option("replaceWhere", predicate).save(path);
+    inTurn(path, () -> {
+      rows.write().format("delta").mode("overwrite").option("replaceWhere", predicate).save(path);
+      return null;
+    });
   }
 
   /** Inserts the rows whose key columns do not match an existing row; returns the rows inserted. */
   public static long insertNew(SparkSession spark, Dataset<Row> rows, String path, List<String> keys) {
+    return inTurn(path, () -> merge(spark, rows, path, keys));
+  }
+
+  private static long merge(SparkSession spark, Dataset<Row> rows, String path, List<String> keys) {
     String condition = String.join(" AND ", keys.stream()
         .map(k -> "t.`" + k + "` = s.`" + k + "`").toList());
     // The SQL form of MERGE returns its metrics (num_affected_rows, num_updated_rows,
@@ -146,7 +181,10 @@ public final class DeltaTables {
   }
 
   public static void append(Dataset<Row> rows, String path) {
-    rows.write().format("delta").mode("append").save(path);
+    inTurn(path, () -> {
+      rows.write().format("delta").mode("append").save(path);
+      return null;
+    });
   }
 
   public static Dataset<Row> read(SparkSession spark, String path) {

@@ -33,6 +33,15 @@ public final class ConfigValues {
     return v;
   }
 
+  /** A whole number of at least 1 (a count of things done at once). */
+  public static int atLeastOne(Config c, String path) {
+    int v = c.getInt(path);
+    if (v < 1) {
+      throw new InvalidConfigException("centraal." + path + " = " + v + " must be at least 1");
+    }
+    return v;
+  }
+
   public static double nonNegative(Config c, String path) {
     double v = c.getDouble(path);
     if (!(v >= 0)) {

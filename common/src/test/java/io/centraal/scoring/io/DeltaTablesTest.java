@@ -65,4 +65,36 @@ class DeltaTablesTest {
     DeltaTables.ensureTable(spark, path, V1, List.of(), Map.of(key, "interval 60 days"));
     assertEquals(created + 1, DeltaTables.latestVersion(spark, path), "and then none");
   }
+
+  // Sources ingested side by side each replace their own slice of the shared quarantine table.
+  // Without the turns, Delta fails one of two overlapping overwrites of a partition.
+  @Test
+  void slicesOfOneTableWrittenFromTwoThreadsAtOnceAllLand(SparkSession spark, @TempDir Path dir) throws Exception {
+    StructType schema = new StructType()
+        .add("as_of_date", DataTypes.DateType, false)
+        .add("source", DataTypes.StringType, false)
+        .add("round", DataTypes.IntegerType, false);
+    String path = dir.resolve("quarantine").toString();
+    DeltaTables.ensureTable(spark, path, schema, List.of("as_of_date"), Map.of());
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      List<java.util.concurrent.Future<?>> writes = new java.util.ArrayList<>();
+      for (String source : List.of("a", "b")) {
+        writes.add(pool.submit(() -> {
+          for (int round = 0; round < 2; round++) {
+            DeltaTables.replaceSlice(spark.createDataFrame(List.of(RowFactory.create(Date.valueOf("2024-06-30"),
+                source, round)), schema), path, "as_of_date = DATE'2024-06-30' AND source = '" + source + "'");
+          }
+        }));
+      }
+      for (java.util.concurrent.Future<?> w : writes) {
+        w.get();
+      }
+    } finally {
+      pool.shutdown();
+    }
+    List<Row> rows = DeltaTables.read(spark, path).orderBy("source").collectAsList();
+    assertEquals(List.of("a", "b"), rows.stream().map(r -> r.getString(1)).toList(), "one row per source");
+    assertEquals(List.of(1, 1), rows.stream().map(r -> r.getInt(2)).toList(), "each the last round written");
+  }
 }
