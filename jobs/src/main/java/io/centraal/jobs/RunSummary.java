@@ -7,28 +7,28 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
-import io.centraal.scoring.pipeline.ClvStep;
 import io.centraal.scoring.config.CentraalSettings;
 import io.centraal.scoring.io.DeltaTables;
 import io.centraal.scoring.model.influence.AdvocacyScoring;
 import io.centraal.scoring.model.influence.ValueQuadrantScoring;
 import io.centraal.scoring.model.rfm.RfmScoring;
+import io.centraal.scoring.pipeline.ClvStep;
 import io.centraal.scoring.run.RunContext;
 import io.centraal.scoring.schema.FeatureColumns;
 import io.centraal.scoring.schema.InputColumns.Transactions;
-import io.centraal.scoring.schema.SourceContracts;
 import io.centraal.scoring.schema.LogColumns;
 import io.centraal.scoring.schema.ScoreColumns;
+import io.centraal.scoring.schema.SourceContracts;
 import io.centraal.scoring.schema.TableNames;
 import java.io.PrintStream;
 import java.sql.Date;
-import java.sql.Timestamp;
 import java.util.Locale;
 import java.util.OptionalDouble;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import io.centraal.scoring.io.DataPaths;
+import io.centraal.scoring.run.UtcDays;
 
 /** The human summary of a run, read back from the tables it wrote. */
 final class RunSummary {
@@ -89,7 +89,7 @@ final class RunSummary {
       return;
     }
     Row t = DeltaTables.read(spark, path)
-        .where(col(Transactions.TS).lt(lit(Timestamp.valueOf(ctx.asOfDate().plusDays(1).atStartOfDay()))))
+        .where(UtcDays.onOrBefore(col(Transactions.TS), ctx.asOfDate()))
         .agg(count(lit(1)), sum(col(Transactions.AMOUNT)),
             sum(when(col(Transactions.CUSTOMER_REF).isNull(), 1L).otherwise(0L)),
             sum(when(col(Transactions.CUSTOMER_REF).isNull(), col(Transactions.AMOUNT)).otherwise(0.0)))

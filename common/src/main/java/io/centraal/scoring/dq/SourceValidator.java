@@ -15,16 +15,16 @@ import static org.apache.spark.sql.functions.to_timestamp;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
-import io.centraal.scoring.io.SourceSettings;
 import io.centraal.scoring.io.SourceReader;
+import io.centraal.scoring.io.SourceSettings;
 import io.centraal.scoring.run.InvalidInputException;
-import io.centraal.scoring.schema.LogColumns;
+import io.centraal.scoring.run.UtcDays;
 import io.centraal.scoring.schema.InputColumns.Audience;
 import io.centraal.scoring.schema.InputColumns.Reviews;
 import io.centraal.scoring.schema.InputColumns.Transactions;
+import io.centraal.scoring.schema.LogColumns;
 import io.centraal.scoring.schema.SourceContract;
 import io.centraal.scoring.schema.SourceContracts;
-import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -173,8 +173,7 @@ public final class SourceValidator {
       fieldChecks(contract, source, parse, rules, errors);
       selected.add(value.as(field.name()));
       if (contract.eventTime().map(field.name()::equals).orElse(false)) {
-        Timestamp endOfAsOf = Timestamp.valueOf(rules.asOfDate().plusDays(1).atStartOfDay());
-        afterAsOf = functions.coalesce(value.geq(lit(endOfAsOf)), lit(false));
+        afterAsOf = functions.coalesce(value.geq(UtcDays.endOf(rules.asOfDate())), lit(false));
       }
     }
     List<String> extras = extraColumns(raw, contract, source, userColumns);
@@ -472,10 +471,9 @@ public final class SourceValidator {
       errors.add(error(present.and(parsed.isNull()), ReasonCode.UNPARSABLE_TIMESTAMP, name, text));
       if (contract.eventTime().map(name::equals).orElse(false)) {
         // After the as-of date but possible: deferred (see Rules). After the ingest day: impossible.
-        Timestamp impossible = Timestamp.valueOf(rules.ingestDate().plusDays(2).atStartOfDay());
-        Timestamp floor = Timestamp.valueOf(rules.timestampFloor().atStartOfDay());
-        errors.add(error(parsed.geq(lit(impossible)), ReasonCode.TS_IN_FUTURE, name, text));
-        errors.add(error(parsed.lt(lit(floor)), ReasonCode.TS_BEFORE_FLOOR, name, text));
+        errors.add(error(parsed.geq(UtcDays.startOf(rules.ingestDate().plusDays(2))), ReasonCode.TS_IN_FUTURE, name,
+            text));
+        errors.add(error(parsed.lt(UtcDays.startOf(rules.timestampFloor())), ReasonCode.TS_BEFORE_FLOOR, name, text));
       }
     }
     contractRules(contract, name, parsed, text, rules, errors);

@@ -1,11 +1,10 @@
 package io.centraal.scoring.features;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
 
+import io.centraal.scoring.run.UtcDays;
 import io.centraal.scoring.schema.FeatureColumns;
 import io.centraal.scoring.schema.LogColumns;
-import java.sql.Timestamp;
 import java.time.LocalDate;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -17,7 +16,7 @@ final class Keyed {
 
   /** Rows whose timestamp is on or before the as-of date (the as-of day is included). */
   static Column knownAt(String tsColumn, LocalDate asOf) {
-    return col(tsColumn).lt(lit(Timestamp.valueOf(asOf.plusDays(1).atStartOfDay())));
+    return UtcDays.onOrBefore(col(tsColumn), asOf);
   }
 
   /** Inner join on {@code refColumn = identity_map.ref}, adding {@code keyColumn}. */

@@ -9,11 +9,11 @@ import static org.apache.spark.sql.functions.log2;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.when;
 
+import io.centraal.scoring.run.UtcDays;
 import io.centraal.scoring.schema.FeatureColumns;
 import io.centraal.scoring.schema.InputColumns.Reviews;
-import io.centraal.scoring.schema.StageSchema;
 import io.centraal.scoring.schema.StageSchema.Kind;
-import java.sql.Timestamp;
+import io.centraal.scoring.schema.StageSchema;
 import java.time.LocalDate;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -80,7 +80,7 @@ public final class ReviewProductSignals {
   /** Reviews known at the as-of date that name a product: customer_key, product_id, day. */
   static Dataset<Row> knownWithProduct(Dataset<Row> keyedReviews, LocalDate asOf) {
     return keyedReviews
-        .where(col(Reviews.TS).lt(lit(Timestamp.valueOf(asOf.plusDays(1).atStartOfDay())))
+        .where(UtcDays.onOrBefore(col(Reviews.TS), asOf)
             .and(col(Reviews.PRODUCT_ID).isNotNull()).and(col(FeatureColumns.CUSTOMER_KEY).isNotNull()))
         .select(col(FeatureColumns.CUSTOMER_KEY), col(Reviews.PRODUCT_ID), to_date(col(Reviews.TS)).as(DAY));
   }

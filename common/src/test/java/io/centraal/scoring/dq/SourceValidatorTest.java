@@ -110,4 +110,25 @@ class SourceValidatorTest {
     assertEquals(1, plain.stream().filter(r -> r.contains("\"_dq_raw_record\"")).count(),
         "only the quarantined row keeps its raw record: " + plain);
   }
+
+  // The as-of day ends at midnight UTC, as the session reads the timestamps, whatever the time zone
+  // of the machine: built from the JVM's zone (here UTC+13), the cut deferred the day's last 13 hours.
+  @Test
+  void theAsOfDayEndsAtMidnightUtcWhateverTheMachinesTimeZone(SparkSession spark, @TempDir Path dir)
+      throws IOException {
+    Path input = write(dir,
+        "t1,L1,2024-03-31 23:30:00,10.00,web,,1,10.0,EUR",   // the as-of day's last hour (UTC)
+        "t2,L1,2024-04-01 00:00:00,12.00,web,,1,12.0,EUR");  // the next day: deferred
+    java.util.TimeZone machine = java.util.TimeZone.getDefault();
+    List<String> rows;
+    try {
+      java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone("Pacific/Auckland"));
+      rows = rows(spark, input, false);
+    } finally {
+      java.util.TimeZone.setDefault(machine);
+    }
+    assertEquals(1, status(rows, SourceValidator.ACCEPTED), String.join("\n", rows));
+    assertTrue(rows.stream().anyMatch(r -> r.contains("\"t2\"") && r.contains(SourceValidator.DEFERRED)),
+        String.join("\n", rows));
+  }
 }

@@ -6,13 +6,13 @@ import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.to_date;
 
-import io.centraal.scoring.features.TimeUnit;
 import io.centraal.scoring.features.PurchaseRule;
+import io.centraal.scoring.features.TimeUnit;
 import io.centraal.scoring.features.TransactionFeatures;
+import io.centraal.scoring.run.UtcDays;
 import io.centraal.scoring.schema.FeatureColumns;
 import io.centraal.scoring.schema.InputColumns.Transactions;
 import java.sql.Date;
-import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -103,7 +103,7 @@ public final class BtydSummary {
     // conversion per row.
     boolean isDate = transactions.schema().apply(Transactions.TS).dataType() instanceof DateType;
     Column knownAt = isDate ? col(Transactions.TS).leq(lit(Date.valueOf(lastDay)))
-        : col(Transactions.TS).lt(lit(Timestamp.valueOf(lastDay.plusDays(1).atStartOfDay())));
+        : UtcDays.onOrBefore(col(Transactions.TS), lastDay);
     Column day = datediff(isDate ? col(Transactions.TS) : to_date(col(Transactions.TS)),
         lit(Date.valueOf(LocalDate.EPOCH)));
     return transactions.where(knownAt)

@@ -16,10 +16,10 @@ import static org.apache.spark.sql.functions.xxhash64;
 import io.centraal.scoring.features.FeatureSettings;
 import io.centraal.scoring.features.ReviewFeatures;
 import io.centraal.scoring.features.ReviewProductSignals;
+import io.centraal.scoring.run.UtcDays;
 import io.centraal.scoring.schema.FeatureColumns;
 import io.centraal.scoring.schema.InputColumns.Reviews;
 import io.centraal.scoring.schema.ScoreColumns;
-import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -85,7 +85,7 @@ public final class InfluenceValidation {
         .where(col("user").isNotNull().and(col("stars").isNotNull()))
         .select(col("user").as(FeatureColumns.CUSTOMER_KEY),
             col("item").cast("string").as(Reviews.PRODUCT_ID),
-            lit(Timestamp.valueOf(FILMTRUST_AS_OF.atStartOfDay())).as(Reviews.TS),
+            UtcDays.startOf(FILMTRUST_AS_OF).as(Reviews.TS),
             round(lit(1.0).plus(col("stars").minus(0.5).multiply(8.0 / 7.0))).cast("int").as(Reviews.RATING),
             lit(null).cast("string").as(Reviews.TEXT),
             lit(null).cast("long").as(Reviews.HELPFUL_VOTES),
