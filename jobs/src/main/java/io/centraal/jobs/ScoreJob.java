@@ -25,6 +25,7 @@ import io.centraal.scoring.pipeline.ChurnStep;
 import io.centraal.scoring.pipeline.ClvStep;
 import io.centraal.scoring.pipeline.InfluenceStep;
 import io.centraal.scoring.pipeline.ScoreStage;
+import io.centraal.scoring.run.LeafCache;
 import io.centraal.scoring.run.RunContext;
 import io.centraal.scoring.run.SideBySide;
 import io.centraal.scoring.schema.FeatureColumns;
@@ -110,7 +111,8 @@ public final class ScoreJob extends StageCommand {
     ClvModels models = ClvStep.fit(scorable, settings);
     List<String> warnings = ScoreStage.clvWarnings(models, settings, ctx);
     GroupFits groups = ClvStep.fitGroups(scorable, settings);
-    Dataset<Row> scored = ScoreStage.withClv(scorable, models, groups, settings);
+    Dataset<Row> clvScores = LeafCache.of(ClvStep.scoresByGroup(scorable, models, groups, settings));
+    Dataset<Row> scored = ScoreStage.withClv(scorable, clvScores);
     progress.step("score", "clv", scorableCount, scorableCount, 0, seconds(t0));
     progress.info("           clv model " + models.version() + ": " + models.transactions().reason());
     for (String line : models.table()) {
@@ -169,6 +171,7 @@ public final class ScoreJob extends StageCommand {
     DeltaTables.ensureTable(spark, path, scored.schema(), List.of(FeatureColumns.AS_OF_DATE), Map.of());
     DeltaTables.replaceSlice(scored, path, FeatureColumns.AS_OF_DATE + " = " + ctx.asOfLiteral());
     pageRank.unpersist();
+    clvScores.unpersist();
     scorable.unpersist();
     progress.step("score", "rfm+scores", scorableCount, scorableCount, 0, seconds(t2));
 

@@ -43,11 +43,15 @@ public final class ScoreStage {
     return warnings;
   }
 
-  /** The scorable customers with their CLV columns (null for those who never purchased). */
-  public static Dataset<Row> withClv(Dataset<Row> scorable, ClvModels models, GroupFits groups,
-                                     CentraalSettings settings) {
-    return scorable.join(ClvStep.scoresByGroup(scorable, models, groups, settings),
-        new String[] {FeatureColumns.CUSTOMER_KEY}, "left");
+  /**
+   * The scorable customers with their CLV columns (null for those who never purchased).
+   *
+   * @param clvScores {@link ClvStep#scoresByGroup} of {@code scorable}: the caller persists them,
+   *                  since the scores are read twice (into the scores and, for purchasers, the churn
+   *                  step) and their intervals are the costliest per-customer work of the run
+   */
+  public static Dataset<Row> withClv(Dataset<Row> scorable, Dataset<Row> clvScores) {
+    return scorable.join(clvScores, new String[] {FeatureColumns.CUSTOMER_KEY}, "left");
   }
 
   /** Adds churn_risk and churn_band (null for customers who never purchased). */

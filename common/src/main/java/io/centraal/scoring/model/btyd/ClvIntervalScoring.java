@@ -65,7 +65,10 @@ public final class ClvIntervalScoring {
         .orElse(List.of());
     List<SpendModel> spendDraws = spendModel.map(f -> spendDraws(f, intervals)).orElse(List.of());
     Dataset<Row> ordered = txDraws.isEmpty() ? summary
-        : summary.repartition(col(FeatureColumns.FREQUENCY), col(FeatureColumns.T))
+        // An explicit partition count: adaptive execution would merge a shuffle that is small in
+        // bytes into one task, but each row here costs hundreds of model evaluations.
+        : summary.repartition(summary.sparkSession().sessionState().conf().numShufflePartitions(),
+                col(FeatureColumns.FREQUENCY), col(FeatureColumns.T))
             .sortWithinPartitions(FeatureColumns.FREQUENCY, FeatureColumns.T, FeatureColumns.RECENCY);
     IntervalScorer scorer = new IntervalScorer(txDraws.toArray(TransactionModel[]::new),
         spendDraws.toArray(SpendModel[]::new), settings, intervals,
