@@ -23,11 +23,17 @@ class ConcurrentWorkTest {
   void piecesComeBackInTheirOrderWithNoMoreThanTheBoundRunningAtOnce(SparkSession spark) {
     AtomicInteger running = new AtomicInteger();
     AtomicInteger mostAtOnce = new AtomicInteger();
+    // The first two pieces wait for each other, so two run at once whatever the machine's load.
+    java.util.concurrent.CountDownLatch firstTwo = new java.util.concurrent.CountDownLatch(2);
     List<ConcurrentWork.Piece<Integer>> pieces = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
       int index = i;
       pieces.add(new ConcurrentWork.Piece<>("piece-" + i, () -> {
         mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
+        if (index < 2) {
+          firstTwo.countDown();
+          await(firstTwo);
+        }
         try {
           // The first piece is the slowest: later ones finish first but are handed back after it.
           sleep(index == 0 ? 400 : 100);
@@ -69,14 +75,19 @@ class ConcurrentWorkTest {
     List<String> started = Collections.synchronizedList(new ArrayList<>());
     List<String> finished = Collections.synchronizedList(new ArrayList<>());
     List<ConcurrentWork.Piece<String>> pieces = new ArrayList<>();
+    java.util.concurrent.CountDownLatch slowStarted = new java.util.concurrent.CountDownLatch(1);
     pieces.add(new ConcurrentWork.Piece<>("slow", () -> {
       started.add("slow");
+      slowStarted.countDown();
       sleep(500);
       finished.add("slow");
       return "slow";
     }));
     pieces.add(new ConcurrentWork.Piece<>("failing", () -> {
       started.add("failing");
+      // Fails only once the slow piece runs: a piece that has not started when a failure comes
+      // never starts, so without the wait the slow one could be skipped too.
+      await(slowStarted);
       throw broken;
     }));
     pieces.add(new ConcurrentWork.Piece<>("later", () -> {
@@ -102,6 +113,14 @@ class ConcurrentWorkTest {
       spark.sparkContext().listenerBus().waitUntilEmpty();
     } catch (java.util.concurrent.TimeoutException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  private static void await(java.util.concurrent.CountDownLatch latch) {
+    try {
+      latch.await(30, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
