@@ -58,8 +58,10 @@ class PipelineEndToEndTest {
   @Test
   void generatedCustomersAreAllScoredOncePerDateAndRerunsReplaceOnlyTheirDate(SparkSession spark, @TempDir Path dir)
       throws Exception {
+    // Sources side by side, as by default (the test JVMs ingest one at a time: see the pom).
     CentraalSettings settings = TestSettings.withDataDir(dir, Map.of("export.jdbc.enabled", "true",
-        "export.jdbc.url", POSTGRES.url(), "export.jdbc.user", io.centraal.scoring.testing.PostgresServer.USER));
+        "export.jdbc.url", POSTGRES.url(), "export.jdbc.user", io.centraal.scoring.testing.PostgresServer.USER,
+        "ingest.concurrent-sources", "2"));
     DemoSpec spec = GenerateCommand.spec(settings.demo(), CUSTOMERS, 7L);
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     Progress progress = new Progress(new PrintStream(log, true, StandardCharsets.UTF_8), spark);
