@@ -18,9 +18,9 @@ import org.apache.spark.sql.SparkSession;
  * at a time, each in a Spark job group of its own, handed back in the order given.
  *
  * <p>Why: a small source is a chain of short Spark jobs (read, validate, quarantine slice, MERGE),
- * each mostly driver time (planning, the Delta log, the commit) with the executors idle. Seven such
- * chains one after another leave the cores idle for most of the ingest; two or three at once fill
- * them. A large source is executor-bound and gains little, but loses nothing.
+ * each mostly driver time (planning, the Delta log, the commit) with the executors idle; two at once
+ * fill some of those moments. On 2 local cores that saved 5-11% of a small ingest and nothing once
+ * the rows dominate (docs/benchmarks.md); on a cluster, where executors wait on the driver, more.
  *
  * <p>Failure: when a piece fails, pieces not started yet are not started, the running ones finish
  * (each leaves its table committed or untouched, never half-written), and the first failure in the
@@ -92,16 +92,18 @@ public final class ConcurrentWork {
     counter.track(group);
     // A pool thread's Spark properties are its own copy: the group is this piece's alone.
     context.setJobGroup(group, piece.name(), true);
+    T value;
+    SparkWorkCounter.Reading work;
     try {
-      T value = piece.work().get();
-      return new Done<>(piece.name(), value, counter.untrack(group));
+      value = piece.work().get();
     } catch (RuntimeException | Error e) {
       failed.set(true);
       throw e;
     } finally {
       context.clearJobGroup();
-      counter.untrack(group);
+      work = counter.untrack(group);
     }
+    return new Done<>(piece.name(), value, work);
   }
 
   private static <T> T awaitUninterruptibly(Future<T> f) throws ExecutionException {
