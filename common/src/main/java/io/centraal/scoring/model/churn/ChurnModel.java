@@ -1,15 +1,10 @@
 package io.centraal.scoring.model.churn;
 
-import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.date_add;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.log;
-import static org.apache.spark.sql.functions.pow;
-import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import io.centraal.scoring.features.TransactionFeatures;
@@ -23,14 +18,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.classification.LogisticRegression;
 import org.apache.spark.ml.classification.LogisticRegressionModel;
-import org.apache.spark.ml.evaluation.BinaryClassificationEvaluator;
 import org.apache.spark.ml.feature.SQLTransformer;
 import org.apache.spark.ml.feature.StandardScaler;
 import org.apache.spark.ml.feature.VectorAssembler;
@@ -41,7 +34,6 @@ import org.apache.spark.ml.regression.IsotonicRegressionModel;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.expressions.Window;
 
 /**
  * Churn risk: the probability that a customer who has purchased makes no purchase in the next
@@ -82,8 +74,6 @@ public final class ChurnModel {
   public static final String UNCALIBRATED = "_tmp_p_uncalibrated";
   /** Suffix of the indicator column "the event never happened" of a days-since feature. */
   public static final String NEVER_SUFFIX = "_never";
-  /** Reliability bins: probability in [k/10, (k+1)/10). */
-  static final int RELIABILITY_BINS = 10;
 
   /** Input features. Offline, BTYD, online and review behaviour; p_alive joins when present. */
   public static final List<String> BASE_FEATURES = List.of(
@@ -223,149 +213,6 @@ public final class ChurnModel {
       }
     }
     return scored.drop(helpers.toArray(String[]::new));
-  }
-
-  /**
-   * Holdout metrics of a probability column against the label: AUC-ROC, AUC-PR, log loss, Brier
-   * score, lift of the top decile (churn rate among the 10% highest scores over the base rate),
-   * expected calibration error (count-weighted |mean predicted - observed| over the reliability
-   * bins), base rate and counts.
-   */
-  public static Map<String, Double> evaluate(Dataset<Row> scored, String probabilityColumn) {
-    Map<String, Double> m = new LinkedHashMap<>();
-    BinaryClassificationEvaluator evaluator = new BinaryClassificationEvaluator()
-        .setLabelCol(LABEL).setRawPredictionCol(probabilityColumn);
-    m.put("auc_roc", evaluator.setMetricName("areaUnderROC").evaluate(scored));
-    m.put("auc_pr", evaluator.setMetricName("areaUnderPR").evaluate(scored));
-    Column p = least(greatest(col(probabilityColumn), lit(1e-15)), lit(1 - 1e-15));
-    Column y = col(LABEL);
-    Row agg = scored.agg(
-        avg(y.multiply(log(p)).plus(lit(1.0).minus(y).multiply(log(lit(1.0).minus(p)))).multiply(-1)),
-        avg(pow(col(probabilityColumn).minus(y), 2)),
-        avg(y), count(lit(1)), sum(y)).first();
-    m.put("log_loss", agg.getDouble(0));
-    m.put("brier", agg.getDouble(1));
-    double baseRate = agg.getDouble(2);
-    m.put("base_rate", baseRate);
-    m.put("holdout_rows", (double) agg.getLong(3));
-    m.put("holdout_positives", agg.getDouble(4));
-    long n = agg.getLong(3);
-    int top = (int) Math.max(1, Math.round(n * 0.1));
-    double topRate = scored.orderBy(col(probabilityColumn).desc()).limit(top).agg(avg(y)).first().getDouble(0);
-    m.put("lift_top_decile", baseRate > 0 ? topRate / baseRate : Double.NaN);
-    double ece = 0;
-    for (Map<String, Object> bin : reliabilityTable(scored, probabilityColumn)) {
-      ece += ((Number) bin.get("count")).doubleValue() / n
-          * Math.abs((Double) bin.get("mean_predicted") - (Double) bin.get("observed_rate"));
-    }
-    m.put("ece", ece);
-    return m;
-  }
-
-  /**
-   * Reliability table: per bin k of the predicted probability ([k/10, (k+1)/10), the last bin
-   * closed), the mean predicted probability, the observed churn rate and the row count. Empty bins
-   * are left out. Columns: bin, mean_predicted, observed_rate, count.
-   */
-  public static Dataset<Row> reliability(Dataset<Row> scored, String probabilityColumn) {
-    Column bin = least(col(probabilityColumn).multiply(RELIABILITY_BINS).cast("int"), lit(RELIABILITY_BINS - 1));
-    return scored.groupBy(bin.as("bin"))
-        .agg(avg(col(probabilityColumn)).as("mean_predicted"), avg(col(LABEL)).as("observed_rate"),
-            count(lit(1)).as("count"))
-        .orderBy("bin");
-  }
-
-  /** {@link #reliability} as JSON-ready rows (the model_runs contract). */
-  public static List<Map<String, Object>> reliabilityTable(Dataset<Row> scored, String probabilityColumn) {
-    List<Map<String, Object>> out = new ArrayList<>();
-    for (Row r : reliability(scored, probabilityColumn).collectAsList()) {
-      Map<String, Object> bin = new LinkedHashMap<>();
-      bin.put("bin", r.getInt(0));
-      bin.put("mean_predicted", r.getDouble(1));
-      bin.put("observed_rate", r.getDouble(2));
-      bin.put("count", r.getLong(3));
-      out.add(bin);
-    }
-    return out;
-  }
-
-  /**
-   * ROC curve at no more than 101 points: (0, 0), then one point per distinct threshold among the
-   * 1st..99th percentiles of the score (rows scoring at or above the threshold are positive), then
-   * (1, 1). One aggregation pass over the rows for all thresholds.
-   */
-  public static List<Map<String, Object>> rocCurve(Dataset<Row> scored, String probabilityColumn) {
-    double[] probs = new double[99];
-    for (int i = 0; i < probs.length; i++) {
-      probs[i] = (i + 1) / 100.0;
-    }
-    TreeSet<Double> thresholds = new TreeSet<>(Comparator.reverseOrder());
-    for (double q : scored.stat().approxQuantile(probabilityColumn, probs, 0.001)) {
-      thresholds.add(q);
-    }
-    List<Double> ts = new ArrayList<>(thresholds);
-    Column y = col(LABEL);
-    List<Column> aggs = new ArrayList<>(List.of(sum(y), sum(lit(1.0).minus(y))));
-    for (double t : ts) {
-      Column above = col(probabilityColumn).geq(t);
-      aggs.add(sum(when(above, y).otherwise(0.0)));
-      aggs.add(sum(when(above, lit(1.0).minus(y)).otherwise(0.0)));
-    }
-    Row r = scored.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new)).first();
-    double positives = r.isNullAt(0) ? 0 : r.getDouble(0);
-    double negatives = r.isNullAt(1) ? 0 : r.getDouble(1);
-    List<Map<String, Object>> out = new ArrayList<>();
-    out.add(point(0.0, 0.0));
-    for (int i = 0; i < ts.size(); i++) {
-      double tp = r.getDouble(2 + 2 * i);
-      double fp = r.getDouble(3 + 2 * i);
-      out.add(point(negatives > 0 ? fp / negatives : 0.0, positives > 0 ? tp / positives : 0.0));
-    }
-    out.add(point(1.0, 1.0));
-    return out;
-  }
-
-  private static Map<String, Object> point(double fpr, double tpr) {
-    Map<String, Object> p = new LinkedHashMap<>();
-    p.put("fpr", fpr);
-    p.put("tpr", tpr);
-    return p;
-  }
-
-  /**
-   * Lift per decile of the score (decile 1 = the 10% highest), for the model and the baseline
-   * column: churn rate in the decile over the overall churn rate. Deciles are exact row-number
-   * deciles (ties broken by customer key), computed in one sorted window per column.
-   */
-  public static List<Map<String, Object>> liftByDecile(Dataset<Row> scored, String modelColumn,
-                                                       String baselineColumn) {
-    Dataset<Row> slim = scored.select(col(FeatureColumns.CUSTOMER_KEY), col(LABEL), col(modelColumn).as("_m"),
-        col(baselineColumn).as("_b"));
-    Dataset<Row> ranked = slim
-        .withColumn("_dm", org.apache.spark.sql.functions.ntile(10).over(
-            Window.orderBy(col("_m").desc(), col(FeatureColumns.CUSTOMER_KEY))))
-        .withColumn("_db", org.apache.spark.sql.functions.ntile(10).over(
-            Window.orderBy(col("_b").desc(), col(FeatureColumns.CUSTOMER_KEY))));
-    double[] model = decileRates(ranked, "_dm");
-    double[] baseline = decileRates(ranked, "_db");
-    double base = slim.agg(avg(col(LABEL))).first().getDouble(0);
-    List<Map<String, Object>> out = new ArrayList<>();
-    for (int d = 1; d <= 10; d++) {
-      Map<String, Object> row = new LinkedHashMap<>();
-      row.put("decile", d);
-      row.put("lift", base > 0 ? model[d - 1] / base : null);
-      row.put("baseline_lift", base > 0 ? baseline[d - 1] / base : null);
-      out.add(row);
-    }
-    return out;
-  }
-
-  private static double[] decileRates(Dataset<Row> ranked, String decileColumn) {
-    double[] rates = new double[10];
-    for (Row r : ranked.groupBy(decileColumn).agg(avg(col(LABEL))).collectAsList()) {
-      rates[r.getInt(0) - 1] = r.getDouble(1);
-    }
-    return rates;
   }
 
   /**

@@ -5,7 +5,6 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
 import io.centraal.scoring.run.InvalidConfigException;
-import io.centraal.scoring.run.LeafCache;
 import io.centraal.scoring.run.ConfigValues;
 import com.typesafe.config.Config;
 import io.centraal.scoring.io.Json;
@@ -110,10 +109,18 @@ public final class ChurnTraining {
                               String baselinePAlive) {
     Dataset<Row> data = labelled.persist(StorageLevel.MEMORY_AND_DISK());
     try {
+      boolean calibrate = s.calibrationShare() > 0;
+      double trainShare = 1 - s.holdoutShare() - s.calibrationShare();
+      double[] shares = calibrate ? new double[] {trainShare, s.calibrationShare()} : new double[] {trainShare};
+      // The class counts and the sizes of the training and calibration parts in one pass.
+      Column[] parts = parts(s.seed(), shares);
       Row counts = data.agg(org.apache.spark.sql.functions.sum(col(ChurnModel.LABEL)),
-          org.apache.spark.sql.functions.count(lit(1))).first();
+          org.apache.spark.sql.functions.count(lit(1)), org.apache.spark.sql.functions.count_if(parts[0]),
+          org.apache.spark.sql.functions.count_if(parts[calibrate ? 1 : 0])).first();
       long positives = counts.isNullAt(0) ? 0 : (long) counts.getDouble(0);
       long negatives = counts.getLong(1) - positives;
+      long trainRows = counts.getLong(2);
+      long calibrationRows = counts.getLong(3);
       if (positives < s.minClassExamples() || negatives < s.minClassExamples()) {
         return Outcome.fallback(features, positives, negatives,
             String.format("too few examples to train (%d churned, %d retained; minimum %d of each): %s",
@@ -121,39 +128,32 @@ public final class ChurnTraining {
                     ? "no dropout model was identified either, so churn_risk is null"
                     : "churn_risk = 1 - p_alive (MBG/NBD)"));
       }
-      boolean calibrate = s.calibrationShare() > 0;
-      double trainShare = 1 - s.holdoutShare() - s.calibrationShare();
-      Dataset<Row>[] split = calibrate
-          ? split(data, s.seed(), trainShare, s.calibrationShare())
-          : split(data, s.seed(), trainShare);
+      Dataset<Row>[] split = split(data, s.seed(), shares);
       Dataset<Row> train = ChurnModel.withClassWeights(split[0], positives, negatives, s.balanced());
       PipelineModel model = ChurnModel.pipeline(features, s.maxIter(), s.regParam()).fit(train);
       if (calibrate) {
         model = ChurnModel.calibrate(model, split[1]);
       }
-      Dataset<Row> holdout = LeafCache.of(ChurnModel.score(model, split[split.length - 1], true)
-          .withColumn(BASELINE, baselinePAlive == null ? lit(0.5) : lit(1.0).minus(col(baselinePAlive))));
-      try {
-        Map<String, Double> metrics = ChurnModel.evaluate(holdout, ScoreColumns.CHURN_RISK);
-        Map<String, Double> uncalibrated = ChurnModel.evaluate(holdout, ChurnModel.UNCALIBRATED);
-        // Without a dropout model there is no baseline; a constant 0.5 keeps the lift table's shape.
-        Map<String, Double> baseline = baselinePAlive == null ? Map.of() : ChurnModel.evaluate(holdout, BASELINE);
-        Map<String, Object> curves = new LinkedHashMap<>();
-        curves.put("roc", ChurnModel.rocCurve(holdout, ScoreColumns.CHURN_RISK));
-        if (baselinePAlive != null) {
-          curves.put("baseline_roc", ChurnModel.rocCurve(holdout, BASELINE));
-        }
-        curves.put("lift", ChurnModel.liftByDecile(holdout, ScoreColumns.CHURN_RISK, BASELINE));
-        curves.put("reliability", ChurnModel.reliabilityTable(holdout, ScoreColumns.CHURN_RISK));
-        curves.put("reliability_uncalibrated", ChurnModel.reliabilityTable(holdout, ChurnModel.UNCALIBRATED));
-        curves.put("feature_importances", ChurnModel.featureImportances(model, features));
-        return new Outcome(Optional.of(model), version, features, metrics, uncalibrated, baseline, curves,
-            positives, negatives, String.format("logistic regression (%s class weights%s) trained on %d rows",
-                s.balanced() ? "balanced" : "no", calibrate ? ", isotonic calibration on "
-                    + split[1].count() + " rows" : "", split[0].count()));
-      } finally {
-        holdout.unpersist();
+      HoldoutMetrics holdout = HoldoutMetrics.collect(ChurnModel.score(model, split[split.length - 1], true)
+              .withColumn(BASELINE, baselinePAlive == null ? lit(0.5) : lit(1.0).minus(col(baselinePAlive))),
+          List.of(ScoreColumns.CHURN_RISK, ChurnModel.UNCALIBRATED, BASELINE));
+      Map<String, Double> metrics = holdout.evaluate(ScoreColumns.CHURN_RISK);
+      Map<String, Double> uncalibrated = holdout.evaluate(ChurnModel.UNCALIBRATED);
+      // Without a dropout model there is no baseline; a constant 0.5 keeps the lift table's shape.
+      Map<String, Double> baseline = baselinePAlive == null ? Map.of() : holdout.evaluate(BASELINE);
+      Map<String, Object> curves = new LinkedHashMap<>();
+      curves.put("roc", holdout.rocCurve(ScoreColumns.CHURN_RISK));
+      if (baselinePAlive != null) {
+        curves.put("baseline_roc", holdout.rocCurve(BASELINE));
       }
+      curves.put("lift", holdout.liftByDecile(ScoreColumns.CHURN_RISK, BASELINE));
+      curves.put("reliability", holdout.reliabilityTable(ScoreColumns.CHURN_RISK));
+      curves.put("reliability_uncalibrated", holdout.reliabilityTable(ChurnModel.UNCALIBRATED));
+      curves.put("feature_importances", ChurnModel.featureImportances(model, features));
+      return new Outcome(Optional.of(model), version, features, metrics, uncalibrated, baseline, curves,
+          positives, negatives, String.format("logistic regression (%s class weights%s) trained on %d rows",
+              s.balanced() ? "balanced" : "no", calibrate ? ", isotonic calibration on "
+                  + calibrationRows + " rows" : "", trainRows));
     } finally {
       data.unpersist();
     }
@@ -165,12 +165,22 @@ public final class ChurnTraining {
    */
   @SuppressWarnings("unchecked")
   static Dataset<Row>[] split(Dataset<Row> rows, long seed, double... shares) {
+    Column[] parts = parts(seed, shares);
+    Dataset<Row>[] out = new Dataset[parts.length];
+    for (int i = 0; i < parts.length; i++) {
+      out[i] = rows.where(parts[i]);
+    }
+    return out;
+  }
+
+  /** The conditions that put a row in each part of {@link #split}. */
+  private static Column[] parts(long seed, double... shares) {
     Column u = CustomerHash.bucket(col(FeatureColumns.CUSTOMER_KEY), seed, SPLIT_BUCKETS).divide((double) SPLIT_BUCKETS);
-    Dataset<Row>[] parts = new Dataset[shares.length + 1];
+    Column[] parts = new Column[shares.length + 1];
     double from = 0;
     for (int i = 0; i <= shares.length; i++) {
       double to = i < shares.length ? from + shares[i] : Double.POSITIVE_INFINITY;
-      parts[i] = rows.where(u.geq(from).and(u.lt(to)));
+      parts[i] = u.geq(from).and(u.lt(to));
       from = to;
     }
     return parts;
