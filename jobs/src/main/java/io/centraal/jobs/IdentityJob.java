@@ -1,6 +1,9 @@
 package io.centraal.jobs;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.lit;
 
 import io.centraal.scoring.config.CentraalSettings;
 import io.centraal.scoring.identity.IdentityResolution;
@@ -48,8 +51,9 @@ public final class IdentityJob extends StageCommand {
     Dataset<Row> map = IdentityResolution.resolve(spark, IdentityResolution.references(sources),
         IdentityResolution.links(sources), previous, ctx.asOfDate())
         .persist(StorageLevel.MEMORY_AND_DISK());
-    long mapped = map.count();
-    long customers = map.select(FeatureColumns.CUSTOMER_KEY).distinct().count();
+    Row sizes = map.agg(count(lit(1)), countDistinct(col(FeatureColumns.CUSTOMER_KEY))).first();
+    long mapped = sizes.getLong(0);
+    long customers = sizes.getLong(1);
     // The map is a current-state dimension: replaced atomically as a whole.
     // Created first so the table never keeps statistics on references (see PersonalData).
     DeltaTables.ensureTable(spark, path, OutputSchemas.IDENTITY_MAP, java.util.List.of(),

@@ -1,6 +1,9 @@
 package io.centraal.jobs;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.count_if;
+import static org.apache.spark.sql.functions.lit;
 
 import io.centraal.scoring.config.CentraalSettings;
 import io.centraal.scoring.dq.ValidityGates;
@@ -102,8 +105,10 @@ public final class ScoreJob extends StageCommand {
         .where(col(FeatureColumns.AS_OF_DATE).equalTo(java.sql.Date.valueOf(ctx.asOfDate())));
     Dataset<Row> scorable = features.where(col(FeatureColumns.PROFILING_ALLOWED))
         .persist(StorageLevel.MEMORY_AND_DISK());
-    long customers = features.count();
-    long scorableCount = scorable.count();
+    // Both counts in one pass; the first use of scorable fills its cache.
+    Row sizes = features.agg(count(lit(1)), count_if(col(FeatureColumns.PROFILING_ALLOWED))).first();
+    long customers = sizes.getLong(0);
+    long scorableCount = sizes.getLong(1);
     FeatureInputs inputs = Tables.featureInputs(spark, settings.paths());
 
     // Financial value: BTYD + Gamma-Gamma, chosen among the candidates; a model that cannot be

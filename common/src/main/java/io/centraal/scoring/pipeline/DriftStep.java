@@ -220,14 +220,16 @@ public final class DriftStep {
     parameters.add(ParameterShift.compare("spend_model",
         previousFit(previous, choice, "/spend/spend_model"), models.spendModel()));
 
-    List<PopulationStability.Result> psi = new ArrayList<>();
+    List<String> compared = new ArrayList<>();
     for (String score : List.of(ScoreColumns.clv(horizon), ScoreColumns.CHURN_RISK, ScoreColumns.INFLUENCE_SCORE)) {
       if (!List.of(previous.scores().columns()).contains(score)) {
         notes.add(score + " is not in the previous date's customer_scores: no PSI");
         continue;
       }
-      psi.add(PopulationStability.compute(previous.scores(), current, score, drift.psiBins(), drift.psiEpsilon()));
+      compared.add(score);
     }
+    List<PopulationStability.Result> psi = PopulationStability.computeAll(previous.scores(), current, compared,
+        drift.psiBins(), drift.psiEpsilon());
 
     List<MigrationRow> migration = new ArrayList<>();
     for (Row r : SegmentMigration.matrix(previous.scores(), current, ScoreColumns.clv(horizon))

@@ -1,6 +1,7 @@
 package io.centraal.scoring.model.drift;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count_if;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
@@ -27,7 +28,6 @@ import org.apache.spark.sql.Row;
 public final class PopulationStability {
   public static final double STABLE = 0.1;
   public static final double SIGNIFICANT = 0.25;
-  private static final String BIN = "_tmp_psi_bin";
   /** Relative error of the quantiles: well below a bin's share, cheap on millions of rows. */
   private static final double QUANTILE_ERROR = 1e-4;
 
@@ -67,23 +67,47 @@ public final class PopulationStability {
    * the previous values' quantiles. NaN when either side has no non-null value.
    */
   public static Result compute(Dataset<Row> previous, Dataset<Row> current, String column, int bins, double epsilon) {
-    Dataset<Row> before = previous.select(col(column).cast("double").as(column)).where(col(column).isNotNull());
-    Dataset<Row> after = current.select(col(column).cast("double").as(column)).where(col(column).isNotNull());
+    return computeAll(previous, current, List.of(column), bins, epsilon).get(0);
+  }
+
+  /**
+   * {@link #compute} for several columns at once: the quantiles of every column in one pass over
+   * the previous rows, then every column's histogram in one pass over each side (three Spark
+   * queries, not three per column).
+   */
+  public static List<Result> computeAll(Dataset<Row> previous, Dataset<Row> current, List<String> columns, int bins,
+                                        double epsilon) {
+    if (columns.isEmpty()) {
+      return List.of();
+    }
+    Column[] asDoubles = columns.stream().map(c -> col(c).cast("double").as(c)).toArray(Column[]::new);
+    Dataset<Row> before = previous.select(asDoubles);
+    Dataset<Row> after = current.select(asDoubles);
     double[] probabilities = new double[bins - 1];
     for (int i = 1; i < bins; i++) {
       probabilities[i - 1] = (double) i / bins;
     }
-    double[] quantiles = before.stat().approxQuantile(column, probabilities, QUANTILE_ERROR);
-    TreeSet<Double> distinct = new TreeSet<>();
-    for (double q : quantiles == null ? new double[0] : quantiles) { // null or empty: no previous values
-      if (!Double.isNaN(q)) {
-        distinct.add(q);
+    // Each column's quantiles leave out that column's nulls (and NaNs) only.
+    double[][] quantiles = before.stat().approxQuantile(columns.toArray(String[]::new), probabilities, QUANTILE_ERROR);
+    List<double[]> edges = new ArrayList<>();
+    for (int c = 0; c < columns.size(); c++) {
+      TreeSet<Double> distinct = new TreeSet<>();
+      double[] q = quantiles == null || quantiles[c] == null ? new double[0] : quantiles[c]; // empty: no previous values
+      for (double v : q) {
+        if (!Double.isNaN(v)) {
+          distinct.add(v);
+        }
       }
+      edges.add(distinct.stream().mapToDouble(Double::doubleValue).toArray());
     }
-    double[] edges = distinct.stream().mapToDouble(Double::doubleValue).toArray();
-    long[] previousCounts = counts(before, column, edges);
-    long[] currentCounts = counts(after, column, edges);
-    return new Result(column, psi(previousCounts, currentCounts, epsilon), edges, previousCounts, currentCounts);
+    long[][] previousCounts = counts(before, columns, edges);
+    long[][] currentCounts = counts(after, columns, edges);
+    List<Result> out = new ArrayList<>();
+    for (int c = 0; c < columns.size(); c++) {
+      out.add(new Result(columns.get(c), psi(previousCounts[c], currentCounts[c], epsilon), edges.get(c),
+          previousCounts[c], currentCounts[c]));
+    }
+    return out;
   }
 
   /**
@@ -109,15 +133,30 @@ public final class PopulationStability {
     return psi;
   }
 
-  /** Values per bin: bin = number of edges below the value, so bin i holds (edges[i-1], edges[i]]. */
-  private static long[] counts(Dataset<Row> values, String column, double[] edges) {
-    Column bin = lit(0);
-    for (double edge : edges) {
-      bin = bin.plus(when(col(column).gt(lit(edge)), 1).otherwise(0));
+  /**
+   * Non-null values per bin of each column, in one aggregation: bin = number of the column's edges
+   * below the value, so bin i holds (edges[i-1], edges[i]].
+   */
+  private static long[][] counts(Dataset<Row> values, List<String> columns, List<double[]> edges) {
+    List<Column> aggregates = new ArrayList<>();
+    for (int c = 0; c < columns.size(); c++) {
+      Column value = col(columns.get(c));
+      Column bin = lit(0);
+      for (double edge : edges.get(c)) {
+        bin = bin.plus(when(value.gt(lit(edge)), 1).otherwise(0));
+      }
+      for (int b = 0; b <= edges.get(c).length; b++) {
+        aggregates.add(count_if(value.isNotNull().and(bin.equalTo(b))));
+      }
     }
-    long[] counts = new long[edges.length + 1];
-    for (Row r : values.groupBy(bin.as(BIN)).count().collectAsList()) {
-      counts[((Number) r.get(0)).intValue()] = r.getLong(1);
+    Row r = values.agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new)).first();
+    long[][] counts = new long[columns.size()][];
+    int i = 0;
+    for (int c = 0; c < columns.size(); c++) {
+      counts[c] = new long[edges.get(c).length + 1];
+      for (int b = 0; b < counts[c].length; b++) {
+        counts[c][b] = r.getLong(i++);
+      }
     }
     return counts;
   }

@@ -111,6 +111,35 @@ class RunDriftTest {
     assertEquals(0.0, r.psi(), 1e-12);
   }
 
+  @Test
+  void severalScoresAtOnceGiveEachScoresOwnBinsAndCounts(SparkSession spark) {
+    // Two scores in one frame, nulls in different rows: each column's quantiles and counts leave out
+    // only its own nulls, as when each is computed alone.
+    StructType two = new StructType().add(SCORE, DataTypes.DoubleType, true).add("other", DataTypes.DoubleType, true);
+    List<Row> before = new ArrayList<>();
+    List<Row> after = new ArrayList<>();
+    for (int i = 1; i <= 100; i++) {
+      before.add(RowFactory.create((double) i, i <= 60 ? Double.valueOf(0) : i % 7 == 0 ? null : Double.valueOf(i - 60)));
+      after.add(RowFactory.create(i % 9 == 0 ? null : Double.valueOf(i + 50), i % 3 == 0 ? 5.0 : (double) i));
+    }
+    Dataset<Row> previous = spark.createDataFrame(before, two);
+    Dataset<Row> current = spark.createDataFrame(after, two);
+    List<PopulationStability.Result> all = PopulationStability.computeAll(previous, current, List.of(SCORE, "other"),
+        10, EPS);
+    assertEquals(2, all.size());
+    for (PopulationStability.Result together : all) {
+      PopulationStability.Result alone = PopulationStability.compute(previous.select(together.score()),
+          current.select(together.score()), together.score(), 10, EPS);
+      assertArrayEquals(alone.edges(), together.edges(), 0.0, together.score());
+      assertArrayEquals(alone.previousCounts(), together.previousCounts(), together.score());
+      assertArrayEquals(alone.currentCounts(), together.currentCounts(), together.score());
+      assertEquals(alone.psi(), together.psi(), 1e-12);
+    }
+    assertArrayEquals(new double[] {10, 20, 30, 40, 50, 60, 70, 80, 90}, all.get(0).edges(), 1e-9);
+    assertEquals(89, all.get(0).currentCustomers(), "the 11 nulls of the current score are left out");
+    assertEquals(94, all.get(1).previousCustomers(), "the 6 nulls of the other score (63, 70, ..., 98) are left out");
+  }
+
   private static final StructType PREVIOUS_SEGMENTS = new StructType()
       .add(ScoreColumns.CUSTOMER_KEY, DataTypes.LongType, false)
       .add(ScoreColumns.RFM_SEGMENT, DataTypes.StringType, true);
