@@ -10,7 +10,6 @@ import io.centraal.scoring.io.SourceSettings;
 import io.centraal.scoring.dq.SourceValidator;
 import io.centraal.scoring.ingest.Ingestion;
 import io.centraal.scoring.io.ModelRuns;
-import io.centraal.scoring.run.SideBySide;
 import io.centraal.scoring.model.btyd.Backtest;
 import io.centraal.scoring.model.btyd.BreezeLbfgs;
 import io.centraal.scoring.model.btyd.FitResult;
@@ -103,31 +102,20 @@ public final class BacktestCommand implements Callable<Integer> {
   static Outcome run(SparkSession spark, CentraalSettings settings, RunContext ctx, Backtest.Spec backtest,
                      Progress progress) {
     long t0 = System.nanoTime();
-    // The process's only Delta commit is the model_runs row at the end. Its set-up (Delta's first
-    // use in the process, the table created or checked, its log read) is driver work of a few
-    // seconds: done beside reading and fitting, awaited before the row is written.
-    SideBySide<String> modelRuns = SideBySide.start(spark, "model-runs-table",
-        () -> ModelRuns.ensureTable(spark, settings.paths()));
+    Ingestion.Validated checked = transactions(spark, settings, backtest.holdoutEnd(), progress);
+    Dataset<Row> summary;
+    try {
+      summary = Backtest.summarise(keyed(checked), backtest);
+    } finally {
+      // The summary is persisted: the validated rows' cache goes before the fits.
+      checked.close();
+    }
     Backtest.Result result;
     try {
-      Ingestion.Validated checked = transactions(spark, settings, backtest.holdoutEnd(), progress);
-      Dataset<Row> summary;
-      try {
-        summary = Backtest.summarise(keyed(checked), backtest);
-      } finally {
-        // The summary is persisted: the validated rows' cache goes before the fits.
-        checked.close();
-      }
-      try {
-        result = Backtest.evaluate(summary, backtest);
-      } finally {
-        summary.unpersist();
-      }
-    } catch (RuntimeException | Error e) {
-      modelRuns.cancel();
-      throw e;
+      result = Backtest.evaluate(summary, backtest);
+    } finally {
+      summary.unpersist();
     }
-    modelRuns.join();
     String unit = settings.timeUnit().name().toLowerCase(Locale.ROOT);
     String version = result.models().version() + "@cutoff=" + backtest.cutoff();
     Optional<FitResult> tx = result.transactions();

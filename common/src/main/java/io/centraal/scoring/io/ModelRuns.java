@@ -21,22 +21,13 @@ public final class ModelRuns {
 
   /** Replaces the rows of these models for the as-of date (a re-run replaces, never duplicates). */
   public static void write(SparkSession spark, DataPaths paths, RunContext ctx, List<Entry> entries) {
-    String path = ensureTable(spark, paths);
+    String path = paths.gold(TableNames.MODEL_RUNS);
+    DeltaTables.ensureTable(spark, path, OutputSchemas.MODEL_RUNS, List.of(LogColumns.AS_OF_DATE), Map.of());
     List<Row> rows = entries.stream().map(e -> RowFactory.create(ctx.runId(), Date.valueOf(ctx.asOfDate()),
         e.model(), e.version(), e.timeUnit(), e.parametersJson(), e.logLikelihood(), e.converged(), e.iterations(),
         e.metricsJson())).toList();
     String models = String.join(", ", entries.stream().map(e -> "'" + e.model() + "'").toList());
     DeltaTables.replaceSlice(spark.createDataFrame(rows, OutputSchemas.MODEL_RUNS), path,
         LogColumns.AS_OF_DATE + " = " + ctx.asOfLiteral() + " AND " + LogColumns.MODEL + " IN (" + models + ")");
-  }
-
-  /**
-   * Creates the model_runs table, or adds the columns a newer release writes, and returns its path.
-   * Idempotent: {@link #write} calls it too, so a caller may call it early, beside other work.
-   */
-  public static String ensureTable(SparkSession spark, DataPaths paths) {
-    String path = paths.gold(TableNames.MODEL_RUNS);
-    DeltaTables.ensureTable(spark, path, OutputSchemas.MODEL_RUNS, List.of(LogColumns.AS_OF_DATE), Map.of());
-    return path;
   }
 }
