@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import io.centraal.scoring.schema.FeatureColumns;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +36,8 @@ public final class HoldoutMetrics {
   private final long[] keys;
   private final double[] labels;
   private final Map<String, double[]> scores;
+  /** Each column's rows in rank order, sorted once: the metrics, the ROC curve and the lift share it. */
+  private final Map<String, Ranked> rankedColumns = new HashMap<>();
 
   private HoldoutMetrics(long[] keys, double[] labels, Map<String, double[]> scores) {
     this.keys = keys;
@@ -282,6 +285,10 @@ public final class HoldoutMetrics {
 
   /** The rows with a score in the column, highest score first, ties by customer key. */
   private Ranked ranked(String column) {
+    return rankedColumns.computeIfAbsent(column, this::rank);
+  }
+
+  private Ranked rank(String column) {
     double[] score = scores.get(column);
     if (score == null) {
       throw new IllegalArgumentException("holdout has no score column " + column + "; it has " + scores.keySet());
