@@ -7,12 +7,12 @@ import static org.apache.spark.sql.functions.lit;
 
 import io.centraal.scoring.config.CentraalSettings;
 import io.centraal.scoring.dq.ValidityGates;
-import io.centraal.scoring.features.CustomerFeatures;
 import io.centraal.scoring.io.RunHistory;
 import io.centraal.scoring.model.drift.RollingBacktest;
 import io.centraal.scoring.pipeline.DriftStep;
 import io.centraal.scoring.pipeline.GateStep;
 import io.centraal.scoring.features.FeatureInputs;
+import io.centraal.scoring.features.KeyedActivity;
 import io.centraal.scoring.features.ReachFeatures;
 import io.centraal.scoring.io.DeltaTables;
 import io.centraal.scoring.io.Json;
@@ -110,7 +110,17 @@ public final class ScoreJob extends StageCommand {
     long customers = sizes.getLong(0);
     long scorableCount = sizes.getLong(1);
     FeatureInputs inputs = Tables.featureInputs(spark, settings.paths());
+    // The purchase days and visit rows up to the date, keyed once: the churn and influence cut-off
+    // features, the churn labels and the drift backtests all read them (cached on first use).
+    try (KeyedActivity activity = KeyedActivity.cached(inputs, ctx.asOfDate())) {
+      return score(spark, settings, ctx, progress, t0, features, scorable, customers, scorableCount, inputs,
+          activity);
+    }
+  }
 
+  private JobResult score(SparkSession spark, CentraalSettings settings, RunContext ctx, Progress progress, long t0,
+                          Dataset<Row> features, Dataset<Row> scorable, long customers, long scorableCount,
+                          FeatureInputs inputs, KeyedActivity activity) {
     // Financial value: BTYD + Gamma-Gamma, chosen among the candidates; a model that cannot be
     // trusted leaves its columns null (clv_status says why) unless on-unidentified = fail.
     ClvModels models = ClvStep.fit(scorable, settings);
@@ -134,13 +144,13 @@ public final class ScoreJob extends StageCommand {
     long t1 = System.nanoTime();
     SideBySide<InfluenceStep.InfluenceRun> influenceFit = SideBySide.start(spark, "influence-fit",
         () -> influenceModel == null
-            ? InfluenceStep.fit(inputs, scorable, settings, ctx)
+            ? InfluenceStep.fit(inputs, activity, scorable, settings, ctx)
             : InfluenceStep.fromSaved(InfluenceWeightsStore.load(spark, settings.paths().models("influence"),
                 influenceModel), settings));
     ChurnStep.ChurnRun churn;
     try {
       churn = churnModel == null
-          ? ChurnStep.train(inputs, features, settings, ctx)
+          ? ChurnStep.train(inputs, activity, features, settings, ctx)
           : ChurnStep.fromSaved(ChurnModelStore.load(spark, settings.paths().models("churn"), churnModel));
     } catch (RuntimeException | Error e) {
       influenceFit.cancel();
@@ -186,7 +196,7 @@ public final class ScoreJob extends StageCommand {
     long t3 = System.nanoTime();
     RunHistory history = new RunHistory(spark, settings.paths());
     DriftStep.RunDrift drift = drift(history, DeltaTables.read(spark, path)
-        .where(col(FeatureColumns.AS_OF_DATE).equalTo(java.sql.Date.valueOf(ctx.asOfDate()))), models, inputs,
+        .where(col(FeatureColumns.AS_OF_DATE).equalTo(java.sql.Date.valueOf(ctx.asOfDate()))), models, activity,
         settings, ctx);
     ValidityGates.Outcome gates = GateStep.evaluate(models, history.ingestRejectShare(ctx.asOfDate()), drift, settings,
         acceptedGates, acceptedBy);
@@ -213,7 +223,7 @@ public final class ScoreJob extends StageCommand {
 
   /** Reads the previous date's run and the earlier runs whose horizon has passed, and compares. */
   private static DriftStep.RunDrift drift(RunHistory history, Dataset<Row> current, ClvModels models,
-                                          FeatureInputs inputs, CentraalSettings settings, RunContext ctx) {
+                                          KeyedActivity activity, CentraalSettings settings, RunContext ctx) {
     List<java.time.LocalDate> before = history.scoredDatesBefore(ctx.asOfDate());
     if (before.isEmpty()) {
       return DriftStep.firstRun();
@@ -223,14 +233,6 @@ public final class ScoreJob extends StageCommand {
     List<DriftStep.EarlierRun> earlier = DriftStep.backtestDates(before, ctx.asOfDate(), settings).stream()
         .map(d -> new DriftStep.EarlierRun(d, RollingBacktest.windowEnd(d, DriftStep.horizonDays(settings)),
             history.scores(d))).toList();
-    Dataset<Row> daily = CustomerFeatures.dailyPurchases(inputs, ctx.asOfDate());
-    if (!earlier.isEmpty()) {
-      daily = daily.persist(StorageLevel.MEMORY_AND_DISK());
-    }
-    try {
-      return DriftStep.compare(previous, current, models, earlier, daily, settings);
-    } finally {
-      daily.unpersist();
-    }
+    return DriftStep.compare(previous, current, models, earlier, activity.dailyPurchases(ctx.asOfDate()), settings);
   }
 }

@@ -6,6 +6,8 @@ import static org.apache.spark.sql.functions.row_number;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.centraal.scoring.features.FeatureInputs;
+import io.centraal.scoring.features.KeyedActivity;
 import io.centraal.scoring.io.Tables;
 import io.centraal.scoring.model.churn.ChurnModel;
 import io.centraal.scoring.pipeline.ChurnStep;
@@ -227,7 +229,8 @@ class PipelineEndToEndTest {
     ChurnTraining.Settings churnSettings = settings.churn();
     Dataset<Row> featuresAtAsOf = Tables.required(spark, settings.paths().silver(TableNames.CUSTOMER_FEATURES), "features")
         .where(col(FeatureColumns.AS_OF_DATE).equalTo(java.sql.Date.valueOf(asOf)));
-    Dataset<Row> labelled = ChurnStep.labelledAtCutoff(Tables.featureInputs(spark, settings.paths()), featuresAtAsOf,
+    FeatureInputs inputs = Tables.featureInputs(spark, settings.paths());
+    Dataset<Row> labelled = ChurnStep.labelledAtCutoff(inputs, KeyedActivity.of(inputs, asOf), featuresAtAsOf,
         settings, asOf, churnSettings.windowDays()).rows();
     assertEquals(churnRun.get("positives").asLong() + churnRun.get("negatives").asLong(), labelled.count(),
         "the run's model was trained on the rows the offline model is trained on here: " + churnRun);

@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.when;
@@ -38,22 +39,64 @@ public final class ClickstreamFeatures {
         .drop("_tmp_user_key", "_tmp_cookie_key");
   }
 
+  /** Visit rows: the UTC day of the events. */
+  public static final String VISIT_DATE = "visit_date";
+  /** Visit rows: the events' session ({@code session_id}, else the event's own id) when the visitor is known. */
+  public static final String SESSION_KEY = "_visit_session";
+  /** Visit rows: the cookie ({@code anonymous_id}) of a referred visit whose visitor is unknown. */
+  public static final String COOKIE = "_visit_cookie";
+
   /**
-   * Output: customer_key, sessions, page_views, product_views, cart_adds, searches, shares,
-   * active_days_online, days_since_last_visit. Only customers with at least one event.
+   * Keyed events ({@link #keyed}) compacted to one row per visitor, session, day and referrer, with
+   * the count of each event type: {@link #VISITOR_KEY}, {@link #SESSION_KEY}, {@link #VISIT_DATE},
+   * {@code referrer_ref}, {@link #COOKIE}, page_views, product_views, cart_adds, searches, shares.
+   * Events of an unknown visitor are kept only when they name a referrer (they count as referred
+   * visitors, by cookie); the session is kept only for a known visitor and the cookie only for an
+   * unknown one, so the rows are as few as the features allow.
+   *
+   * <p>Why: the engagement and referral features read nothing finer, and a run builds the features
+   * three times (as of the date and at the churn and influence cut-offs). The events are keyed
+   * (two joins with the identity map) and compacted once, several events to a row, and each build
+   * reads the rows up to its date ({@link KeyedActivity}).
    */
-  public static Dataset<Row> engagement(Dataset<Row> keyedEvents, LocalDate asOf) {
+  public static Dataset<Row> visitDays(Dataset<Row> keyedEvents) {
+    Column known = col(VISITOR_KEY).isNotNull();
     Column type = col(Clickstream.EVENT_TYPE);
-    return keyedEvents.where(col(VISITOR_KEY).isNotNull())
-        .groupBy(col(VISITOR_KEY).as(FeatureColumns.CUSTOMER_KEY))
-        .agg(countDistinct(coalesce(col(Clickstream.SESSION_ID), col(Clickstream.EVENT_ID))).as(FeatureColumns.SESSIONS),
-            countOf(type, Clickstream.PAGE_VIEW).as(FeatureColumns.PAGE_VIEWS),
+    return keyedEvents.where(known.or(col(Clickstream.REFERRER_REF).isNotNull()))
+        .groupBy(col(VISITOR_KEY),
+            when(known, coalesce(col(Clickstream.SESSION_ID), col(Clickstream.EVENT_ID))).as(SESSION_KEY),
+            to_date(col(Clickstream.TS)).as(VISIT_DATE),
+            col(Clickstream.REFERRER_REF),
+            when(not(known), col(Clickstream.ANONYMOUS_ID)).as(COOKIE))
+        .agg(countOf(type, Clickstream.PAGE_VIEW).as(FeatureColumns.PAGE_VIEWS),
             countOf(type, Clickstream.PRODUCT_VIEW).as(FeatureColumns.PRODUCT_VIEWS),
             countOf(type, Clickstream.ADD_TO_CART).as(FeatureColumns.CART_ADDS),
             countOf(type, Clickstream.SEARCH).as(FeatureColumns.SEARCHES),
-            countOf(type, Clickstream.SHARE).as(FeatureColumns.SHARES),
-            countDistinct(to_date(col(Clickstream.TS))).as(FeatureColumns.ACTIVE_DAYS_ONLINE),
-            max(to_date(col(Clickstream.TS))).as("_tmp_last_visit"))
+            countOf(type, Clickstream.SHARE).as(FeatureColumns.SHARES));
+  }
+
+  /** {@code visitDays} on or before {@code day} (all of them when they end there). */
+  public static Dataset<Row> upTo(Dataset<Row> visitDays, LocalDate day) {
+    return visitDays.where(col(VISIT_DATE).leq(lit(Date.valueOf(day))));
+  }
+
+  /**
+   * Output: customer_key, sessions, page_views, product_views, cart_adds, searches, shares,
+   * active_days_online, days_since_last_visit. Only customers with at least one event.
+   *
+   * @param visitDays {@link #visitDays} up to the as-of date
+   */
+  public static Dataset<Row> engagement(Dataset<Row> visitDays, LocalDate asOf) {
+    return visitDays.where(col(VISITOR_KEY).isNotNull())
+        .groupBy(col(VISITOR_KEY).as(FeatureColumns.CUSTOMER_KEY))
+        .agg(countDistinct(col(SESSION_KEY)).as(FeatureColumns.SESSIONS),
+            sum(FeatureColumns.PAGE_VIEWS).as(FeatureColumns.PAGE_VIEWS),
+            sum(FeatureColumns.PRODUCT_VIEWS).as(FeatureColumns.PRODUCT_VIEWS),
+            sum(FeatureColumns.CART_ADDS).as(FeatureColumns.CART_ADDS),
+            sum(FeatureColumns.SEARCHES).as(FeatureColumns.SEARCHES),
+            sum(FeatureColumns.SHARES).as(FeatureColumns.SHARES),
+            countDistinct(col(VISIT_DATE)).as(FeatureColumns.ACTIVE_DAYS_ONLINE),
+            max(col(VISIT_DATE)).as("_tmp_last_visit"))
         .withColumn(FeatureColumns.DAYS_SINCE_LAST_VISIT, datediff(lit(Date.valueOf(asOf)), col("_tmp_last_visit")))
         .drop("_tmp_last_visit");
   }

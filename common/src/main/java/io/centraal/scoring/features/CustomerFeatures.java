@@ -14,7 +14,6 @@ import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.storage.StorageLevel;
 
 /**
  * Assembles the silver {@code customer_features} table: one row per customer_key known to the
@@ -70,31 +69,50 @@ public final class CustomerFeatures {
   }
 
   /**
-   * The features as of a date ({@link #rows()}, lazy) and the cache they read: the customer-days of
-   * purchases, used by two parts. {@link #close()} releases it once the rows are written or copied;
-   * a run builds the features three times (as of the date and at the churn and influence cut-offs),
-   * and each build left its cache in memory until the process ended.
+   * The features as of a date ({@link #rows()}, lazy) and the keyed activity they read. A build
+   * that made its own activity ({@code owned}) caches it, since the purchase days and the visit
+   * rows are each read by two parts, and {@link #close()} releases it once the rows are written or
+   * copied; a shared activity is left to its owner.
    */
-  public record Built(Dataset<Row> rows, Dataset<Row> cache) implements AutoCloseable {
+  public record Built(Dataset<Row> rows, KeyedActivity activity, boolean owned) implements AutoCloseable {
     @Override
     public void close() {
-      cache.unpersist();
+      if (owned) {
+        activity.close();
+      }
     }
   }
 
   /**
+   * The features as of {@code asOf} from the inputs' own activity up to that date.
+   *
    * @param sentiment  text column -> sentiment in [-1, 1]
    * @param ratingMin  lowest rating of the review scale; {@code ratingMax} the highest
    */
   public static Built build(FeatureInputs in, LocalDate asOf, FeatureSettings settings,
                             UnaryOperator<Column> sentiment, int ratingMin, int ratingMax) {
+    return build(in, KeyedActivity.cached(in, asOf), true, asOf, settings, sentiment, ratingMin, ratingMax);
+  }
+
+  /**
+   * The features as of {@code asOf} from a shared activity up to that date or later (the score
+   * stage's cut-off builds); closing the result leaves {@code activity} to its owner.
+   */
+  public static Built build(FeatureInputs in, KeyedActivity activity, LocalDate asOf, FeatureSettings settings,
+                            UnaryOperator<Column> sentiment, int ratingMin, int ratingMax) {
+    return build(in, activity, false, asOf, settings, sentiment, ratingMin, ratingMax);
+  }
+
+  private static Built build(FeatureInputs in, KeyedActivity activity, boolean owned, LocalDate asOf,
+                             FeatureSettings settings, UnaryOperator<Column> sentiment, int ratingMin,
+                             int ratingMax) {
     Dataset<Row> map = in.identityMap();
-    Dataset<Row> daily = dailyPurchases(in, asOf).persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> events = ClickstreamFeatures.keyed(in.clickstream(), map, asOf);
+    Dataset<Row> daily = activity.dailyPurchases(asOf);
+    Dataset<Row> visits = activity.visitDays(asOf);
 
     List<Dataset<Row>> parts = new ArrayList<>();
     parts.add(TransactionFeatures.summary(daily, asOf, settings.timeUnit(), settings.purchaseRule()));
-    parts.add(ClickstreamFeatures.engagement(events, asOf));
+    parts.add(ClickstreamFeatures.engagement(visits, asOf));
     Dataset<Row> keyedReviews = ReviewFeatures.keyed(in.reviews(), map);
     parts.add(ReviewFeatures.reviews(keyedReviews, asOf, settings, sentiment, ratingMin, ratingMax));
     // Null, not 0, without a review that names a product: the signal is then absent for the
@@ -102,7 +120,7 @@ public final class CustomerFeatures {
     parts.add(ReviewProductSignals.perCustomer(keyedReviews, asOf));
     parts.add(ReachFeatures.followers(ReachFeatures.followEdges(in.follows(), map)));
     parts.add(ReachFeatures.audience(in.audience(), map));
-    parts.add(ReachFeatures.referrals(events, map, daily, settings.referrals()));
+    parts.add(ReachFeatures.referrals(visits, map, daily, settings.referrals()));
     parts.add(ConsentFeatures.consent(in.consent(), map, asOf));
 
     Dataset<Row> all = map.select(FeatureColumns.CUSTOMER_KEY).distinct();
@@ -118,6 +136,6 @@ public final class CustomerFeatures {
         .withColumn(FeatureColumns.MARKETING_ALLOWED,
             coalesce(col(FeatureColumns.MARKETING_ALLOWED), lit(settings.defaultMarketingAllowed())))
         .withColumn(FeatureColumns.AS_OF_DATE, lit(Date.valueOf(asOf)));
-    return new Built(all.select(COLUMNS.stream().map(c -> col(c)).toArray(Column[]::new)), daily);
+    return new Built(all.select(COLUMNS.stream().map(c -> col(c)).toArray(Column[]::new)), activity, owned);
   }
 }

@@ -10,7 +10,6 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.to_date;
 
 import io.centraal.scoring.schema.FeatureColumns;
 import io.centraal.scoring.schema.InputColumns.Audience;
@@ -74,11 +73,11 @@ public final class ReachFeatures {
    * referral_value; one row per customer who referred at least one visitor. The last three are null
    * when no referred visitor bought in the window (the caller treats null as 0).
    *
-   * @param keyedEvents clickstream from {@link ClickstreamFeatures#keyed}
+   * @param visitDays   clickstream from {@link ClickstreamFeatures#visitDays}, up to the as-of date
    * @param daily       purchase days from {@link TransactionFeatures#daily} (needs
    *                    {@code net_amount, total_margin, unknown_margin_amount})
    */
-  public static Dataset<Row> referrals(Dataset<Row> keyedEvents, Dataset<Row> identityMap, Dataset<Row> daily,
+  public static Dataset<Row> referrals(Dataset<Row> visitDays, Dataset<Row> identityMap, Dataset<Row> daily,
                                        ReferralSettings settings) {
     for (String c : new String[] {FeatureColumns.CUSTOMER_KEY, TransactionFeatures.PURCHASE_DATE,
         TransactionFeatures.NET_AMOUNT, FeatureColumns.TOTAL_MARGIN, TransactionFeatures.UNKNOWN_MARGIN_AMOUNT}) {
@@ -87,18 +86,18 @@ public final class ReachFeatures {
             + "' (build them with TransactionFeatures.daily); columns are " + java.util.Arrays.toString(daily.columns()));
       }
     }
-    Dataset<Row> referred = Keyed.withKey(keyedEvents.where(col(Clickstream.REFERRER_REF).isNotNull()),
+    Dataset<Row> referred = Keyed.withKey(visitDays.where(col(Clickstream.REFERRER_REF).isNotNull()),
             Clickstream.REFERRER_REF, identityMap, "_tmp_referrer_key")
         .where(col(ClickstreamFeatures.VISITOR_KEY).isNull()
             .or(col(ClickstreamFeatures.VISITOR_KEY).notEqual(col("_tmp_referrer_key"))));
     Dataset<Row> visitors = referred.withColumn("_tmp_visitor",
             coalesce(col(ClickstreamFeatures.VISITOR_KEY).cast("string"),
-                concat(lit("cookie:"), col(Clickstream.ANONYMOUS_ID))))
+                concat(lit("cookie:"), col(ClickstreamFeatures.COOKIE))))
         .groupBy("_tmp_referrer_key").agg(countDistinct("_tmp_visitor").as(FeatureColumns.REFERRED_VISITORS));
 
     Dataset<Row> firstVisit = referred.where(col(ClickstreamFeatures.VISITOR_KEY).isNotNull())
         .groupBy(col("_tmp_referrer_key"), col(ClickstreamFeatures.VISITOR_KEY).as(FeatureColumns.CUSTOMER_KEY))
-        .agg(min(to_date(col(Clickstream.TS))).as("_tmp_first_visit"));
+        .agg(min(col(ClickstreamFeatures.VISIT_DATE)).as("_tmp_first_visit"));
     Column daysAfterVisit = datediff(col(TransactionFeatures.PURCHASE_DATE), col("_tmp_first_visit"));
     Column margin = col(FeatureColumns.TOTAL_MARGIN)
         .plus(col(TransactionFeatures.UNKNOWN_MARGIN_AMOUNT).multiply(lit(settings.unknownMarginRate())));

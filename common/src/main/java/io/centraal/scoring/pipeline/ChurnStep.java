@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.not;
 import io.centraal.scoring.config.CentraalSettings;
 import io.centraal.scoring.features.CustomerFeatures;
 import io.centraal.scoring.features.FeatureInputs;
+import io.centraal.scoring.features.KeyedActivity;
 import io.centraal.scoring.features.TransactionFeatures;
 import io.centraal.scoring.io.Json;
 import io.centraal.scoring.model.btyd.ClvModels;
@@ -48,15 +49,17 @@ public final class ChurnStep {
   }
 
   /**
-   * Trains at the cut-off as-of minus the churn window on {@code inputs}; {@code featuresAtAsOf}
-   * (every customer as of the date, objecting ones included) says who objects to profiling now.
+   * Trains at the cut-off as-of minus the churn window on {@code inputs} and their {@code activity}
+   * up to the as-of date; {@code featuresAtAsOf} (every customer as of the date, objecting ones
+   * included) says who objects to profiling now.
    */
-  public static ChurnRun train(FeatureInputs inputs, Dataset<Row> featuresAtAsOf, CentraalSettings settings,
-                               RunContext ctx) {
+  public static ChurnRun train(FeatureInputs inputs, KeyedActivity activity, Dataset<Row> featuresAtAsOf,
+                               CentraalSettings settings, RunContext ctx) {
     ChurnTraining.Settings s = settings.churn();
     String version = version(ctx);
     ChurnTraining.Outcome outcome;
-    LabelledRows labelled = labelledAtCutoff(inputs, featuresAtAsOf, settings, ctx.asOfDate(), s.windowDays());
+    LabelledRows labelled = labelledAtCutoff(inputs, activity, featuresAtAsOf, settings, ctx.asOfDate(),
+        s.windowDays());
     try {
       outcome = ChurnTraining.train(labelled.rows(), ChurnModel.features(true), s, version, labelled.baselinePAlive());
     } finally {
@@ -103,11 +106,12 @@ public final class ChurnStep {
    * date are left out even if they had not objected yet at the cut-off: an objection known now
    * covers the model trained now.
    */
-  public static LabelledRows labelledAtCutoff(FeatureInputs inputs, Dataset<Row> featuresAtAsOf,
-                                              CentraalSettings settings, LocalDate asOf, int windowDays) {
+  public static LabelledRows labelledAtCutoff(FeatureInputs inputs, KeyedActivity activity,
+                                              Dataset<Row> featuresAtAsOf, CentraalSettings settings, LocalDate asOf,
+                                              int windowDays) {
     LocalDate cutoff = asOf.minusDays(windowDays);
     Dataset<Row> atCutoff;
-    try (CustomerFeatures.Built built = FeatureStage.build(inputs, settings, cutoff)) {
+    try (CustomerFeatures.Built built = FeatureStage.build(inputs, activity, settings, cutoff)) {
       atCutoff = LeafCache.of(trainableAtCutoff(built.rows(), featuresAtAsOf, asOf));
     }
     try {
@@ -116,7 +120,7 @@ public final class ChurnStep {
       Dataset<Row> withPAlive = ClvStep.withBaselinePAlive(atCutoff
           .join(ClvStep.scores(atCutoff, atCutoffModels, settings).select(FeatureColumns.CUSTOMER_KEY, ScoreColumns.P_ALIVE),
               FeatureColumns.CUSTOMER_KEY), atCutoff, baseline);
-      Dataset<Row> daily = CustomerFeatures.dailyPurchases(inputs, asOf);
+      Dataset<Row> daily = activity.dailyPurchases(asOf);
       Dataset<Row> labelled = LeafCache.of(ChurnModel.label(withPAlive, daily,
           TransactionFeatures.isPurchase(settings.features().purchaseRule()), cutoff, windowDays));
       return new LabelledRows(labelled, baseline.isPresent() ? ChurnBaseline.P_ALIVE_MBGNBD : null);

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import io.centraal.scoring.config.CentraalSettings;
 import io.centraal.scoring.features.CustomerFeatures;
 import io.centraal.scoring.features.FeatureInputs;
+import io.centraal.scoring.features.KeyedActivity;
 import io.centraal.scoring.features.ReviewFeatures;
 import io.centraal.scoring.io.Json;
 import io.centraal.scoring.io.ModelRuns;
@@ -43,9 +44,11 @@ public final class InfluenceStep {
    * follows) is enabled, or the fit does not beat them on its holdout. Features at the cut-off
    * leave out PageRank: follow edges are undated, so today's graph would leak the future into them.
    *
-   * @param atAsOf the scorable customers' features at the as-of date
+   * @param activity the inputs' keyed activity up to the as-of date (or the cut-off, or later)
+   * @param atAsOf   the scorable customers' features at the as-of date
    */
-  public static InfluenceRun fit(FeatureInputs inputs, Dataset<Row> atAsOf, CentraalSettings settings, RunContext ctx) {
+  public static InfluenceRun fit(FeatureInputs inputs, KeyedActivity activity, Dataset<Row> atAsOf,
+                                 CentraalSettings settings, RunContext ctx) {
     InfluenceTraining.Settings ts = settings.influenceTraining();
     String version = "influence-nnls-" + ctx.asOfDate() + "-" + ctx.runId();
     boolean outcomeSource = List.of(SourceContracts.REVIEWS, SourceContracts.CLICKSTREAM, SourceContracts.FOLLOWS)
@@ -59,7 +62,7 @@ public final class InfluenceStep {
     } else {
       LocalDate cutoff = ctx.asOfDate().minusDays(ts.windowDays());
       Dataset<Row> atCutoff;
-      try (CustomerFeatures.Built built = FeatureStage.build(inputs, settings, cutoff)) {
+      try (CustomerFeatures.Built built = FeatureStage.build(inputs, activity, settings, cutoff)) {
         atCutoff = LeafCache.of(new AdvocacyScoring(settings.advocacy())
             .apply(built.rows().where(col(FeatureColumns.PROFILING_ALLOWED))));
       }

@@ -220,9 +220,9 @@ class CustomerFeaturesTest {
         text -> functions.lit(0.0), 1, 5);
     long customers = built.rows().count();
     assertTrue(customers > 0);
-    assertTrue(built.cache().storageLevel().useMemory(), "the daily purchases are cached while the rows are read");
+    assertTrue(built.activity().isCached(), "the purchase days and visit rows are cached while the rows are read");
     built.close();
-    assertFalse(built.cache().storageLevel().isValid(), "released: " + built.cache().storageLevel());
+    assertFalse(built.activity().isCached(), "released by close");
     assertEquals(customers, built.rows().count(), "the rows can still be read, recomputed");
   }
 }

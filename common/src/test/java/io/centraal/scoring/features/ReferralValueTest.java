@@ -69,7 +69,8 @@ class ReferralValueTest {
     Dataset<Row> daily = TransactionFeatures.daily(
         Keyed.withKey(tx, io.centraal.scoring.schema.InputColumns.Transactions.CUSTOMER_REF, map,
             FeatureColumns.CUSTOMER_KEY), AS_OF);
-    return ReachFeatures.referrals(ClickstreamFeatures.keyed(clicks, map, AS_OF), map, daily, settings);
+    return ReachFeatures.referrals(ClickstreamFeatures.visitDays(ClickstreamFeatures.keyed(clicks, map, AS_OF)), map,
+        daily, settings);
   }
 
   @Test
@@ -105,7 +106,8 @@ class ReferralValueTest {
   @Test
   void dailyPurchasesWithoutTheMarginColumnsAreRejected(SparkSession spark) {
     Dataset<Row> map = identityMap(spark);
-    Dataset<Row> clicks = ClickstreamFeatures.keyed(Frames.bronze(spark, SourceContracts.CLICKSTREAM_CONTRACT), map, AS_OF);
+    Dataset<Row> clicks = ClickstreamFeatures.visitDays(
+        ClickstreamFeatures.keyed(Frames.bronze(spark, SourceContracts.CLICKSTREAM_CONTRACT), map, AS_OF));
     Dataset<Row> daily = spark.createDataFrame(List.of(), new org.apache.spark.sql.types.StructType()
         .add(FeatureColumns.CUSTOMER_KEY, "long").add(TransactionFeatures.PURCHASE_DATE, "date")
         .add(TransactionFeatures.NET_AMOUNT, "double").add(FeatureColumns.TOTAL_MARGIN, "double"));

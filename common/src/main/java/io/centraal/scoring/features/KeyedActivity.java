@@ -1,0 +1,86 @@
+package io.centraal.scoring.features;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import java.sql.Date;
+import java.time.LocalDate;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * The customers' keyed activity up to a date: the purchase days ({@link TransactionFeatures#daily})
+ * and the clickstream's visit rows ({@link ClickstreamFeatures#visitDays}). Features at that date
+ * or any earlier one read the rows up to their own date, which are what those functions would have
+ * made from the bronze rows at that date: both are grouped by UTC day, and a day is in or out whole.
+ *
+ * <p>Why: the score stage builds the features twice more, at the churn and influence cut-offs,
+ * and labels churn and measures drift from the purchase days up to the as-of date. Built once and
+ * cached ({@link #cached}), the bronze transactions and clickstream are read, keyed to customers
+ * and grouped once for all of them instead of once each.
+ */
+public final class KeyedActivity implements AutoCloseable {
+  private final Dataset<Row> dailyPurchases;
+  private final Dataset<Row> visitDays;
+  private final LocalDate upTo;
+
+  private KeyedActivity(Dataset<Row> dailyPurchases, Dataset<Row> visitDays, LocalDate upTo) {
+    this.dailyPurchases = dailyPurchases;
+    this.visitDays = visitDays;
+    this.upTo = upTo;
+  }
+
+  /** The activity of {@code in} up to {@code upTo}, lazy (nothing is read until a query uses it). */
+  public static KeyedActivity of(FeatureInputs in, LocalDate upTo) {
+    return new KeyedActivity(CustomerFeatures.dailyPurchases(in, upTo),
+        ClickstreamFeatures.visitDays(ClickstreamFeatures.keyed(in.clickstream(), in.identityMap(), upTo)), upTo);
+  }
+
+  /**
+   * {@link #of}, cached at memory and disk as each part is first read; {@link #close} releases it.
+   * Two threads may read it at once (Spark fills a cache once). Spark keeps one cache per query
+   * plan: closing another activity of the same inputs and date releases this one's cache too.
+   */
+  public static KeyedActivity cached(FeatureInputs in, LocalDate upTo) {
+    KeyedActivity lazy = of(in, upTo);
+    return new KeyedActivity(lazy.dailyPurchases.persist(StorageLevel.MEMORY_AND_DISK()),
+        lazy.visitDays.persist(StorageLevel.MEMORY_AND_DISK()), upTo);
+  }
+
+  /** The last date the activity covers. */
+  public LocalDate upTo() {
+    return upTo;
+  }
+
+  /** Purchase days on or before {@code asOf} ({@link TransactionFeatures#daily} at that date). */
+  public Dataset<Row> dailyPurchases(LocalDate asOf) {
+    requireCovered(asOf);
+    return asOf.equals(upTo) ? dailyPurchases
+        : dailyPurchases.where(col(TransactionFeatures.PURCHASE_DATE).leq(lit(Date.valueOf(asOf))));
+  }
+
+  /** Visit rows on or before {@code asOf} ({@link ClickstreamFeatures#visitDays} of the events at that date). */
+  public Dataset<Row> visitDays(LocalDate asOf) {
+    requireCovered(asOf);
+    return asOf.equals(upTo) ? visitDays : ClickstreamFeatures.upTo(visitDays, asOf);
+  }
+
+  private void requireCovered(LocalDate asOf) {
+    if (asOf.isAfter(upTo)) {
+      throw new IllegalArgumentException("activity up to " + upTo + " cannot give the features as of " + asOf);
+    }
+  }
+
+  /** Whether both parts are cached (by {@link #cached}, until {@link #close}). */
+  public boolean isCached() {
+    return dailyPurchases.storageLevel().isValid() && visitDays.storageLevel().isValid();
+  }
+
+  /** Releases the cache of {@link #cached} (nothing for {@link #of}); the rows can still be read, recomputed. */
+  @Override
+  public void close() {
+    dailyPurchases.unpersist();
+    visitDays.unpersist();
+  }
+}
