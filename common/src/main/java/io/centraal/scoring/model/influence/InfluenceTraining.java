@@ -372,11 +372,14 @@ public final class InfluenceTraining {
       List<String> present = presentSignals(ranked, signals);
 
       List<String> signalCols = signals.stream().map(ScoreColumns::influenceSignal).toList();
-      Map<String, Double> signalSpearman = rename(RankMetrics.spearman(train, ScoreColumns.INFLUENCE_OUTCOME,
-          signalCols), signals);
+      // Signals and components in one pass over the training rows.
+      List<String> trainScores = new ArrayList<>(signalCols);
+      trainScores.addAll(InfluenceScoring.COMPONENT_COLUMNS);
+      Map<String, Double> trainSpearman = RankMetrics.spearman(train, ScoreColumns.INFLUENCE_OUTCOME, trainScores);
+      Map<String, Double> signalSpearman = rename(pick(trainSpearman, signalCols), signals);
       signals.stream().filter(n -> !present.contains(n)).forEach(n -> signalSpearman.put(n, Double.NaN));
-      Map<String, Double> componentSpearman = rename(RankMetrics.spearman(train, ScoreColumns.INFLUENCE_OUTCOME,
-          InfluenceScoring.COMPONENT_COLUMNS), InfluenceScoring.COMPONENTS);
+      Map<String, Double> componentSpearman = rename(pick(trainSpearman, InfluenceScoring.COMPONENT_COLUMNS),
+          InfluenceScoring.COMPONENTS);
 
       if (trainRows < s.minTrainingRows() || present.isEmpty()) {
         return new Result(FALLBACK_VERSION, false, outcomeName, handSet, Map.of(), Map.of(), signalSpearman,
@@ -565,6 +568,13 @@ public final class InfluenceTraining {
     return new InfluenceSettings(new InfluenceSettings.ComponentWeights(c.get("reviews"), c.get("reach"),
         c.get("referrals"), c.get("advocacy")), reviews, reach, referrals, handSet.helpfulnessZ(),
         handSet.highTierMin(), handSet.mediumTierMin());
+  }
+
+  /** The entries of {@code columns}, in their order. */
+  private static Map<String, Double> pick(Map<String, Double> byColumn, List<String> columns) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    columns.forEach(c -> out.put(c, byColumn.get(c)));
+    return out;
   }
 
   private static Map<String, Double> rename(Map<String, Double> byColumn, List<String> names) {

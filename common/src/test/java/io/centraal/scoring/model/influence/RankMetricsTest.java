@@ -37,6 +37,35 @@ class RankMetricsTest {
     assertEquals(-0.986, rho.get("reversed"), 1e-3);
   }
 
+  /**
+   * The driver's ranks against MLlib's Spearman on the same rows: 3,000 customers, an outcome that
+   * is mostly 0, scores rounded to few values (large ties), one with nulls, one constant.
+   */
+  @Test
+  void spearmanOnTheDriverIsMllibsSpearman(SparkSession spark) {
+    java.util.Random random = new java.util.Random(7);
+    List<Row> rows = new java.util.ArrayList<>();
+    for (int i = 0; i < 3000; i++) {
+      double outcome = random.nextDouble() < 0.8 ? 0 : Math.floor(random.nextDouble() * 20);
+      double noisy = Math.round((outcome + random.nextGaussian() * 4) * 2) / 2.0;
+      double coarse = Math.floor(random.nextDouble() * 4) + (outcome > 0 ? 1 : 0);
+      rows.add(RowFactory.create(outcome, noisy, i % 10 == 0 ? null : coarse, 3.0));
+    }
+    StructType schema = new StructType().add("outcome", DataTypes.DoubleType).add("noisy", DataTypes.DoubleType)
+        .add("coarse", DataTypes.DoubleType).add("constant", DataTypes.DoubleType);
+    Dataset<Row> df = spark.createDataFrame(rows, schema).repartition(4);
+    List<String> scores = List.of("noisy", "coarse", "constant");
+    Map<String, Double> driver = RankMetrics.spearman(df, "outcome", scores, RankMetrics.DRIVER_VALUES);
+    Map<String, Double> mllib = RankMetrics.spearman(df, "outcome", scores, 0);
+    assertTrue(driver.get("noisy") > 0.3 && driver.get("coarse") > 0.1, driver.toString());
+    assertEquals(mllib.get("noisy"), driver.get("noisy"), 1e-9);
+    assertEquals(mllib.get("coarse"), driver.get("coarse"), 1e-9);
+    assertTrue(driver.get("constant").isNaN() && mllib.get("constant").isNaN(), driver + " " + mllib);
+    // No rows: NaN on either path.
+    Dataset<Row> none = df.limit(0);
+    assertTrue(RankMetrics.spearman(none, "outcome", scores).get("noisy").isNaN());
+  }
+
   @Test
   void precisionAtKCountsTiesAtTheBoundaryByExpectation(SparkSession spark) {
     Dataset<Row> df = six(spark);
