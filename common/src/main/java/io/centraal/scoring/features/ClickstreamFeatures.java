@@ -2,7 +2,8 @@ package io.centraal.scoring.features;
 
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.count_if;
+import static org.apache.spark.sql.functions.lag;
 import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
@@ -18,6 +19,8 @@ import java.time.LocalDate;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
 
 /**
  * Online engagement per customer as of a date. An event belongs to the customer of its logged-in
@@ -45,12 +48,16 @@ public final class ClickstreamFeatures {
   public static final String SESSION_KEY = "_visit_session";
   /** Visit rows: the cookie ({@code anonymous_id}) of a referred visit whose visitor is unknown. */
   public static final String COOKIE = "_visit_cookie";
+  /** Visit rows: whether the row is its session's first (by day): sessions are counted by it. */
+  public static final String FIRST_IN_SESSION = "_visit_first_in_session";
+  /** Visit rows: whether the row is the visitor's first of its day: active days are counted by it. */
+  public static final String FIRST_IN_DAY = "_visit_first_in_day";
 
   /**
    * Keyed events ({@link #keyed}) compacted to one row per visitor, session, day and referrer, with
    * the count of each event type: {@link #VISITOR_KEY}, {@link #SESSION_KEY}, {@link #VISIT_DATE},
-   * {@code referrer_ref}, {@link #COOKIE}, page_views, product_views, cart_adds, searches, shares.
-   * Events of an unknown visitor are kept only when they name a referrer (they count as referred
+   * {@code referrer_ref}, {@link #COOKIE}, page_views, product_views, cart_adds, searches, shares,
+   * {@link #FIRST_IN_SESSION}, {@link #FIRST_IN_DAY}. Events of an unknown visitor are kept only when they name a referrer (they count as referred
    * visitors, by cookie); the session is kept only for a known visitor and the cookie only for an
    * unknown one, so the rows are as few as the features allow.
    *
@@ -58,11 +65,16 @@ public final class ClickstreamFeatures {
    * three times (as of the date and at the churn and influence cut-offs). The events are keyed
    * (two joins with the identity map) and compacted once, several events to a row, and each build
    * reads the rows up to its date ({@link KeyedActivity}).
+   *
+   * <p>The two flags make the distinct counts of engagement plain sums: a session has an event on
+   * or before a date exactly when its first row (the one of its earliest day) is, and a day is
+   * counted once, by its first row. Spark plans two distinct counts in one aggregation by copying
+   * every row once per count, in every build; the flags are set once, per visitor.
    */
   public static Dataset<Row> visitDays(Dataset<Row> keyedEvents) {
     Column known = col(VISITOR_KEY).isNotNull();
     Column type = col(Clickstream.EVENT_TYPE);
-    return keyedEvents.where(known.or(col(Clickstream.REFERRER_REF).isNotNull()))
+    Dataset<Row> rows = keyedEvents.where(known.or(col(Clickstream.REFERRER_REF).isNotNull()))
         .groupBy(col(VISITOR_KEY),
             when(known, coalesce(col(Clickstream.SESSION_ID), col(Clickstream.EVENT_ID))).as(SESSION_KEY),
             to_date(col(Clickstream.TS)).as(VISIT_DATE),
@@ -73,6 +85,16 @@ public final class ClickstreamFeatures {
             countOf(type, Clickstream.ADD_TO_CART).as(FeatureColumns.CART_ADDS),
             countOf(type, Clickstream.SEARCH).as(FeatureColumns.SEARCHES),
             countOf(type, Clickstream.SHARE).as(FeatureColumns.SHARES));
+    // One partition per visitor (per cookie for unknown visitors), ordered two ways.
+    WindowSpec bySession = Window.partitionBy(col(VISITOR_KEY), col(COOKIE))
+        .orderBy(col(SESSION_KEY), col(VISIT_DATE), col(Clickstream.REFERRER_REF));
+    WindowSpec byDay = Window.partitionBy(col(VISITOR_KEY), col(COOKIE))
+        .orderBy(col(VISIT_DATE), col(SESSION_KEY), col(Clickstream.REFERRER_REF));
+    return rows
+        .withColumn(FIRST_IN_SESSION, not(coalesce(lag(col(SESSION_KEY), 1).over(bySession).equalTo(col(SESSION_KEY)),
+            lit(false))))
+        .withColumn(FIRST_IN_DAY, not(coalesce(lag(col(VISIT_DATE), 1).over(byDay).equalTo(col(VISIT_DATE)),
+            lit(false))));
   }
 
   /** {@code visitDays} on or before {@code day} (all of them when they end there). */
@@ -89,13 +111,13 @@ public final class ClickstreamFeatures {
   public static Dataset<Row> engagement(Dataset<Row> visitDays, LocalDate asOf) {
     return visitDays.where(col(VISITOR_KEY).isNotNull())
         .groupBy(col(VISITOR_KEY).as(FeatureColumns.CUSTOMER_KEY))
-        .agg(countDistinct(col(SESSION_KEY)).as(FeatureColumns.SESSIONS),
+        .agg(count_if(col(FIRST_IN_SESSION)).as(FeatureColumns.SESSIONS),
             sum(FeatureColumns.PAGE_VIEWS).as(FeatureColumns.PAGE_VIEWS),
             sum(FeatureColumns.PRODUCT_VIEWS).as(FeatureColumns.PRODUCT_VIEWS),
             sum(FeatureColumns.CART_ADDS).as(FeatureColumns.CART_ADDS),
             sum(FeatureColumns.SEARCHES).as(FeatureColumns.SEARCHES),
             sum(FeatureColumns.SHARES).as(FeatureColumns.SHARES),
-            countDistinct(col(VISIT_DATE)).as(FeatureColumns.ACTIVE_DAYS_ONLINE),
+            count_if(col(FIRST_IN_DAY)).as(FeatureColumns.ACTIVE_DAYS_ONLINE),
             max(col(VISIT_DATE)).as("_tmp_last_visit"))
         .withColumn(FeatureColumns.DAYS_SINCE_LAST_VISIT, datediff(lit(Date.valueOf(asOf)), col("_tmp_last_visit")))
         .drop("_tmp_last_visit");
