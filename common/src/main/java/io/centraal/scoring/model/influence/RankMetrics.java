@@ -109,33 +109,23 @@ public final class RankMetrics {
     Arrays.sort(sorted);
     double[] ranks = new double[values.length];
     for (int i = 0; i < values.length; i++) {
-      int first = firstIndexNotBelow(sorted, values[i]);
-      int last = firstIndexAbove(sorted, values[i]) - 1;
+      int first = firstIndexPast(sorted, values[i], -1);
+      int last = firstIndexPast(sorted, values[i], 0) - 1;
       ranks[i] = (first + last) / 2.0 + 1;
     }
     return ranks;
   }
 
-  private static int firstIndexNotBelow(double[] sorted, double x) {
+  /**
+   * The index of the first value of {@code sorted} that compares above {@code x} by more than
+   * {@code compareAtMost} ({@link Double#compare}): -1 gives the first not below x, 0 the first above.
+   */
+  private static int firstIndexPast(double[] sorted, double x, int compareAtMost) {
     int lo = 0;
     int hi = sorted.length;
     while (lo < hi) {
       int mid = (lo + hi) >>> 1;
-      if (Double.compare(sorted[mid], x) < 0) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    return lo;
-  }
-
-  private static int firstIndexAbove(double[] sorted, double x) {
-    int lo = 0;
-    int hi = sorted.length;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (Double.compare(sorted[mid], x) <= 0) {
+      if (Double.compare(sorted[mid], x) <= compareAtMost) {
         lo = mid + 1;
       } else {
         hi = mid;
