@@ -57,9 +57,10 @@ public final class ClickstreamFeatures {
    * Keyed events ({@link #keyed}) compacted to one row per visitor, session, day and referrer, with
    * the count of each event type: {@link #VISITOR_KEY}, {@link #SESSION_KEY}, {@link #VISIT_DATE},
    * {@code referrer_ref}, {@link #COOKIE}, page_views, product_views, cart_adds, searches, shares,
-   * {@link #FIRST_IN_SESSION}, {@link #FIRST_IN_DAY}. Events of an unknown visitor are kept only when they name a referrer (they count as referred
-   * visitors, by cookie); the session is kept only for a known visitor and the cookie only for an
-   * unknown one, so the rows are as few as the features allow.
+   * {@link #FIRST_IN_SESSION}, {@link #FIRST_IN_DAY}. Events of an unknown visitor are kept only
+   * when they name a referrer (they count as referred visitors, by cookie); the session is kept
+   * only for a known visitor and the cookie only for an unknown one, so the rows are as few as the
+   * features allow.
    *
    * <p>Why: the engagement and referral features read nothing finer, and a run builds the features
    * three times (as of the date and at the churn and influence cut-offs). The events are keyed
@@ -95,11 +96,6 @@ public final class ClickstreamFeatures {
             lit(false))))
         .withColumn(FIRST_IN_DAY, not(coalesce(lag(col(VISIT_DATE), 1).over(byDay).equalTo(col(VISIT_DATE)),
             lit(false))));
-  }
-
-  /** {@code visitDays} on or before {@code day} (all of them when they end there). */
-  public static Dataset<Row> upTo(Dataset<Row> visitDays, LocalDate day) {
-    return visitDays.where(col(VISIT_DATE).leq(lit(Date.valueOf(day))));
   }
 
   /**

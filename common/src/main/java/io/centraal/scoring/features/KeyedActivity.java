@@ -48,28 +48,22 @@ public final class KeyedActivity implements AutoCloseable {
         lazy.visitDays.persist(StorageLevel.MEMORY_AND_DISK()), upTo);
   }
 
-  /** The last date the activity covers. */
-  public LocalDate upTo() {
-    return upTo;
-  }
-
   /** Purchase days on or before {@code asOf} ({@link TransactionFeatures#daily} at that date). */
   public Dataset<Row> dailyPurchases(LocalDate asOf) {
-    requireCovered(asOf);
-    return asOf.equals(upTo) ? dailyPurchases
-        : dailyPurchases.where(col(TransactionFeatures.PURCHASE_DATE).leq(lit(Date.valueOf(asOf))));
+    return through(dailyPurchases, TransactionFeatures.PURCHASE_DATE, asOf);
   }
 
   /** Visit rows on or before {@code asOf} ({@link ClickstreamFeatures#visitDays} of the events at that date). */
   public Dataset<Row> visitDays(LocalDate asOf) {
-    requireCovered(asOf);
-    return asOf.equals(upTo) ? visitDays : ClickstreamFeatures.upTo(visitDays, asOf);
+    return through(visitDays, ClickstreamFeatures.VISIT_DATE, asOf);
   }
 
-  private void requireCovered(LocalDate asOf) {
+  /** The rows whose {@code dayColumn} is on or before {@code asOf}: all of them at the activity's own date. */
+  private Dataset<Row> through(Dataset<Row> rows, String dayColumn, LocalDate asOf) {
     if (asOf.isAfter(upTo)) {
       throw new IllegalArgumentException("activity up to " + upTo + " cannot give the features as of " + asOf);
     }
+    return asOf.equals(upTo) ? rows : rows.where(col(dayColumn).leq(lit(Date.valueOf(asOf))));
   }
 
   /** Whether both parts are cached (by {@link #cached}, until {@link #close}). */
