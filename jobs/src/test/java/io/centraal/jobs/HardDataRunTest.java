@@ -15,6 +15,7 @@ import io.centraal.scoring.model.btyd.ClvModels;
 import io.centraal.scoring.schema.FeatureColumns;
 import io.centraal.scoring.schema.LogColumns;
 import io.centraal.scoring.schema.ScoreColumns;
+import io.centraal.scoring.schema.TableNames;
 import io.centraal.scoring.testing.SparkExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -120,11 +121,14 @@ class HardDataRunTest {
     assertEquals("degraded", scoreStatus(spark, data));
     assertTrue(Files.isDirectory(data.resolve("exports/marketing/as_of_date=" + HardExports.AS_OF + "/csv")));
 
-    // A scheduler that wants no degraded scores: the run stops at score, exit 1, run_log says failed.
-    Path strict = dir.resolve("strict");
-    assertEquals(CentraalCli.EXIT_FAILED, run(strict, SIMPLE, csv, HardExports.AS_OF,
+    // A scheduler that wants no degraded scores: score stops, exit 1, run_log says failed. (The score
+    // stage alone, on the tables the run above wrote: ingest, identity and features are as above.)
+    String scores = data.resolve("silver/" + TableNames.SCORES).toString();
+    long scoresVersion = DeltaTables.latestVersion(spark, scores);
+    assertEquals(CentraalCli.EXIT_FAILED, command("score", data, SIMPLE, csv, HardExports.AS_OF,
         "score.clv.on-unidentified=fail"));
-    assertEquals("failed", scoreStatus(spark, strict));
+    assertEquals("failed", scoreStatus(spark, data));
+    assertEquals(scoresVersion, DeltaTables.latestVersion(spark, scores), "a failed score writes no scores");
   }
 
   @Test
@@ -188,7 +192,11 @@ class HardDataRunTest {
   }
 
   private static int run(Path data, String conf, Path input, LocalDate asOf, String... sets) {
-    List<String> args = new ArrayList<>(List.of("run", "--conf", conf, "--as-of", asOf.toString(),
+    return command("run", data, conf, input, asOf, sets);
+  }
+
+  private static int command(String command, Path data, String conf, Path input, LocalDate asOf, String... sets) {
+    List<String> args = new ArrayList<>(List.of(command, "--conf", conf, "--as-of", asOf.toString(),
         "--set", "paths.data-dir=" + data, "--set", "sources.transactions.path=" + input));
     for (String s : sets) {
       args.add("--set");

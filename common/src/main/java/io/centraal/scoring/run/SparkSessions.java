@@ -20,7 +20,8 @@ public final class SparkSessions {
    * which a cold JVM pays for even when no Delta table is touched.
    */
   public static SparkSession.Builder withSqlSettings(SparkSession.Builder builder) {
-    return unlessInstalled(builder, CACHE_COMPRESSED_KEY, "false")
+    return unlessInstalled(unlessInstalled(builder, CACHE_COMPRESSED_KEY, "false"),
+            CODEGEN_CACHE_KEY, CODEGEN_CACHE_ENTRIES)
         // Dates and timestamps are parsed with java.time patterns; unparsable values become null
         // and are quarantined by the validators, instead of failing the whole job.
         .config("spark.sql.legacy.timeParserPolicy", "CORRECTED")
@@ -37,6 +38,16 @@ public final class SparkSessions {
    * (244 MB against 491 MB), which spills to disk when short.
    */
   static final String CACHE_COMPRESSED_KEY = "spark.sql.inMemoryColumnarStorage.compressed";
+
+  /**
+   * Generated classes a JVM keeps compiled, unless the installation sets {@value #CODEGEN_CACHE_KEY}.
+   * Spark compiles each query's generated Java with Janino and keeps the last 100 classes by their
+   * source. A run plans several hundred queries (each source's validation, every stage, Delta's own
+   * log queries), and a backfill, a test JVM or the cut-off feature builds plan the same ones again:
+   * with 100 they are compiled anew each time. Each entry is one compiled class (tens of KB).
+   */
+  static final String CODEGEN_CACHE_KEY = "spark.sql.codegen.cache.maxEntries";
+  static final String CODEGEN_CACHE_ENTRIES = "2000";
 
   /**
    * Partitions Delta uses to rebuild a table's state (its file list) from the log, unless the
