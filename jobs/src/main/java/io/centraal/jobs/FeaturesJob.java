@@ -2,6 +2,7 @@ package io.centraal.jobs;
 
 import io.centraal.scoring.config.CentraalSettings;
 import io.centraal.scoring.features.CustomerFeatures;
+import io.centraal.scoring.features.FeatureInputs;
 import io.centraal.scoring.io.DeltaTables;
 import io.centraal.scoring.io.Json;
 import io.centraal.scoring.io.Tables;
@@ -18,6 +19,15 @@ import picocli.CommandLine.Command;
 @Command(name = "features", mixinStandardHelpOptions = true,
     description = "Compute per-customer features as of the date into silver customer_features.")
 public final class FeaturesJob extends StageCommand {
+  /** Where the activity goes when a run's score stage follows (null: built, used and released here). */
+  private ActivityHandOver handOver;
+
+  /** This job, keeping the keyed activity it builds in {@code to} for the score stage of the run. */
+  FeaturesJob handingOver(ActivityHandOver to) {
+    this.handOver = to;
+    return this;
+  }
+
   @Override
   String jobName() {
     return "features";
@@ -27,8 +37,9 @@ public final class FeaturesJob extends StageCommand {
   JobResult execute(SparkSession spark, CentraalSettings settings, RunContext ctx, Progress progress) {
     long t0 = System.nanoTime();
     String path = settings.paths().silver(TableNames.CUSTOMER_FEATURES);
-    try (CustomerFeatures.Built features = FeatureStage.build(Tables.featureInputs(spark, settings.paths()), settings,
-        ctx.asOfDate())) {
+    FeatureInputs inputs = Tables.featureInputs(spark, settings.paths());
+    try (CustomerFeatures.Built features = handOver == null ? FeatureStage.build(inputs, settings, ctx.asOfDate())
+        : FeatureStage.build(inputs, handOver.keep(inputs, ctx.asOfDate()), settings, ctx.asOfDate())) {
       DeltaTables.ensureTable(spark, path, features.rows().schema(), List.of(FeatureColumns.AS_OF_DATE), Map.of());
       DeltaTables.replaceSlice(features.rows(), path, FeatureColumns.AS_OF_DATE + " = " + ctx.asOfLiteral());
     }

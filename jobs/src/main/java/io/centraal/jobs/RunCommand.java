@@ -67,8 +67,14 @@ public final class RunCommand implements Callable<Integer> {
 
   /** The pipeline, accepting the named validity gates for the run (score records them, export honours them). */
   static List<StageCommand> pipeline(String churnModel, String influenceModel, List<String> acceptedGates) {
-    return List.of(new IngestJob(), new IdentityJob(), new FeaturesJob(),
-        new ScoreJob(churnModel, influenceModel).acceptingGates(acceptedGates, "run --accept-gate"),
+    return pipeline(churnModel, influenceModel, acceptedGates, new ActivityHandOver());
+  }
+
+  /** The pipeline, its features stage handing its keyed activity to its score stage through {@code handOver}. */
+  static List<StageCommand> pipeline(String churnModel, String influenceModel, List<String> acceptedGates,
+                                     ActivityHandOver handOver) {
+    return List.of(new IngestJob(), new IdentityJob(), new FeaturesJob().handingOver(handOver),
+        new ScoreJob(churnModel, influenceModel).acceptingGates(acceptedGates, "run --accept-gate").takingOver(handOver),
         new ExportJob().acceptingGates(acceptedGates, "run --accept-gate"));
   }
 
@@ -178,8 +184,10 @@ public final class RunCommand implements Callable<Integer> {
     progress.info("centraal run " + ctx.runId() + " as of " + ctx.asOfDate() + ", data in " + settings.paths().dataDir());
     long t0 = System.nanoTime();
     List<JobResult> results = new ArrayList<>();
-    for (StageCommand job : pipeline(churnModel, influenceModel, acceptedGates)) {
-      results.add(StageCommand.runLogged(job, spark, settings, ctx, progress));
+    try (ActivityHandOver handOver = new ActivityHandOver()) {
+      for (StageCommand job : pipeline(churnModel, influenceModel, acceptedGates, handOver)) {
+        results.add(StageCommand.runLogged(job, spark, settings, ctx, progress));
+      }
     }
     boolean degraded = results.stream().anyMatch(JobResult::degraded);
     progress.info(String.format(java.util.Locale.ROOT, "run finished in %.1f s%s", StageCommand.seconds(t0),

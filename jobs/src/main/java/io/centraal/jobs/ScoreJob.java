@@ -70,6 +70,9 @@ public final class ScoreJob extends StageCommand {
   /** Who accepted the gates, as recorded in the validity_gates row. */
   String acceptedBy = "score --accept-gate";
 
+  /** The features stage's activity in a run; empty when the stage runs alone. */
+  private ActivityHandOver handOver = new ActivityHandOver();
+
   public ScoreJob() {}
 
   /** @param churnModel a saved churn model to reuse ("latest" or a version), or null to train */
@@ -93,6 +96,12 @@ public final class ScoreJob extends StageCommand {
     return this;
   }
 
+  /** This job, taking the keyed activity the run's features stage left in {@code from}. */
+  ScoreJob takingOver(ActivityHandOver from) {
+    this.handOver = from;
+    return this;
+  }
+
   @Override
   String jobName() {
     return "score";
@@ -111,8 +120,9 @@ public final class ScoreJob extends StageCommand {
     long scorableCount = sizes.getLong(1);
     FeatureInputs inputs = Tables.featureInputs(spark, settings.paths());
     // The purchase days and visit rows up to the date, keyed once: the churn and influence cut-off
-    // features, the churn labels and the drift backtests all read them (cached on first use).
-    try (KeyedActivity activity = KeyedActivity.cached(inputs, ctx.asOfDate())) {
+    // features, the churn labels and the drift backtests all read them (cached on first use; in a
+    // run, the features stage built and filled them).
+    try (KeyedActivity activity = handOver.take(inputs, ctx.asOfDate())) {
       return score(spark, settings, ctx, progress, t0, features, scorable, customers, scorableCount, inputs,
           activity);
     }
