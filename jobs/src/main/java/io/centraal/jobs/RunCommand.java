@@ -50,27 +50,11 @@ public final class RunCommand implements Callable<Integer> {
           + "in run_log and in the validity_gates row of model_runs.")
   List<String> acceptedGates = new ArrayList<>();
 
-  /** The pipeline, in order. */
-  static List<StageCommand> pipeline() {
-    return pipeline(null);
-  }
-
-  /** The pipeline, in order; {@code churnModel}: a saved churn model to reuse, or null to train. */
-  static List<StageCommand> pipeline(String churnModel) {
-    return pipeline(churnModel, null);
-  }
-
-  /** The pipeline, in order, reusing saved churn and influence models where given (null: train). */
-  static List<StageCommand> pipeline(String churnModel, String influenceModel) {
-    return pipeline(churnModel, influenceModel, List.of());
-  }
-
-  /** The pipeline, accepting the named validity gates for the run (score records them, export honours them). */
-  static List<StageCommand> pipeline(String churnModel, String influenceModel, List<String> acceptedGates) {
-    return pipeline(churnModel, influenceModel, acceptedGates, new ActivityHandOver());
-  }
-
-  /** The pipeline, its features stage handing its keyed activity to its score stage through {@code handOver}. */
+  /**
+   * The pipeline in order, reusing saved churn and influence models where given (null: train),
+   * accepting the named validity gates for the run (score records them, export honours them); its
+   * features stage hands its keyed activity to its score stage through {@code handOver}.
+   */
   static List<StageCommand> pipeline(String churnModel, String influenceModel, List<String> acceptedGates,
                                      ActivityHandOver handOver) {
     return List.of(new IngestJob(), new IdentityJob(), new FeaturesJob().handingOver(handOver),
@@ -163,22 +147,13 @@ public final class RunCommand implements Callable<Integer> {
     return from.datesUntil(to.plusDays(1)).toList();
   }
 
+  /** The five jobs in order, training every model (no saved model reused, no gate accepted). */
   static List<JobResult> runPipeline(SparkSession spark, CentraalSettings settings, RunContext ctx,
                                      Progress progress) {
-    return runPipeline(spark, settings, ctx, progress, null);
+    return runPipeline(spark, settings, ctx, progress, null, null, List.of());
   }
 
   /** Runs the five jobs in order; returns their results (a degraded job does not stop the run). */
-  static List<JobResult> runPipeline(SparkSession spark, CentraalSettings settings, RunContext ctx, Progress progress,
-                                     String churnModel) {
-    return runPipeline(spark, settings, ctx, progress, churnModel, null);
-  }
-
-  static List<JobResult> runPipeline(SparkSession spark, CentraalSettings settings, RunContext ctx, Progress progress,
-                                     String churnModel, String influenceModel) {
-    return runPipeline(spark, settings, ctx, progress, churnModel, influenceModel, List.of());
-  }
-
   static List<JobResult> runPipeline(SparkSession spark, CentraalSettings settings, RunContext ctx, Progress progress,
                                      String churnModel, String influenceModel, List<String> acceptedGates) {
     progress.info("centraal run " + ctx.runId() + " as of " + ctx.asOfDate() + ", data in " + settings.paths().dataDir());
