@@ -98,6 +98,26 @@ class SourceValidatorTest {
         "a quarantined row keeps its raw record");
   }
 
+  // Spark looks up a zone written in the text for every value; in a UTC session a trailing Z is
+  // read without that lookup, and must give the instants Spark's own parse gives.
+  @Test
+  void aTrailingZGivesTheInstantSparksOwnParseGives(SparkSession spark) {
+    List<String> texts = java.util.Arrays.asList("2024-03-31T23:30:05Z", "2024-03-01T09:00:00.123456Z",
+        "2024-03-01 09:00:07Z", "2024-03-01T09:00:00+01:00", "2024-03-01T09:00:00-05:00", "2024-03-01T09:00:09",
+        "2024-03-01", "2024-03-01Z", "2024-03-01T09Z", "2024-13-01T00:00:00Z", "not a time Z", "9Z", "Z", "", null);
+    Dataset<Row> df = spark.createDataset(texts, org.apache.spark.sql.Encoders.STRING()).toDF("t");
+    for (String zone : List.of("UTC", "Europe/Amsterdam")) {
+      List<Row> rows = df.select(col("t"), col("t").cast("timestamp"), SourceValidator.isoTimestamp(col("t"), zone))
+          .collectAsList();
+      assertEquals(texts.size(), rows.size());
+      for (Row r : rows) {
+        assertEquals(r.get(1), r.get(2), "'" + r.get(0) + "' in a session at " + zone);
+      }
+      assertEquals(java.sql.Timestamp.from(java.time.Instant.parse("2024-03-31T23:30:05Z")),
+          rows.get(0).getTimestamp(2), "read as UTC");
+    }
+  }
+
   @Test
   void withoutRepeatedKeysNoRowIsMarked(SparkSession spark, @TempDir Path dir) throws IOException {
     Path input = write(dir,
