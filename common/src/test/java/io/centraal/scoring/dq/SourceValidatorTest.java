@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.junit.jupiter.api.Test;
@@ -116,6 +117,22 @@ class SourceValidatorTest {
       assertEquals(java.sql.Timestamp.from(java.time.Instant.parse("2024-03-31T23:30:05Z")),
           rows.get(0).getTimestamp(2), "read as UTC");
     }
+  }
+
+  // The bracket test before the regular expression only skips it where it cannot match.
+  @Test
+  void aNestedValuesTextIsRecognisedAsByTheRegularExpressionAlone(SparkSession spark) {
+    List<String> texts = java.util.Arrays.asList("[1,2]", "{\"a\":1}", "{}", "[]", "[", "{", "]", "x[1]", "[1]x",
+        "{\"a\":\n1}", "[a\nb]", " [1]", "", "plain", null);
+    List<Row> rows = spark.createDataset(texts, org.apache.spark.sql.Encoders.STRING()).toDF("t")
+        .select(col("t"), functions.coalesce(col("t"), functions.lit("")).rlike("^(\\[.*\\]|\\{.*\\})$"),
+            SourceValidator.nestedJsonText(col("t")))
+        .collectAsList();
+    assertEquals(texts.size(), rows.size());
+    for (Row r : rows) {
+      assertEquals(r.get(1), r.get(2), "'" + r.get(0) + "'");
+    }
+    assertEquals(4, rows.stream().filter(r -> r.getBoolean(2)).count(), "[1,2], {\"a\":1}, {} and []");
   }
 
   @Test
