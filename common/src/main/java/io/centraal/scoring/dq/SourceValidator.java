@@ -321,8 +321,8 @@ public final class SourceValidator {
   /**
    * {@code text} cast to a timestamp, as Spark reads it. Why not the plain cast alone: for a text
    * that names its zone, Spark looks the zone up for every value, compiling two regular
-   * expressions each time (a tenth of a JSON clickstream's ingest CPU, where ISO 8601's trailing
-   * {@code Z} is the common form). In a session that reads timestamps in UTC (centraal's, see
+   * expressions each time (7% of the executors' CPU in a profile of a JSON clickstream's ingest,
+   * where ISO 8601's trailing {@code Z} is the common form). In a session that reads timestamps in UTC (centraal's, see
    * SparkSessions) a time ending in a digit and {@code Z} means the same instant without the
    * {@code Z}, which the cast then parses with the session's zone, looked up once.
    */
@@ -491,8 +491,8 @@ public final class SourceValidator {
     } else if (source.format().equals("json") && !name.equals(Reviews.TEXT)) {
       // When rows disagree (a string here, an array there), Spark's JSON reader types the column as
       // string and keeps the nested value's JSON text: recognise it by its brackets. The regular
-      // expression runs only on a text that opens with a bracket: on every value of every field
-      // it was a tenth of a JSON source's validation.
+      // expression runs only on a text that opens with a bracket (on every value of the eight
+      // fields of 2.43M clickstream lines it took 1.9 s, the guarded test 0.7 s).
       errors.add(error(nestedJsonText(text), ReasonCode.NESTED_VALUE, name, text));
     }
     Column present = text.isNotNull();
