@@ -18,6 +18,7 @@ import static org.apache.spark.sql.functions.when;
 import io.centraal.scoring.io.SourceReader;
 import io.centraal.scoring.io.SourceSettings;
 import io.centraal.scoring.run.InvalidInputException;
+import io.centraal.scoring.run.SparkSessions;
 import io.centraal.scoring.run.UtcDays;
 import io.centraal.scoring.schema.InputColumns.Audience;
 import io.centraal.scoring.schema.InputColumns.Reviews;
@@ -468,7 +469,7 @@ public final class SourceValidator {
       } else if (!source.timestampFormat().isEmpty()) {
         parsed = to_timestamp(text, source.timestampFormat());
       } else {
-        parsed = isoTimestamp(text, raw.sparkSession().conf().get("spark.sql.session.timeZone"));
+        parsed = isoTimestamp(text, raw.sparkSession().conf().get(SparkSessions.TIME_ZONE_KEY));
       }
     } else {
       throw new IllegalStateException("no parser for contract type " + type + " of " + name);

@@ -25,9 +25,12 @@ public final class SparkSessions {
         // Dates and timestamps are parsed with java.time patterns; unparsable values become null
         // and are quarantined by the validators, instead of failing the whole job.
         .config("spark.sql.legacy.timeParserPolicy", "CORRECTED")
-        .config("spark.sql.session.timeZone", "UTC")
+        .config(TIME_ZONE_KEY, "UTC")
         .config("spark.sql.ansi.enabled", "false");
   }
+
+  /** The session's time zone: UTC in every centraal session (see {@link UtcDays}). */
+  public static final String TIME_ZONE_KEY = "spark.sql.session.timeZone";
 
   /**
    * Whether Spark compresses the columns of a cached Dataset, unless the installation sets it.
