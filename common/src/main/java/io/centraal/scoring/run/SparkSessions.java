@@ -15,13 +15,16 @@ public final class SparkSessions {
   }
 
   /**
-   * The parser and time settings alone, for a session that reads files and writes no table (a
-   * benchmark): Delta's session extension adds its rules to every query's analysis and planning,
-   * which a cold JVM pays for even when no Delta table is touched.
+   * The parser and time settings and the local file system alone, for a session that reads files
+   * and writes no table (a benchmark): Delta's session extension adds its rules to every query's
+   * analysis and planning, which a cold JVM pays for even when no Delta table is touched.
    */
   public static SparkSession.Builder withSqlSettings(SparkSession.Builder builder) {
-    return unlessInstalled(unlessInstalled(builder, CACHE_COMPRESSED_KEY, "false"),
-            CODEGEN_CACHE_KEY, CODEGEN_CACHE_ENTRIES)
+    SparkSession.Builder b = unlessInstalled(builder, CACHE_COMPRESSED_KEY, "false");
+    b = unlessInstalled(b, CODEGEN_CACHE_KEY, CODEGEN_CACHE_ENTRIES);
+    b = unlessInstalled(b, LOCAL_FILE_SYSTEM_KEY, ForkFreeLocalFileSystem.class.getName());
+    b = unlessInstalled(b, LOCAL_FILE_CONTEXT_KEY, ForkFreeLocalFs.class.getName());
+    return b
         // Dates and timestamps are parsed with java.time patterns; unparsable values become null
         // and are quarantined by the validators, instead of failing the whole job.
         .config("spark.sql.legacy.timeParserPolicy", "CORRECTED")
@@ -51,6 +54,15 @@ public final class SparkSessions {
    */
   static final String CODEGEN_CACHE_KEY = "spark.sql.codegen.cache.maxEntries";
   static final String CODEGEN_CACHE_ENTRIES = "2000";
+
+  /**
+   * Hadoop's implementations of {@code file:} paths, for the FileSystem and the FileContext APIs,
+   * unless the installation sets them: {@link ForkFreeLocalFileSystem} and {@link ForkFreeLocalFs},
+   * Hadoop's local file system without a {@code chmod} or {@code readlink} process per file written
+   * and per Delta commit. Object stores and HDFS are not touched.
+   */
+  static final String LOCAL_FILE_SYSTEM_KEY = "spark.hadoop.fs.file.impl";
+  static final String LOCAL_FILE_CONTEXT_KEY = "spark.hadoop.fs.AbstractFileSystem.file.impl";
 
   /**
    * Partitions Delta uses to rebuild a table's state (its file list) from the log, unless the
