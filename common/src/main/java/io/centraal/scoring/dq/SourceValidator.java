@@ -363,15 +363,11 @@ public final class SourceValidator {
    */
   private static List<String> extraColumns(Dataset<Row> raw, SourceContract contract, SourceSettings source,
                                            List<String> userColumns) {
-    java.util.Set<String> used = new java.util.HashSet<>();
-    for (SourceContract.Field field : contract.fields()) {
-      String name = field.name();
+    java.util.Set<String> used = new java.util.HashSet<>(source.mappedColumns(contract));
+    for (Map.Entry<String, String> entry : source.expressions().entrySet()) {
+      String name = entry.getKey();
+      String expression = entry.getValue();
       if (source.constants().containsKey(name)) {
-        continue;
-      }
-      String expression = source.expressions().get(name);
-      if (expression == null) {
-        used.add(source.columns().getOrDefault(name, name));
         continue;
       }
       scala.collection.Iterator<org.apache.spark.sql.catalyst.expressions.Attribute> refs;

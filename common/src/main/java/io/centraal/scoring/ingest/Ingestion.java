@@ -153,7 +153,8 @@ public final class Ingestion {
                                    SourceValidator.Rules rules) {
     Column anonymous = contract.name().equals(SourceContracts.TRANSACTIONS)
         ? col(Transactions.CUSTOMER_REF).isNull() : lit(false);
-    SourceValidator.Cached validated = SourceValidator.validateCached(SourceReader.read(spark, source), contract,
+    SourceValidator.Cached validated = SourceValidator.validateCached(
+        SourceReader.read(spark, source, contract, rules.keepExtraColumns()), contract,
         source, rules, StorageLevel.MEMORY_AND_DISK(), anonymous);
     SourceValidator.Counts counts = validated.counts();
     return new Validated(contract.name(), rules.asOfDate(), validated.result(), counts.read(), counts.accepted(),

@@ -63,4 +63,19 @@ public record SourceSettings(String name, boolean enabled, String format, String
     return new SourceSettings(contract.name(), s.getBoolean("enabled"), format, s.getString("path"),
         ConfigValues.strings(s, "options"), columns, constants, expressions, s.getString("timestamp-format"), schema);
   }
+
+  /**
+   * The user's column each of the contract's fields reads directly: its mapped name, or the field's
+   * own name when unmapped; fields set by a constant or an expression read none here.
+   */
+  public java.util.Set<String> mappedColumns(SourceContract contract) {
+    java.util.Set<String> mapped = new java.util.LinkedHashSet<>();
+    for (SourceContract.Field field : contract.fields()) {
+      String name = field.name();
+      if (!constants.containsKey(name) && !expressions.containsKey(name)) {
+        mapped.add(columns.getOrDefault(name, name));
+      }
+    }
+    return mapped;
+  }
 }
