@@ -57,7 +57,8 @@ public final class RunCommand implements Callable<Integer> {
    */
   static List<StageCommand> pipeline(String churnModel, String influenceModel, List<String> acceptedGates,
                                      ActivityHandOver handOver) {
-    return List.of(new IngestJob(), new IdentityJob(), new FeaturesJob().handingOver(handOver),
+    return List.of(new IngestJob(), new IdentityJob(),
+        new FeaturesJob().handingOver(handOver, churnModel == null, influenceModel == null),
         new ScoreJob(churnModel, influenceModel).acceptingGates(acceptedGates, "run --accept-gate").takingOver(handOver),
         new ExportJob().acceptingGates(acceptedGates, "run --accept-gate"));
   }

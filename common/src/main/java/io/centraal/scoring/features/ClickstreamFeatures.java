@@ -16,6 +16,7 @@ import io.centraal.scoring.schema.FeatureColumns;
 import io.centraal.scoring.schema.InputColumns.Clickstream;
 import java.sql.Date;
 import java.time.LocalDate;
+import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -105,8 +106,13 @@ public final class ClickstreamFeatures {
    * @param visitDays {@link #visitDays} up to the as-of date
    */
   public static Dataset<Row> engagement(Dataset<Row> visitDays, LocalDate asOf) {
-    return visitDays.where(col(VISITOR_KEY).isNotNull())
-        .groupBy(col(VISITOR_KEY).as(FeatureColumns.CUSTOMER_KEY))
+    return engagementAtDates(Keyed.atDatesOfDay(visitDays, VISIT_DATE, List.of(asOf))).drop(Keyed.AS_OF);
+  }
+
+  /** {@link #engagement} per customer and as-of date, from visit rows spread over the dates ({@link Keyed}). */
+  static Dataset<Row> engagementAtDates(Dataset<Row> visitDaysAtDates) {
+    return visitDaysAtDates.where(col(VISITOR_KEY).isNotNull())
+        .groupBy(col(VISITOR_KEY).as(FeatureColumns.CUSTOMER_KEY), Keyed.asOf())
         .agg(count_if(col(FIRST_IN_SESSION)).as(FeatureColumns.SESSIONS),
             sum(FeatureColumns.PAGE_VIEWS).as(FeatureColumns.PAGE_VIEWS),
             sum(FeatureColumns.PRODUCT_VIEWS).as(FeatureColumns.PRODUCT_VIEWS),
@@ -115,7 +121,7 @@ public final class ClickstreamFeatures {
             sum(FeatureColumns.SHARES).as(FeatureColumns.SHARES),
             count_if(col(FIRST_IN_DAY)).as(FeatureColumns.ACTIVE_DAYS_ONLINE),
             max(col(VISIT_DATE)).as("_tmp_last_visit"))
-        .withColumn(FeatureColumns.DAYS_SINCE_LAST_VISIT, datediff(lit(Date.valueOf(asOf)), col("_tmp_last_visit")))
+        .withColumn(FeatureColumns.DAYS_SINCE_LAST_VISIT, datediff(Keyed.asOf(), col("_tmp_last_visit")))
         .drop("_tmp_last_visit");
   }
 

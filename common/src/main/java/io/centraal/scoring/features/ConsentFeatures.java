@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.struct;
 import io.centraal.scoring.schema.FeatureColumns;
 import io.centraal.scoring.schema.InputColumns.Consent;
 import java.time.LocalDate;
+import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -21,12 +22,17 @@ public final class ConsentFeatures {
 
   /** customer_key, profiling_allowed, marketing_allowed. */
   public static Dataset<Row> consent(Dataset<Row> consent, Dataset<Row> identityMap, LocalDate asOf) {
-    Dataset<Row> latest = consent.where(Keyed.knownAt(Consent.UPDATED_TS, asOf))
-        .groupBy(Consent.CUSTOMER_REF)
+    return consentAtDates(consent, identityMap, List.of(asOf)).drop(Keyed.AS_OF);
+  }
+
+  /** {@link #consent} per customer and as-of date, for each of {@code dates}. */
+  static Dataset<Row> consentAtDates(Dataset<Row> consent, Dataset<Row> identityMap, List<LocalDate> dates) {
+    Dataset<Row> latest = Keyed.atDatesOfTs(consent, Consent.UPDATED_TS, dates)
+        .groupBy(col(Consent.CUSTOMER_REF), Keyed.asOf())
         .agg(max_by(struct(col(Consent.PROFILING_ALLOWED), col(Consent.MARKETING_ALLOWED)),
             col(Consent.UPDATED_TS)).as("_tmp_latest"));
     return Keyed.withKey(latest, Consent.CUSTOMER_REF, identityMap, FeatureColumns.CUSTOMER_KEY)
-        .groupBy(FeatureColumns.CUSTOMER_KEY)
+        .groupBy(col(FeatureColumns.CUSTOMER_KEY), Keyed.asOf())
         .agg(min(col("_tmp_latest." + Consent.PROFILING_ALLOWED).cast("int")).cast("boolean")
                 .as(FeatureColumns.PROFILING_ALLOWED),
             min(col("_tmp_latest." + Consent.MARKETING_ALLOWED).cast("int")).cast("boolean")

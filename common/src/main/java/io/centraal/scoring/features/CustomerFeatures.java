@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -72,12 +73,18 @@ public final class CustomerFeatures {
   }
 
   /**
-   * The features as of a date ({@link #rows()}, lazy) and the keyed activity they read. A build
-   * that made its own activity ({@code owned}) caches it, since the purchase days and the visit
-   * rows are each read by two parts, and {@link #close()} releases it once the rows are written or
-   * copied; a shared activity is left to its owner.
+   * The features as of one date or several ({@link #rows()}, lazy; {@code as_of_date} tells the
+   * dates apart) and the keyed activity they read. A build that made its own activity
+   * ({@code owned}) caches it, since the purchase days and the visit rows are each read by two
+   * parts, and {@link #close()} releases it once the rows are written or copied; a shared activity
+   * is left to its owner.
    */
   public record Built(Dataset<Row> rows, KeyedActivity activity, boolean owned) implements AutoCloseable {
+    /** The rows of one of the build's dates. */
+    public Dataset<Row> at(LocalDate asOf) {
+      return rows.where(col(FeatureColumns.AS_OF_DATE).equalTo(lit(Date.valueOf(asOf))));
+    }
+
     @Override
     public void close() {
       if (owned) {
@@ -94,40 +101,71 @@ public final class CustomerFeatures {
    */
   public static Built build(FeatureInputs in, LocalDate asOf, FeatureSettings settings,
                             UnaryOperator<Column> sentiment, int ratingMin, int ratingMax) {
-    return build(in, KeyedActivity.cached(in, asOf), true, asOf, settings, sentiment, ratingMin, ratingMax);
+    return build(in, KeyedActivity.cached(in, asOf), true, List.of(asOf), settings, sentiment, ratingMin, ratingMax);
   }
 
   /**
    * The features as of {@code asOf} from a shared activity up to that date or later (the score
-   * stage's cut-off builds); closing the result leaves {@code activity} to its owner.
+   * stage's cut-off builds); closing the result leaves {@code activity} to its owner. When the
+   * activity keeps features built ahead for {@code asOf} ({@link KeyedActivity#keepFeatures}), those
+   * rows are returned: they were built with the same inputs and, in a run, the same settings.
    */
   public static Built build(FeatureInputs in, KeyedActivity activity, LocalDate asOf, FeatureSettings settings,
                             UnaryOperator<Column> sentiment, int ratingMin, int ratingMax) {
-    return build(in, activity, false, asOf, settings, sentiment, ratingMin, ratingMax);
+    Optional<Dataset<Row>> kept = activity.keptFeatures(asOf);
+    if (kept.isPresent()) {
+      return new Built(kept.get(), activity, false);
+    }
+    return build(in, activity, false, List.of(asOf), settings, sentiment, ratingMin, ratingMax);
   }
 
-  private static Built build(FeatureInputs in, KeyedActivity activity, boolean owned, LocalDate asOf,
+  /**
+   * The features as of each of {@code dates} in one query, from a shared activity up to the last
+   * of them or later; {@link Built#at} gives one date's rows.
+   *
+   * <p>Why one query: a run needs the features at the as-of date and at the churn and influence
+   * cut-offs. Built one date at a time, the same joins and aggregations were planned, compiled and
+   * run three times, about a hundred small Spark jobs. Here every dated row (a purchase day, a
+   * visit, a review, a consent record) is repeated once for each date on or after its day and the
+   * parts group by customer and date, so each date sees exactly the rows it would have seen alone.
+   */
+  public static Built build(FeatureInputs in, KeyedActivity activity, List<LocalDate> dates, FeatureSettings settings,
+                            UnaryOperator<Column> sentiment, int ratingMin, int ratingMax) {
+    return build(in, activity, false, dates, settings, sentiment, ratingMin, ratingMax);
+  }
+
+  private static Built build(FeatureInputs in, KeyedActivity activity, boolean owned, List<LocalDate> dates,
                              FeatureSettings settings, UnaryOperator<Column> sentiment, int ratingMin,
                              int ratingMax) {
+    List<LocalDate> asOf = dates.stream().distinct().sorted().toList();
+    if (asOf.isEmpty()) {
+      throw new IllegalArgumentException("CustomerFeatures.build: no as-of date");
+    }
+    LocalDate last = asOf.get(asOf.size() - 1);
     Dataset<Row> map = in.identityMap();
-    Dataset<Row> daily = activity.dailyPurchases(asOf);
-    Dataset<Row> visits = activity.visitDays(asOf);
+    Dataset<Row> daily = Keyed.atDatesOfDay(activity.dailyPurchases(last), TransactionFeatures.PURCHASE_DATE, asOf);
+    Dataset<Row> visits = Keyed.atDatesOfDay(activity.visitDays(last), ClickstreamFeatures.VISIT_DATE, asOf);
 
-    List<Dataset<Row>> parts = new ArrayList<>();
-    parts.add(TransactionFeatures.summary(daily, asOf, settings.timeUnit(), settings.purchaseRule()));
-    parts.add(ClickstreamFeatures.engagement(visits, asOf));
+    // Parts per customer and date, then parts that have no date (the follow graph and audiences
+    // are undated: the same at every date).
+    List<Dataset<Row>> dated = new ArrayList<>();
+    dated.add(TransactionFeatures.summaryAtDates(daily, settings.timeUnit(), settings.purchaseRule()));
+    dated.add(ClickstreamFeatures.engagementAtDates(visits));
     Dataset<Row> keyedReviews = ReviewFeatures.keyed(in.reviews(), map);
-    parts.add(ReviewFeatures.reviews(keyedReviews, asOf, settings, sentiment, ratingMin, ratingMax));
+    dated.add(ReviewFeatures.reviewsAtDates(keyedReviews, asOf, settings, sentiment, ratingMin, ratingMax));
     // Null, not 0, without a review that names a product: the signal is then absent for the
     // customer (no evidence), and absent for the date when nobody has one (no product_id mapped).
-    parts.add(ReviewProductSignals.perCustomer(keyedReviews, asOf));
-    parts.add(ReachFeatures.followers(ReachFeatures.followEdges(in.follows(), map)));
-    parts.add(ReachFeatures.audience(in.audience(), map));
-    parts.add(ReachFeatures.referrals(visits, map, daily, settings.referrals()));
-    parts.add(ConsentFeatures.consent(in.consent(), map, asOf));
+    dated.add(ReviewProductSignals.perCustomerAtDates(keyedReviews, asOf));
+    dated.add(ReachFeatures.referrals(visits, map, daily, settings.referrals(), List.of(Keyed.AS_OF)));
+    dated.add(ConsentFeatures.consentAtDates(in.consent(), map, asOf));
+    List<Dataset<Row>> undated = List.of(ReachFeatures.followers(ReachFeatures.followEdges(in.follows(), map)),
+        ReachFeatures.audience(in.audience(), map));
 
-    Dataset<Row> all = map.select(FeatureColumns.CUSTOMER_KEY).distinct();
-    for (Dataset<Row> part : parts) {
+    Dataset<Row> all = Keyed.onEachOf(map.select(FeatureColumns.CUSTOMER_KEY).distinct(), asOf);
+    for (Dataset<Row> part : dated) {
+      all = all.join(part, new String[] {FeatureColumns.CUSTOMER_KEY, Keyed.AS_OF}, "left");
+    }
+    for (Dataset<Row> part : undated) {
       all = all.join(part, new String[] {FeatureColumns.CUSTOMER_KEY}, "left");
     }
     // One projection: a withColumn per column would analyse the nine-join plan again for each of
@@ -141,7 +179,6 @@ public final class CustomerFeatures {
         coalesce(col(FeatureColumns.PROFILING_ALLOWED), lit(settings.defaultProfilingAllowed())));
     filled.put(FeatureColumns.MARKETING_ALLOWED,
         coalesce(col(FeatureColumns.MARKETING_ALLOWED), lit(settings.defaultMarketingAllowed())));
-    filled.put(FeatureColumns.AS_OF_DATE, lit(Date.valueOf(asOf)));
     Column[] out = COLUMNS.stream().map(c -> filled.getOrDefault(c, col(c)).as(c)).toArray(Column[]::new);
     return new Built(all.select(out), activity, owned);
   }

@@ -3,8 +3,12 @@ package io.centraal.scoring.features;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
+import io.centraal.scoring.schema.FeatureColumns;
 import java.sql.Date;
 import java.time.LocalDate;
+import java.util.Collection;
+import java.util.Optional;
+import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
@@ -24,6 +28,9 @@ public final class KeyedActivity implements AutoCloseable {
   private final Dataset<Row> dailyPurchases;
   private final Dataset<Row> visitDays;
   private final LocalDate upTo;
+  /** Features built ahead for some dates (a run's cut-offs), cached; null when none. */
+  private Dataset<Row> keptFeatures;
+  private Set<LocalDate> keptDates = Set.of();
 
   private KeyedActivity(Dataset<Row> dailyPurchases, Dataset<Row> visitDays, LocalDate upTo) {
     this.dailyPurchases = dailyPurchases;
@@ -66,14 +73,50 @@ public final class KeyedActivity implements AutoCloseable {
     return asOf.equals(upTo) ? rows : rows.where(col(dayColumn).leq(lit(Date.valueOf(asOf))));
   }
 
+  /**
+   * Keeps {@code features} (cached rows of {@link CustomerFeatures#build} over several dates) for
+   * the later builds at {@code dates} from this activity, which then return those rows instead of
+   * building again; {@link #close} releases them. Only a build of the same inputs and settings may
+   * be kept (a run's features stage, for its score stage's cut-offs).
+   */
+  public void keepFeatures(Dataset<Row> features, Collection<LocalDate> dates) {
+    for (LocalDate date : dates) {
+      if (date.isAfter(upTo)) {
+        throw new IllegalArgumentException("activity up to " + upTo + " cannot keep the features as of " + date);
+      }
+    }
+    releaseFeatures();
+    keptFeatures = features;
+    keptDates = Set.copyOf(dates);
+  }
+
+  /** The kept features at {@code asOf} ({@link #keepFeatures}), if that date was kept. */
+  Optional<Dataset<Row>> keptFeatures(LocalDate asOf) {
+    return keptDates.contains(asOf)
+        ? Optional.of(keptFeatures.where(col(FeatureColumns.AS_OF_DATE).equalTo(lit(Date.valueOf(asOf)))))
+        : Optional.empty();
+  }
+
+  private void releaseFeatures() {
+    if (keptFeatures != null) {
+      keptFeatures.unpersist();
+    }
+    keptFeatures = null;
+    keptDates = Set.of();
+  }
+
   /** Whether both parts are cached (by {@link #cached}, until {@link #close}). */
   public boolean isCached() {
     return dailyPurchases.storageLevel().isValid() && visitDays.storageLevel().isValid();
   }
 
-  /** Releases the cache of {@link #cached} (nothing for {@link #of}); the rows can still be read, recomputed. */
+  /**
+   * Releases the cache of {@link #cached} (nothing for {@link #of}) and the kept features; the rows
+   * can still be read, recomputed.
+   */
   @Override
   public void close() {
+    releaseFeatures();
     dailyPurchases.unpersist();
     visitDays.unpersist();
   }

@@ -15,6 +15,8 @@ import io.centraal.scoring.schema.FeatureColumns;
 import io.centraal.scoring.schema.InputColumns.Audience;
 import io.centraal.scoring.schema.InputColumns.Clickstream;
 import io.centraal.scoring.schema.InputColumns.Follows;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -79,6 +81,15 @@ public final class ReachFeatures {
    */
   public static Dataset<Row> referrals(Dataset<Row> visitDays, Dataset<Row> identityMap, Dataset<Row> daily,
                                        ReferralSettings settings) {
+    return referrals(visitDays, identityMap, daily, settings, List.of());
+  }
+
+  /**
+   * {@link #referrals} per referrer and per value of the columns {@code by} that both the visit
+   * rows and the purchase days carry (the as-of date of a build over several dates).
+   */
+  static Dataset<Row> referrals(Dataset<Row> visitDays, Dataset<Row> identityMap, Dataset<Row> daily,
+                                ReferralSettings settings, List<String> by) {
     for (String c : new String[] {FeatureColumns.CUSTOMER_KEY, TransactionFeatures.PURCHASE_DATE,
         TransactionFeatures.NET_AMOUNT, FeatureColumns.TOTAL_MARGIN, TransactionFeatures.UNKNOWN_MARGIN_AMOUNT}) {
       if (!java.util.Arrays.asList(daily.columns()).contains(c)) {
@@ -93,23 +104,36 @@ public final class ReachFeatures {
     Dataset<Row> visitors = referred.withColumn("_tmp_visitor",
             coalesce(col(ClickstreamFeatures.VISITOR_KEY).cast("string"),
                 concat(lit("cookie:"), col(ClickstreamFeatures.COOKIE))))
-        .groupBy("_tmp_referrer_key").agg(countDistinct("_tmp_visitor").as(FeatureColumns.REFERRED_VISITORS));
+        .groupBy(columns("_tmp_referrer_key", by)).agg(countDistinct("_tmp_visitor").as(FeatureColumns.REFERRED_VISITORS));
 
+    List<Column> firstVisitKey = new ArrayList<>(List.of(columns("_tmp_referrer_key", by)));
+    firstVisitKey.add(col(ClickstreamFeatures.VISITOR_KEY).as(FeatureColumns.CUSTOMER_KEY));
     Dataset<Row> firstVisit = referred.where(col(ClickstreamFeatures.VISITOR_KEY).isNotNull())
-        .groupBy(col("_tmp_referrer_key"), col(ClickstreamFeatures.VISITOR_KEY).as(FeatureColumns.CUSTOMER_KEY))
+        .groupBy(firstVisitKey.toArray(Column[]::new))
         .agg(min(col(ClickstreamFeatures.VISIT_DATE)).as("_tmp_first_visit"));
     Column daysAfterVisit = datediff(col(TransactionFeatures.PURCHASE_DATE), col("_tmp_first_visit"));
     Column margin = col(FeatureColumns.TOTAL_MARGIN)
         .plus(col(TransactionFeatures.UNKNOWN_MARGIN_AMOUNT).multiply(lit(settings.unknownMarginRate())));
     Column discount = exp(daysAfterVisit.cast("double").multiply(lit(-settings.continuousDailyRate())));
-    Dataset<Row> revenue = firstVisit.join(daily, FeatureColumns.CUSTOMER_KEY)
+    List<String> customerAndBy = new ArrayList<>(List.of(FeatureColumns.CUSTOMER_KEY));
+    customerAndBy.addAll(by);
+    Dataset<Row> revenue = firstVisit.join(daily, customerAndBy.toArray(String[]::new))
         .where(daysAfterVisit.between(0, settings.windowDays())
             .and(col(TransactionFeatures.NET_AMOUNT).gt(0)))  // purchase days: days that brought money
-        .groupBy("_tmp_referrer_key")
+        .groupBy(columns("_tmp_referrer_key", by))
         .agg(countDistinct(FeatureColumns.CUSTOMER_KEY).as(FeatureColumns.REFERRED_CUSTOMERS),
             sum(TransactionFeatures.NET_AMOUNT).as(FeatureColumns.REFERRED_REVENUE),
             sum(margin.multiply(discount)).as(FeatureColumns.REFERRAL_VALUE));
-    return visitors.join(revenue, new String[] {"_tmp_referrer_key"}, "left")
+    List<String> referrerAndBy = new ArrayList<>(List.of("_tmp_referrer_key"));
+    referrerAndBy.addAll(by);
+    return visitors.join(revenue, referrerAndBy.toArray(String[]::new), "left")
         .withColumnRenamed("_tmp_referrer_key", FeatureColumns.CUSTOMER_KEY);
+  }
+
+  /** {@code first} and the columns {@code rest}, as columns. */
+  private static Column[] columns(String first, List<String> rest) {
+    List<Column> all = new ArrayList<>(List.of(col(first)));
+    rest.forEach(c -> all.add(col(c)));
+    return all.toArray(Column[]::new);
   }
 }

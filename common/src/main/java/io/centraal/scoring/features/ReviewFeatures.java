@@ -18,6 +18,7 @@ import io.centraal.scoring.schema.FeatureColumns;
 import io.centraal.scoring.schema.InputColumns.Reviews;
 import java.sql.Date;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -48,13 +49,19 @@ public final class ReviewFeatures {
    */
   public static Dataset<Row> reviews(Dataset<Row> keyedReviews, LocalDate asOf, FeatureSettings settings,
                                      UnaryOperator<Column> sentiment, int ratingMin, int ratingMax) {
-    Column asOfDate = lit(Date.valueOf(asOf));
+    return reviewsAtDates(keyedReviews, List.of(asOf), settings, sentiment, ratingMin, ratingMax).drop(Keyed.AS_OF);
+  }
+
+  /** {@link #reviews} per customer and as-of date, for each of {@code dates}. */
+  static Dataset<Row> reviewsAtDates(Dataset<Row> keyedReviews, List<LocalDate> dates, FeatureSettings settings,
+                                     UnaryOperator<Column> sentiment, int ratingMin, int ratingMax) {
+    Column asOfDate = Keyed.asOf();
     Column ageDays = datediff(asOfDate, to_date(col(Reviews.TS)));
     Column rating = col(Reviews.RATING);
     double mid = (ratingMin + ratingMax) / 2.0;
     double half = Math.max((ratingMax - ratingMin) / 2.0, 1e-9);
-    return keyedReviews.where(Keyed.knownAt(Reviews.TS, asOf))
-        .groupBy(FeatureColumns.CUSTOMER_KEY)
+    return Keyed.atDatesOfTs(keyedReviews, Reviews.TS, dates)
+        .groupBy(col(FeatureColumns.CUSTOMER_KEY), asOfDate)
         .agg(count(lit(1)).as(FeatureColumns.REVIEW_COUNT),
             sum(pow(lit(0.5), ageDays.divide(settings.reviewHalfLifeDays()))).as(FeatureColumns.REVIEW_COUNT_DECAYED),
             max(to_date(col(Reviews.TS))).as("_tmp_last_review"),

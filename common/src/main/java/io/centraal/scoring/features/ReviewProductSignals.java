@@ -9,12 +9,12 @@ import static org.apache.spark.sql.functions.log2;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.when;
 
-import io.centraal.scoring.run.UtcDays;
 import io.centraal.scoring.schema.FeatureColumns;
 import io.centraal.scoring.schema.InputColumns.Reviews;
 import io.centraal.scoring.schema.StageSchema.Kind;
 import io.centraal.scoring.schema.StageSchema;
 import java.time.LocalDate;
+import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -62,27 +62,34 @@ public final class ReviewProductSignals {
 
   /** Per customer: {@code review_novelty} and {@code review_earliness} as of {@code asOf} (see the class doc). */
   public static Dataset<Row> perCustomer(Dataset<Row> keyedReviews, LocalDate asOf) {
+    return perCustomerAtDates(keyedReviews, List.of(asOf)).drop(Keyed.AS_OF);
+  }
+
+  /** {@link #perCustomer} per customer and as-of date, for each of {@code dates}: each date's own crowd. */
+  static Dataset<Row> perCustomerAtDates(Dataset<Row> keyedReviews, List<LocalDate> dates) {
     StageSchema.require(keyedReviews.schema(), STAGE, FeatureColumns.CUSTOMER_KEY, Kind.INTEGRAL);
     if (!StageSchema.has(keyedReviews.schema(), Reviews.TS)) {
       throw new IllegalArgumentException(STAGE + ": missing column " + Reviews.TS);
     }
     if (!StageSchema.has(keyedReviews.schema(), Reviews.PRODUCT_ID)) {
       // No product id in the source: nothing to compare a review with, so both signals are absent.
-      return keyedReviews.select(col(FeatureColumns.CUSTOMER_KEY)).distinct()
-          .select(col(FeatureColumns.CUSTOMER_KEY), lit(null).cast("double").as(FeatureColumns.REVIEW_NOVELTY),
+      return Keyed.onEachOf(keyedReviews.select(col(FeatureColumns.CUSTOMER_KEY)).distinct(), dates)
+          .select(col(FeatureColumns.CUSTOMER_KEY), Keyed.asOf(),
+              lit(null).cast("double").as(FeatureColumns.REVIEW_NOVELTY),
               lit(null).cast("double").as(FeatureColumns.REVIEW_EARLINESS));
     }
-    Dataset<Row> reviews = knownWithProduct(keyedReviews, asOf);
-    return perReview(reviews).groupBy(FeatureColumns.CUSTOMER_KEY)
+    Dataset<Row> reviews = knownWithProduct(keyedReviews, dates);
+    return perReview(reviews).groupBy(col(FeatureColumns.CUSTOMER_KEY), Keyed.asOf())
         .agg(avg(col(NOVELTY)).as(FeatureColumns.REVIEW_NOVELTY), avg(col(EARLINESS)).as(FeatureColumns.REVIEW_EARLINESS));
   }
 
-  /** Reviews known at the as-of date that name a product: customer_key, product_id, day. */
-  static Dataset<Row> knownWithProduct(Dataset<Row> keyedReviews, LocalDate asOf) {
-    return keyedReviews
-        .where(UtcDays.onOrBefore(col(Reviews.TS), asOf)
-            .and(col(Reviews.PRODUCT_ID).isNotNull()).and(col(FeatureColumns.CUSTOMER_KEY).isNotNull()))
-        .select(col(FeatureColumns.CUSTOMER_KEY), col(Reviews.PRODUCT_ID), to_date(col(Reviews.TS)).as(DAY));
+  /** Reviews known at each date that name a product: customer_key, product_id, day, as_of_date. */
+  static Dataset<Row> knownWithProduct(Dataset<Row> keyedReviews, List<LocalDate> dates) {
+    return Keyed.atDatesOfTs(keyedReviews
+            .where(col(Reviews.PRODUCT_ID).isNotNull().and(col(FeatureColumns.CUSTOMER_KEY).isNotNull())),
+            Reviews.TS, dates)
+        .select(col(FeatureColumns.CUSTOMER_KEY), col(Reviews.PRODUCT_ID), to_date(col(Reviews.TS)).as(DAY),
+            Keyed.asOf());
   }
 
   /**
@@ -92,16 +99,18 @@ public final class ReviewProductSignals {
    * a window, and a set per product would not scale to a best-seller's reviews.
    */
   static Dataset<Row> perReview(Dataset<Row> reviews) {
-    Dataset<Row> perProduct = reviews.groupBy(Reviews.PRODUCT_ID)
+    Dataset<Row> perProduct = reviews.groupBy(col(Reviews.PRODUCT_ID), Keyed.asOf())
         .agg(countDistinct(col(FeatureColumns.CUSTOMER_KEY)).as(PRODUCT_REVIEWERS));
-    Dataset<Row> all = reviews.agg(countDistinct(col(FeatureColumns.CUSTOMER_KEY)).as(ALL_REVIEWERS));
-    WindowSpec product = Window.partitionBy(Reviews.PRODUCT_ID);
+    Dataset<Row> all = reviews.groupBy(Keyed.asOf())
+        .agg(countDistinct(col(FeatureColumns.CUSTOMER_KEY)).as(ALL_REVIEWERS));
+    WindowSpec product = Window.partitionBy(col(Reviews.PRODUCT_ID), Keyed.asOf());
     // Reviews of the product on this day or before (this one included); the rest are later.
     WindowSpec upToDay = product.orderBy(col(DAY)).rangeBetween(Window.unboundedPreceding(), Window.currentRow());
     Column reviewsOfProduct = count(lit(1)).over(product);
     Column later = reviewsOfProduct.minus(count(lit(1)).over(upToDay));
-    return reviews.join(perProduct, Reviews.PRODUCT_ID).crossJoin(all)
-        .select(col(FeatureColumns.CUSTOMER_KEY),
+    return reviews.join(perProduct, new String[] {Reviews.PRODUCT_ID, Keyed.AS_OF})
+        .join(all, new String[] {Keyed.AS_OF})
+        .select(col(FeatureColumns.CUSTOMER_KEY), Keyed.asOf(),
             log2(col(ALL_REVIEWERS).cast("double").divide(col(PRODUCT_REVIEWERS))).as(NOVELTY),
             when(reviewsOfProduct.gt(1), later.cast("double").divide(reviewsOfProduct.minus(1))).as(EARLINESS));
   }

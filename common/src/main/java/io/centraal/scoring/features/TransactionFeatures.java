@@ -15,6 +15,7 @@ import io.centraal.scoring.schema.FeatureColumns;
 import io.centraal.scoring.schema.InputColumns.Transactions;
 import java.sql.Date;
 import java.time.LocalDate;
+import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -97,10 +98,15 @@ public final class TransactionFeatures {
 
   /** Per-customer purchase features and BTYD summary from {@link #daily}. */
   public static Dataset<Row> summary(Dataset<Row> daily, LocalDate asOf, TimeUnit unit, PurchaseRule rule) {
-    Column asOfDate = lit(Date.valueOf(asOf));
+    return summaryAtDates(Keyed.atDatesOfDay(daily, PURCHASE_DATE, List.of(asOf)), unit, rule).drop(Keyed.AS_OF);
+  }
+
+  /** {@link #summary} per customer and as-of date, from purchase days spread over the dates ({@link Keyed}). */
+  static Dataset<Row> summaryAtDates(Dataset<Row> dailyAtDates, TimeUnit unit, PurchaseRule rule) {
+    Column asOfDate = Keyed.asOf();
     Column purchase = isPurchase(rule);
-    Dataset<Row> perCustomer = daily.withColumn(IS_PURCHASE, purchase)
-        .groupBy(FeatureColumns.CUSTOMER_KEY)
+    Dataset<Row> perCustomer = dailyAtDates.withColumn(IS_PURCHASE, purchase)
+        .groupBy(col(FeatureColumns.CUSTOMER_KEY), asOfDate)
         .agg(min(when(purchase, col(PURCHASE_DATE))).as(FeatureColumns.FIRST_PURCHASE_DATE),
             max(when(purchase, col(PURCHASE_DATE))).as(FeatureColumns.LAST_PURCHASE_DATE),
             sum(when(purchase, 1).otherwise(0)).cast("long").as(FeatureColumns.PURCHASE_PERIODS),

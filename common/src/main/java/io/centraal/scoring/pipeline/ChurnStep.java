@@ -99,6 +99,11 @@ public final class ChurnStep {
     return new ChurnRun(outcome, Json.write(metrics), Optional.empty());
   }
 
+  /** The cut-off at which {@link #train} builds features: the as-of date minus the churn window. */
+  public static LocalDate cutoff(LocalDate asOf, int windowDays) {
+    return asOf.minusDays(windowDays);
+  }
+
   /**
    * Labelled training rows at the cut-off (as-of minus the churn window): features there, P(alive)
    * from the BTYD model chosen on the cut-off summary (a feature) and from MBG/NBD (the baseline),
@@ -109,7 +114,7 @@ public final class ChurnStep {
   public static LabelledRows labelledAtCutoff(FeatureInputs inputs, KeyedActivity activity,
                                               Dataset<Row> featuresAtAsOf, CentraalSettings settings, LocalDate asOf,
                                               int windowDays) {
-    LocalDate cutoff = asOf.minusDays(windowDays);
+    LocalDate cutoff = cutoff(asOf, windowDays);
     Dataset<Row> atCutoff;
     try (CustomerFeatures.Built built = FeatureStage.build(inputs, activity, settings, cutoff)) {
       atCutoff = LeafCache.of(trainableAtCutoff(built.rows(), featuresAtAsOf, asOf));

@@ -38,6 +38,17 @@ public final class InfluenceStep {
                              Optional<Map<String, Object>> toSave) {}
 
   /**
+   * The cut-off at which {@link #fit} builds features (as-of minus the training window), or empty
+   * when it fits nothing: training off, or no source that can hold an outcome enabled.
+   */
+  public static Optional<LocalDate> cutoff(CentraalSettings settings, LocalDate asOf) {
+    InfluenceTraining.Settings ts = settings.influenceTraining();
+    boolean outcomeSource = List.of(SourceContracts.REVIEWS, SourceContracts.CLICKSTREAM, SourceContracts.FOLLOWS)
+        .stream().anyMatch(name -> settings.sources().get(name).enabled());
+    return ts.enabled() && outcomeSource ? Optional.of(asOf.minusDays(ts.windowDays())) : Optional.empty();
+  }
+
+  /**
    * Influence weights fitted at the cut-off as-of minus {@code score.influence.training.window-days}
    * against an outcome in the window after it ({@link InfluenceTraining}); the configured weights
    * when training is off, no source that can hold an outcome (reviews, clickstream referrals,
@@ -51,16 +62,15 @@ public final class InfluenceStep {
                                  CentraalSettings settings, RunContext ctx) {
     InfluenceTraining.Settings ts = settings.influenceTraining();
     String version = "influence-nnls-" + ctx.asOfDate() + "-" + ctx.runId();
-    boolean outcomeSource = List.of(SourceContracts.REVIEWS, SourceContracts.CLICKSTREAM, SourceContracts.FOLLOWS)
-        .stream().anyMatch(name -> settings.sources().get(name).enabled());
     InfluenceTraining.Result fit;
     Optional<Map<String, Object>> toSave = Optional.empty();
-    if (!ts.enabled() || !outcomeSource) {
+    Optional<LocalDate> fitCutoff = cutoff(settings, ctx.asOfDate());
+    if (fitCutoff.isEmpty()) {
       fit = InfluenceTraining.configured(settings.influence(), ts, ts.enabled()
           ? "no reviews, clickstream or follows source enabled, so no outcome to learn from: configured weights"
           : "training disabled (score.influence.training.enabled = false)");
     } else {
-      LocalDate cutoff = ctx.asOfDate().minusDays(ts.windowDays());
+      LocalDate cutoff = fitCutoff.get();
       Dataset<Row> atCutoff;
       try (CustomerFeatures.Built built = FeatureStage.build(inputs, activity, settings, cutoff)) {
         atCutoff = LeafCache.of(new AdvocacyScoring(settings.advocacy())

@@ -168,6 +168,61 @@ class KeyedActivityTest {
     assertEquals(55.0, u1.<Double>getAs(FeatureColumns.REFERRED_REVENUE), 1e-9);
   }
 
+  /**
+   * The fixture with reviews and consent records on both sides of the cut-offs: reviews of one
+   * product by several customers (the product signals compare each date's own crowd), a consent
+   * withdrawn between two dates.
+   */
+  private static FeatureInputs withDatedReviewsAndConsent(SparkSession spark) {
+    FeatureInputs in = fixture(spark);
+    Dataset<Row> reviews = Frames.bronze(spark, SourceContracts.REVIEWS_CONTRACT,
+        new Object[] {"r1", "U1", "p1", utc("2024-02-01T00:00:00Z"), 5, "great", 3L, 4L, true},
+        new Object[] {"r2", "U2", "p1", utc("2024-03-31T23:59:59Z"), 2, "poor", 1L, 2L, false},
+        new Object[] {"r3", "U3", "p1", utc("2024-04-01T00:00:00Z"), 4, "fine", 0L, 0L, true},
+        new Object[] {"r4", "U3", "p2", utc("2024-06-10T00:00:00Z"), 1, "bad", 5L, 9L, true},
+        new Object[] {"r5", "U1", "p2", utc("2024-02-20T12:00:00Z"), 3, "meh", null, null, false});
+    Dataset<Row> consent = Frames.bronze(spark, SourceContracts.CONSENT_CONTRACT,
+        new Object[] {"L1", true, true, utc("2024-01-01T00:00:00Z")},
+        new Object[] {"L2", true, true, utc("2024-01-05T00:00:00Z")},
+        new Object[] {"U2", false, true, utc("2024-04-15T00:00:00Z")},
+        new Object[] {"L3", true, false, utc("2024-02-20T23:00:00Z")});
+    return new FeatureInputs(in.transactions(), in.clickstream(), reviews, in.follows(), in.audience(), consent,
+        in.identityMap());
+  }
+
+  @Test
+  void featuresAtSeveralDatesInOneQueryAreThoseOfEachDateAlone(SparkSession spark) {
+    FeatureInputs in = withDatedReviewsAndConsent(spark);
+    LocalDate early = LocalDate.parse("2024-02-20");
+    List<LocalDate> dates = List.of(AS_OF, CUTOFF, early);
+    try (KeyedActivity activity = KeyedActivity.cached(in, AS_OF)) {
+      CustomerFeatures.Built all = CustomerFeatures.build(in, activity, dates, SETTINGS, text -> functions.lit(0.5),
+          1, 5);
+      assertEquals(3 * in.identityMap().select(FeatureColumns.CUSTOMER_KEY).distinct().count(), all.rows().count(),
+          "one row per customer and date");
+      for (LocalDate date : dates) {
+        try (CustomerFeatures.Built alone = own(in, date)) {
+          assertEquals(rows(alone), rows(new CustomerFeatures.Built(all.at(date), activity, false)),
+              "features as of " + date);
+        }
+      }
+      // Kept for a cut-off, a later build at it returns the kept rows (marked here), and a build
+      // at a date not kept builds anew.
+      activity.keepFeatures(all.rows().withColumn(FeatureColumns.TOTAL_SPEND, lit(-1.0)), List.of(CUTOFF));
+      try (CustomerFeatures.Built kept = CustomerFeatures.build(in, activity, CUTOFF, SETTINGS,
+          text -> functions.lit(0.5), 1, 5)) {
+        assertEquals(List.of(-1.0), kept.rows().select(FeatureColumns.TOTAL_SPEND).distinct().as(
+            org.apache.spark.sql.Encoders.DOUBLE()).collectAsList());
+        assertEquals(List.of(CUTOFF.toString()), kept.rows().select(FeatureColumns.AS_OF_DATE).distinct()
+            .collectAsList().stream().map(r -> r.get(0).toString()).toList());
+      }
+      try (CustomerFeatures.Built notKept = CustomerFeatures.build(in, activity, early, SETTINGS,
+          text -> functions.lit(0.5), 1, 5); CustomerFeatures.Built alone = own(in, early)) {
+        assertEquals(rows(alone), rows(notKept));
+      }
+    }
+  }
+
   @Test
   void anActivityCannotGiveTheFeaturesOfALaterDate(SparkSession spark) {
     KeyedActivity activity = KeyedActivity.of(fixture(spark), CUTOFF);
