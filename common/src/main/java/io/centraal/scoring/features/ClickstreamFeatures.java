@@ -63,10 +63,10 @@ public final class ClickstreamFeatures {
    * only for a known visitor and the cookie only for an unknown one, so the rows are as few as the
    * features allow.
    *
-   * <p>Why: the engagement and referral features read nothing finer, and a run builds the features
-   * three times (as of the date and at the churn and influence cut-offs). The events are keyed
-   * (two joins with the identity map) and compacted once, several events to a row, and each build
-   * reads the rows up to its date ({@link KeyedActivity}).
+   * <p>Why: the engagement and referral features read nothing finer, and a run needs the features
+   * at three dates (the as-of date and the churn and influence cut-offs). The events are keyed
+   * (two joins with the identity map) and compacted once, several events to a row, and each date
+   * reads the rows up to it ({@link KeyedActivity}, {@link CustomerFeatures#build}).
    *
    * <p>The two flags make the distinct counts of engagement plain sums: a session has an event on
    * or before a date exactly when its first row (the one of its earliest day) is, and a day is

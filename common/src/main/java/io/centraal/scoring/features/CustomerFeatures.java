@@ -22,7 +22,8 @@ import org.apache.spark.sql.types.StructType;
 /**
  * Assembles the silver {@code customer_features} table: one row per customer_key known to the
  * identity map, as of a date. The date is a parameter, so the same function builds the features
- * at a back-dated cut-off for training the churn model.
+ * at the back-dated cut-offs the churn and influence models train at, in one query with the as-of
+ * date's in a run.
  *
  * <p>Null semantics: counts and amounts are 0 when there was no activity; "days since" columns,
  * averages and the BTYD summary are null when there is nothing to measure (no purchase, no visit,

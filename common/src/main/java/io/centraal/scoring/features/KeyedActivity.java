@@ -19,10 +19,11 @@ import org.apache.spark.storage.StorageLevel;
  * or any earlier one read the rows up to their own date, which are what those functions would have
  * made from the bronze rows at that date: both are grouped by UTC day, and a day is in or out whole.
  *
- * <p>Why: the score stage builds the features twice more, at the churn and influence cut-offs,
- * and labels churn and measures drift from the purchase days up to the as-of date. Built once and
- * cached ({@link #cached}), the bronze transactions and clickstream are read, keyed to customers
- * and grouped once for all of them instead of once each.
+ * <p>Why: a run needs the features at the churn and influence cut-offs too, and labels churn and
+ * measures drift from the purchase days up to the as-of date. Built once and cached
+ * ({@link #cached}), the bronze transactions and clickstream are read, keyed to customers and
+ * grouped once for all of them instead of once each. A run's features stage also keeps here the
+ * features it built at the cut-offs ({@link #keepFeatures}) for its score stage.
  */
 public final class KeyedActivity implements AutoCloseable {
   private final Dataset<Row> dailyPurchases;
