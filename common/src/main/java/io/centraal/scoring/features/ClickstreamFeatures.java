@@ -14,7 +14,6 @@ import static org.apache.spark.sql.functions.when;
 
 import io.centraal.scoring.schema.FeatureColumns;
 import io.centraal.scoring.schema.InputColumns.Clickstream;
-import java.sql.Date;
 import java.time.LocalDate;
 import java.util.List;
 import org.apache.spark.sql.Column;

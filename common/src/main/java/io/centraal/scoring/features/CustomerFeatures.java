@@ -6,7 +6,6 @@ import static org.apache.spark.sql.functions.lit;
 
 import io.centraal.scoring.schema.FeatureColumns;
 import io.centraal.scoring.schema.InputColumns.Transactions;
-import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -83,7 +82,7 @@ public final class CustomerFeatures {
   public record Built(Dataset<Row> rows, KeyedActivity activity, boolean owned) implements AutoCloseable {
     /** The rows of one of the build's dates. */
     public Dataset<Row> at(LocalDate asOf) {
-      return rows.where(col(FeatureColumns.AS_OF_DATE).equalTo(lit(Date.valueOf(asOf))));
+      return rows.where(Keyed.isAsOf(asOf));
     }
 
     @Override

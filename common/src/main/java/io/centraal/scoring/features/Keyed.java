@@ -47,10 +47,9 @@ final class Keyed {
   /** Rows already on or before the last date, spread over the dates on or after {@code day}. */
   private static Dataset<Row> atDates(Dataset<Row> known, Column day, List<LocalDate> dates) {
     if (dates.size() == 1) {
-      return known.withColumn(AS_OF, lit(Date.valueOf(dates.get(0))));
+      return onEachOf(known, dates);
     }
-    Column all = array(dates.stream().map(d -> lit(Date.valueOf(d))).toArray(Column[]::new));
-    return known.withColumn(AS_OF, explode(filter(all, d -> d.geq(day))));
+    return known.withColumn(AS_OF, explode(filter(dateArray(dates), d -> d.geq(day))));
   }
 
   /** Each row of {@code rows} once per date of {@code dates}, with that date in {@link #AS_OF}. */
@@ -58,7 +57,16 @@ final class Keyed {
     if (dates.size() == 1) {
       return rows.withColumn(AS_OF, lit(Date.valueOf(dates.get(0))));
     }
-    return rows.withColumn(AS_OF, explode(array(dates.stream().map(d -> lit(Date.valueOf(d))).toArray(Column[]::new))));
+    return rows.withColumn(AS_OF, explode(dateArray(dates)));
+  }
+
+  private static Column dateArray(List<LocalDate> dates) {
+    return array(dates.stream().map(d -> lit(Date.valueOf(d))).toArray(Column[]::new));
+  }
+
+  /** Whether a row of a build over several dates is of {@code asOf}. */
+  static Column isAsOf(LocalDate asOf) {
+    return col(AS_OF).equalTo(lit(Date.valueOf(asOf)));
   }
 
   /** The as-of date as a column in a part built by {@link #atDatesOfTs} or {@link #atDatesOfDay}. */

@@ -3,7 +3,6 @@ package io.centraal.scoring.features;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
-import io.centraal.scoring.schema.FeatureColumns;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.Collection;
@@ -94,7 +93,7 @@ public final class KeyedActivity implements AutoCloseable {
   /** The kept features at {@code asOf} ({@link #keepFeatures}), if that date was kept. */
   Optional<Dataset<Row>> keptFeatures(LocalDate asOf) {
     return keptDates.contains(asOf)
-        ? Optional.of(keptFeatures.where(col(FeatureColumns.AS_OF_DATE).equalTo(lit(Date.valueOf(asOf)))))
+        ? Optional.of(keptFeatures.where(Keyed.isAsOf(asOf)))
         : Optional.empty();
   }
 

@@ -20,6 +20,7 @@ import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 
 /**
  * Reach and referrals per customer: followers in the follow graph, external audience size, and the
@@ -101,12 +102,13 @@ public final class ReachFeatures {
             Clickstream.REFERRER_REF, identityMap, "_tmp_referrer_key")
         .where(col(ClickstreamFeatures.VISITOR_KEY).isNull()
             .or(col(ClickstreamFeatures.VISITOR_KEY).notEqual(col("_tmp_referrer_key"))));
+    String[] referrerKey = withBy("_tmp_referrer_key", by);
     Dataset<Row> visitors = referred.withColumn("_tmp_visitor",
             coalesce(col(ClickstreamFeatures.VISITOR_KEY).cast("string"),
                 concat(lit("cookie:"), col(ClickstreamFeatures.COOKIE))))
-        .groupBy(columns("_tmp_referrer_key", by)).agg(countDistinct("_tmp_visitor").as(FeatureColumns.REFERRED_VISITORS));
+        .groupBy(columns(referrerKey)).agg(countDistinct("_tmp_visitor").as(FeatureColumns.REFERRED_VISITORS));
 
-    List<Column> firstVisitKey = new ArrayList<>(List.of(columns("_tmp_referrer_key", by)));
+    List<Column> firstVisitKey = new ArrayList<>(List.of(columns(referrerKey)));
     firstVisitKey.add(col(ClickstreamFeatures.VISITOR_KEY).as(FeatureColumns.CUSTOMER_KEY));
     Dataset<Row> firstVisit = referred.where(col(ClickstreamFeatures.VISITOR_KEY).isNotNull())
         .groupBy(firstVisitKey.toArray(Column[]::new))
@@ -115,25 +117,25 @@ public final class ReachFeatures {
     Column margin = col(FeatureColumns.TOTAL_MARGIN)
         .plus(col(TransactionFeatures.UNKNOWN_MARGIN_AMOUNT).multiply(lit(settings.unknownMarginRate())));
     Column discount = exp(daysAfterVisit.cast("double").multiply(lit(-settings.continuousDailyRate())));
-    List<String> customerAndBy = new ArrayList<>(List.of(FeatureColumns.CUSTOMER_KEY));
-    customerAndBy.addAll(by);
-    Dataset<Row> revenue = firstVisit.join(daily, customerAndBy.toArray(String[]::new))
+    Dataset<Row> revenue = firstVisit.join(daily, withBy(FeatureColumns.CUSTOMER_KEY, by))
         .where(daysAfterVisit.between(0, settings.windowDays())
             .and(col(TransactionFeatures.NET_AMOUNT).gt(0)))  // purchase days: days that brought money
-        .groupBy(columns("_tmp_referrer_key", by))
+        .groupBy(columns(referrerKey))
         .agg(countDistinct(FeatureColumns.CUSTOMER_KEY).as(FeatureColumns.REFERRED_CUSTOMERS),
             sum(TransactionFeatures.NET_AMOUNT).as(FeatureColumns.REFERRED_REVENUE),
             sum(margin.multiply(discount)).as(FeatureColumns.REFERRAL_VALUE));
-    List<String> referrerAndBy = new ArrayList<>(List.of("_tmp_referrer_key"));
-    referrerAndBy.addAll(by);
-    return visitors.join(revenue, referrerAndBy.toArray(String[]::new), "left")
+    return visitors.join(revenue, referrerKey, "left")
         .withColumnRenamed("_tmp_referrer_key", FeatureColumns.CUSTOMER_KEY);
   }
 
-  /** {@code first} and the columns {@code rest}, as columns. */
-  private static Column[] columns(String first, List<String> rest) {
-    List<Column> all = new ArrayList<>(List.of(col(first)));
-    rest.forEach(c -> all.add(col(c)));
-    return all.toArray(Column[]::new);
+  /** The column {@code first} and the columns {@code by}. */
+  private static String[] withBy(String first, List<String> by) {
+    List<String> all = new ArrayList<>(List.of(first));
+    all.addAll(by);
+    return all.toArray(String[]::new);
+  }
+
+  private static Column[] columns(String[] names) {
+    return java.util.Arrays.stream(names).map(functions::col).toArray(Column[]::new);
   }
 }

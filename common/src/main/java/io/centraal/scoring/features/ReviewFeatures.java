@@ -16,7 +16,6 @@ import static org.apache.spark.sql.functions.when;
 
 import io.centraal.scoring.schema.FeatureColumns;
 import io.centraal.scoring.schema.InputColumns.Reviews;
-import java.sql.Date;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.function.UnaryOperator;

@@ -73,7 +73,7 @@ public final class ChurnStep {
       metadata.put("trained_at", java.time.Instant.now().toString());
       metadata.put("run_id", ctx.runId());
       metadata.put("as_of_date", ctx.asOfDate().toString());
-      metadata.put("trained_cutoff", ctx.asOfDate().minusDays(s.windowDays()).toString());
+      metadata.put("trained_cutoff", cutoff(ctx.asOfDate(), s.windowDays()).toString());
       metadata.put("window_days", s.windowDays());
       metadata.put("code_version", ctx.codeVersion());
       metadata.put("features", outcome.features());
