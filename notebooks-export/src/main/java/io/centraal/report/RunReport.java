@@ -3,7 +3,6 @@ package io.centraal.report;
 import io.centraal.scoring.config.CentraalSettings;
 import io.centraal.scoring.io.DeltaTables;
 import io.centraal.scoring.io.Tables;
-import io.centraal.scoring.run.ConcurrentWork;
 import io.centraal.scoring.run.InvalidInputException;
 import io.centraal.scoring.schema.OutputSchemas;
 import io.centraal.scoring.schema.TableNames;
@@ -18,7 +17,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
@@ -101,11 +99,6 @@ public final class RunReport {
 
   /** Builds the report model; fails with a clear message when the date has no scores. */
   public static Report build(SparkSession spark, Request request) {
-    return build(spark, request, SECTIONS_AT_ONCE);
-  }
-
-  /** {@link #build(SparkSession, Request)}, building at most {@code sectionsAtOnce} sections at a time. */
-  static Report build(SparkSession spark, Request request, int sectionsAtOnce) {
     DataPaths paths = new DataPaths(request.dataDir());
     String scoresPath = paths.gold(TableNames.CUSTOMER_SCORES);
     List<String> registered = new ArrayList<>();
@@ -145,49 +138,26 @@ public final class RunReport {
       LOG.info("report: {} customers counted after {} ms", scored, (System.nanoTime() - t0) / 1_000_000);
       ReportContext c = new ReportContext(spark, asOf, request.clvColumn(), tableProperties(spark, scoresPath));
       LOG.info("report: table properties read after {} ms", (System.nanoTime() - t0) / 1_000_000);
-      AtomicReference<SummarySection.Built> summary = new AtomicReference<>();
+      SummarySection.Built summary = SummarySection.build(c);
       List<Report.Section> sections = new ArrayList<>();
-      ConcurrentWork.run(spark, sectionsAtOnce, sections(c, summary), done -> {
-        if (done.value() != null) {
-          sections.add(done.value());
-        }
-      });
-      LOG.info("report: {} sections built after {} ms", sections.size(), (System.nanoTime() - t0) / 1_000_000);
-      return new Report("centraal run report", asOf, summary.get().runId(), request.dataDir(),
-          Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), summary.get().kpis(),
+      sections.add(summary.section());
+      sections.add(DriftSection.gates(c));
+      sections.add(RfmSection.build(c));
+      sections.add(ClvSection.build(c));
+      Report.Section calibration = CalibrationSection.build(c);
+      if (calibration != null) {
+        sections.add(calibration);
+      }
+      sections.add(ChurnSection.build(c));
+      sections.add(InfluenceSection.build(c));
+      sections.add(DriftSection.drift(c));
+      return new Report("centraal run report", asOf, summary.runId(), request.dataDir(),
+          Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), summary.kpis(),
           setupCode(request.dataDir(), asOf), sections);
     } finally {
       registered.forEach(v -> spark.catalog().dropTempView(v));
       cached.forEach(Dataset::unpersist);
     }
-  }
-
-  /**
-   * Sections built at once. Each is a chain of small queries over the cached views, mostly driver
-   * time (planning, code generation, a short job, a chart): two side by side keep a second core busy.
-   */
-  static final int SECTIONS_AT_ONCE = 2;
-
-  /**
-   * The sections in report order, as independent pieces of work over {@code c} (a section with
-   * nothing to show, the calibration without a backtest, is null); the summary's headline numbers
-   * go to {@code summary}.
-   */
-  private static List<ConcurrentWork.Piece<Report.Section>> sections(ReportContext c,
-                                                                     AtomicReference<SummarySection.Built> summary) {
-    return List.of(
-        new ConcurrentWork.Piece<>("report-summary", () -> {
-          SummarySection.Built built = SummarySection.build(c);
-          summary.set(built);
-          return built.section();
-        }),
-        new ConcurrentWork.Piece<>("report-gates", () -> DriftSection.gates(c)),
-        new ConcurrentWork.Piece<>("report-rfm", () -> RfmSection.build(c)),
-        new ConcurrentWork.Piece<>("report-clv", () -> ClvSection.build(c)),
-        new ConcurrentWork.Piece<>("report-calibration", () -> CalibrationSection.build(c)),
-        new ConcurrentWork.Piece<>("report-churn", () -> ChurnSection.build(c)),
-        new ConcurrentWork.Piece<>("report-influence", () -> InfluenceSection.build(c)),
-        new ConcurrentWork.Piece<>("report-drift", () -> DriftSection.drift(c)));
   }
 
   private static Map<String, String> tableProperties(SparkSession spark, String path) {

@@ -80,30 +80,6 @@ class RunReportTest {
   }
 
   @Test
-  void sectionsBuiltSideBySideAreThoseBuiltOneAfterAnother() {
-    SparkSession spark = SparkExtension.spark();
-    RunReport.Request request = RunReport.request(settings, ReportFixture.FULL, null);
-    Report oneAtATime = RunReport.build(spark, request, 1);
-    assertTrue(RunReport.SECTIONS_AT_ONCE > 1, "the default builds sections side by side");
-    assertEquals(contents(oneAtATime), contents(full.report()));
-    assertEquals(oneAtATime.kpis(), full.report().kpis());
-    assertEquals(oneAtATime.runId(), full.report().runId());
-  }
-
-  /** Every section's blocks in order: ids, SQL, tables and notes (charts are PNG bytes: their titles). */
-  private static List<String> contents(Report report) {
-    List<String> out = new ArrayList<>();
-    for (Report.Section s : report.sections()) {
-      out.add("section " + s.id() + ": " + s.title());
-      for (Report.Block b : s.blocks()) {
-        out.add(b.id() + " | " + b.sql() + " | " + b.table() + " | " + b.note() + " | "
-            + (b.chart() == null ? null : b.chart().title()));
-      }
-    }
-    return out;
-  }
-
-  @Test
   void writesBothFilesToTheDefaultReportDirectory() {
     Path dir = dataDir.resolve("reports/as_of_date=" + ReportFixture.FULL);
     assertEquals(dir.resolve("report.html").toString(), full.html());
