@@ -1,9 +1,7 @@
 package io.centraal.jobs;
 
 import io.centraal.scoring.config.CentraalSettings;
-import io.centraal.scoring.io.SourceSettings;
 import io.centraal.scoring.ingest.Ingestion;
-import io.centraal.scoring.io.SourceReader;
 import io.centraal.scoring.run.ConcurrentWork;
 import io.centraal.scoring.run.RunContext;
 import io.centraal.scoring.schema.SourceContract;
@@ -32,19 +30,15 @@ public final class IngestJob extends StageCommand {
     LocalDate today = LocalDate.now(ZoneOffset.UTC);
     List<ConcurrentWork.Piece<Timed>> sources = new ArrayList<>();
     for (SourceContract contract : SourceContracts.ALL) {
-      SourceSettings source = settings.sources().get(contract.name());
-      if (source.enabled()) {
-        boolean large = SourceReader.inputBytes(spark, source) > settings.ingest().aloneAboveBytes();
+      if (settings.sources().get(contract.name()).enabled()) {
         sources.add(new ConcurrentWork.Piece<>(contract.name(), () -> {
           long t0 = System.nanoTime();
           return new Timed(Ingestion.ingest(spark, settings, contract, ctx, today), seconds(t0));
-        }, large));
+        }));
       }
     }
-    // Large sources first, each alone (centraal.ingest.alone-above), then the others side by side.
-    sources.sort(java.util.Comparator.comparing(p -> !p.alone()));
     List<Ingestion.SourceOutcome> outcomes = new ArrayList<>();
-    // Reported in that order as each is done.
+    // Sources side by side, reported in the contracts' order as each is done.
     ConcurrentWork.run(spark, settings.ingest().concurrentSources(), sources, done -> {
       Ingestion.SourceOutcome o = done.value().outcome();
       progress.step("ingest", o.source(), o.read(), o.accepted(), o.quarantined(), done.value().seconds(),

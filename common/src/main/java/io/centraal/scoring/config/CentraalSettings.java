@@ -64,14 +64,13 @@ public record CentraalSettings(
   /** Validation rules of ingest ({@code centraal.ingest}). */
   public record Ingest(double maxRejectShare, LocalDate timestampFloor, List<String> currencies,
                        int ratingMin, int ratingMax, double maxAbsAmount, ExtraColumns extraColumns,
-                       int concurrentSources, long aloneAboveBytes) {
+                       int concurrentSources) {
     /** {@code c} is the centraal block. */
     public static Ingest from(Config c) {
       return new Ingest(fraction(c, "ingest.max-reject-share"), date(c, "ingest.timestamp-floor"),
           List.copyOf(c.getStringList("ingest.currencies")), c.getInt("ingest.rating-min"),
           c.getInt("ingest.rating-max"), positive(c, "ingest.max-abs-amount"),
-          enumValue(c, "ingest.extra-columns", ExtraColumns.class), atLeastOne(c, "ingest.concurrent-sources"),
-          c.getBytes("ingest.alone-above"));
+          enumValue(c, "ingest.extra-columns", ExtraColumns.class), atLeastOne(c, "ingest.concurrent-sources"));
     }
   }
 

@@ -6,7 +6,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -31,15 +30,8 @@ import org.apache.spark.sql.SparkSession;
 public final class ConcurrentWork {
   private ConcurrentWork() {}
 
-  /**
-   * A named piece of work; the name labels its thread and job group. A piece {@code alone} runs with
-   * no other piece at the same time (it waits for the running ones, and later ones wait for it).
-   */
-  public record Piece<T>(String name, Supplier<T> work, boolean alone) {
-    public Piece(String name, Supplier<T> work) {
-      this(name, work, false);
-    }
-  }
+  /** A named piece of work; the name labels its thread and job group. */
+  public record Piece<T>(String name, Supplier<T> work) {}
 
   /** A finished piece: its value and the Spark jobs and tasks it ran. */
   public record Done<T>(String name, T value, SparkWorkCounter.Reading sparkWork) {}
@@ -47,8 +39,7 @@ public final class ConcurrentWork {
   /**
    * Runs {@code pieces}, at most {@code parallelism} at a time, and gives each finished piece to
    * {@code inOrder} in the order of {@code pieces} (on the calling thread, as soon as it and every
-   * piece before it are done). {@code parallelism} 1 runs them one after another; a piece
-   * {@link Piece#alone()} takes every one of the {@code parallelism} places while it runs.
+   * piece before it are done). {@code parallelism} 1 runs them one after another.
    */
   public static <T> void run(SparkSession spark, int parallelism, List<Piece<T>> pieces, Consumer<Done<T>> inOrder) {
     if (parallelism < 1) {
@@ -65,20 +56,9 @@ public final class ConcurrentWork {
     List<Future<Done<T>>> running = new ArrayList<>();
     // Set by the first failure: pieces that have not started yet then do not start (they return null).
     AtomicBoolean failed = new AtomicBoolean();
-    // One permit per place; fair, so pieces start in the order given and a piece alone, which needs
-    // every permit, is not overtaken by the ones after it.
-    Semaphore places = new Semaphore(parallelism, true);
     try {
       for (Piece<T> piece : pieces) {
-        int needs = piece.alone() ? parallelism : 1;
-        running.add(pool.submit(() -> {
-          places.acquireUninterruptibly(needs);
-          try {
-            return failed.get() ? null : runInGroup(context, counter, piece, failed);
-          } finally {
-            places.release(needs);
-          }
-        }));
+        running.add(pool.submit(() -> failed.get() ? null : runInGroup(context, counter, piece, failed)));
       }
       RuntimeException failure = null;
       for (Future<Done<T>> f : running) {

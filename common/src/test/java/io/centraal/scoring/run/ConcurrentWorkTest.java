@@ -50,43 +50,6 @@ class ConcurrentWorkTest {
   }
 
   @Test
-  void aPieceAloneRunsWithNoOtherAndTheOthersStillRunSideBySide(SparkSession spark) {
-    AtomicInteger running = new AtomicInteger();
-    AtomicInteger mostAtOnce = new AtomicInteger();
-    java.util.concurrent.atomic.AtomicBoolean largeRunning = new java.util.concurrent.atomic.AtomicBoolean();
-    List<String> overlapped = Collections.synchronizedList(new ArrayList<>());
-    List<ConcurrentWork.Piece<String>> pieces = new ArrayList<>();
-    for (String name : List.of("small-1", "large", "small-2", "small-3")) {
-      boolean alone = name.equals("large");
-      pieces.add(new ConcurrentWork.Piece<>(name, () -> {
-        mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
-        if (alone) {
-          largeRunning.set(true);
-        }
-        try {
-          for (int i = 0; i < 10; i++) {
-            sleep(30);
-            if (alone ? running.get() > 1 : largeRunning.get()) {
-              overlapped.add(name);
-            }
-          }
-          return name;
-        } finally {
-          if (alone) {
-            largeRunning.set(false);
-          }
-          running.decrementAndGet();
-        }
-      }, alone));
-    }
-    List<String> handedBack = new ArrayList<>();
-    ConcurrentWork.run(spark, 2, pieces, done -> handedBack.add(done.value()));
-    assertEquals(List.of("small-1", "large", "small-2", "small-3"), handedBack);
-    assertEquals(List.of(), overlapped, "no piece ran beside the one alone");
-    assertEquals(2, mostAtOnce.get(), "the small pieces after it still ran two at a time");
-  }
-
-  @Test
   void eachPieceCountsItsOwnSparkJobsWhileOthersRun(SparkSession spark) {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     List<ConcurrentWork.Piece<Integer>> pieces = List.of(3, 1).stream()
