@@ -3,7 +3,11 @@ package io.centraal.jobs;
 import io.centraal.scoring.run.InvalidConfigException;
 import io.centraal.scoring.run.DataDirectoryLockedException;
 import io.centraal.scoring.run.DataQualityGateException;
+import io.centraal.scoring.run.OutOfResources;
 import io.centraal.scoring.run.ScoringException;
+import io.centraal.scoring.run.ScratchSpace;
+import java.util.Optional;
+import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -14,8 +18,9 @@ import picocli.CommandLine.Command;
  * config; 3 a data-quality gate failed (the run cannot be trusted); 4 the run completed degraded
  * (every table written, but a model fell back or a score is null for a stated reason, see
  * run_log); 5 the data directory is in use by another centraal process (its lease names the
- * holder; nothing was written). On failure one line naming the reason goes to stderr and the full
- * stack trace to the log.
+ * holder; nothing was written); 6 the machine ran out of disk or memory (the message says where and
+ * what to change; nothing partial is visible, the same command can run again). On failure one line
+ * naming the reason goes to stderr and the full stack trace to the log.
  */
 @Command(name = "centraal", mixinStandardHelpOptions = true, versionProvider = CentraalCli.Version.class,
     description = "Scores every customer on financial and non-financial value (Spark, Delta Lake).",
@@ -30,6 +35,7 @@ public final class CentraalCli implements Runnable {
   public static final int EXIT_DATA_QUALITY = 3;
   public static final int EXIT_DEGRADED = 4;
   public static final int EXIT_LOCKED = 5;
+  public static final int EXIT_RESOURCES = 6;
 
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;
@@ -48,20 +54,35 @@ public final class CentraalCli implements Runnable {
     CommandLine cli = new CommandLine(new CentraalCli());
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
       LOG.error("centraal {} failed", cmd.getCommandName(), e);
-      cmd.getErr().println("centraal " + cmd.getCommandName() + ": " + reason(e));
+      Optional<OutOfResources.Kind> exhausted = OutOfResources.of(e);
+      cmd.getErr().println("centraal " + cmd.getCommandName() + ": "
+          + exhausted.map(CentraalCli::explain).orElseGet(() -> reason(e)));
       cmd.getErr().flush();
-      if (e instanceof InvalidConfigException) {
-        return EXIT_USAGE;
-      }
-      if (e instanceof DataQualityGateException) {
-        return EXIT_DATA_QUALITY;
-      }
-      if (e instanceof DataDirectoryLockedException) {
-        return EXIT_LOCKED;
-      }
-      return EXIT_FAILED;
+      return exitCode(e);
     });
     return cli.execute(args);
+  }
+
+  /** The exit code for a command that failed with {@code e}. */
+  static int exitCode(Exception e) {
+    if (e instanceof InvalidConfigException) {
+      return EXIT_USAGE;
+    }
+    if (e instanceof DataQualityGateException) {
+      return EXIT_DATA_QUALITY;
+    }
+    if (e instanceof DataDirectoryLockedException) {
+      return EXIT_LOCKED;
+    }
+    return OutOfResources.of(e).isPresent() ? EXIT_RESOURCES : EXIT_FAILED;
+  }
+
+  /** What ran out, with this machine's scratch space and heap; the full failure is in the log. */
+  static String explain(OutOfResources.Kind kind) {
+    org.apache.spark.SparkConf conf = SparkSession.getDefaultSession().isDefined()
+        ? SparkSession.getDefaultSession().get().sparkContext().getConf() : new org.apache.spark.SparkConf();
+    return OutOfResources.explain(kind, ScratchSpace.directories(System.getenv(),
+        Optional.ofNullable(conf.get("spark.local.dir", null))), Runtime.getRuntime().maxMemory());
   }
 
   /** One line: our own exceptions carry a complete message; others get their type too. */

@@ -1,14 +1,19 @@
 package io.centraal.jobs;
 
 import io.centraal.scoring.config.CentraalSettings;
+import io.centraal.scoring.io.SourceReader;
+import io.centraal.scoring.io.SourceSettings;
 import io.centraal.scoring.run.DataQualityGateException;
 import io.centraal.scoring.run.InvalidConfigException;
 import io.centraal.scoring.run.DataDirectoryLease;
 import io.centraal.scoring.run.RunContext;
 import io.centraal.scoring.run.ScoringException;
+import io.centraal.scoring.run.ScratchSpace;
+import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -73,6 +78,7 @@ public final class RunCommand implements Callable<Integer> {
       Progress progress = new Progress(System.out, spark);
       List<JobResult> results = new ArrayList<>();
       io.centraal.scoring.dq.ValidityGates.checkNames(acceptedGates);
+      diskWarnings(spark, settings).forEach(w -> System.err.println("centraal: warning: " + w));
       backfill(dates, runId, ctx -> {
         List<JobResult> date = runPipeline(spark, settings, ctx, progress, churnModel, influenceModel, acceptedGates);
         results.addAll(date);
@@ -129,6 +135,28 @@ public final class RunCommand implements Callable<Integer> {
     if (dates.size() > 1) {
       progress.info("backfill finished: " + dates.size() + " dates, " + dates.get(0) + " to " + dates.get(dates.size() - 1));
     }
+  }
+
+  /**
+   * Where this machine may be short of disk for the run, before it starts ({@link ScratchSpace}):
+   * Spark's scratch directories when the master is local (on a cluster they are the executors'), and
+   * the data directory when it is on a local file system. A warning, not a stop: the need is a
+   * measured rule of thumb, and a source may be read from elsewhere than it is listed.
+   */
+  static List<String> diskWarnings(SparkSession spark, CentraalSettings settings) {
+    String master = spark.sparkContext().master();
+    boolean localMaster = master.equals("local") || master.startsWith("local[");
+    String dataDir = settings.paths().dataDir();
+    Optional<Path> localDataDir = dataDir.startsWith("file:") ? Optional.of(Path.of(java.net.URI.create(dataDir)))
+        : dataDir.matches("^[A-Za-z][A-Za-z0-9+.-]*:/.*") ? Optional.empty() : Optional.of(Path.of(dataDir));
+    List<Path> scratch = localMaster ? ScratchSpace.directories(System.getenv(),
+        Optional.ofNullable(spark.sparkContext().getConf().get("spark.local.dir", null))) : List.of();
+    if (scratch.isEmpty() && localDataDir.isEmpty()) {
+      return List.of();
+    }
+    long inputBytes = settings.sources().values().stream().filter(SourceSettings::enabled)
+        .mapToLong(source -> SourceReader.inputBytes(spark, source)).sum();
+    return ScratchSpace.shortfalls(inputBytes, scratch, localDataDir);
   }
 
   /** The dates to run: --as-of alone, or --from..--to (inclusive, in order). */

@@ -20,10 +20,12 @@ public final class Sessions {
 
   private static SparkSession build(SparkSession.Builder configured, String appName) {
     SparkSession.Builder builder = configured.appName("centraal " + appName);
-    if (!new SparkConf().contains("spark.master")) {
+    SparkConf installed = new SparkConf();
+    if (!installed.contains("spark.master")) {
       // Started with plain `java -jar`: run in-process rather than fail.
       builder = builder.master("local[*]");
     }
+    builder = SparkSessions.forMaster(builder, installed.get("spark.master", "local[*]"));
     SparkSession spark = builder.getOrCreate();
     spark.sparkContext().setLogLevel("WARN");
     return spark;

@@ -38,6 +38,17 @@ class CentraalCliTest {
   }
 
   @Test
+  void aMachineThatRanOutOfDiskOrMemoryExitsSixAndOtherFailuresOne() {
+    RuntimeException sparkJob = new RuntimeException("Job aborted due to stage failure: Lost task 1.0 in stage 11.0:"
+        + " java.io.IOException: No space left on device");
+    assertEquals(CentraalCli.EXIT_RESOURCES, CentraalCli.exitCode(sparkJob));
+    assertEquals(6, CentraalCli.exitCode(new ScoringException("backfill stopped at 2024-01-02",
+        new IllegalStateException("task failed", new OutOfMemoryError("Java heap space")))));
+    assertEquals(1, CentraalCli.exitCode(new IllegalStateException("a bug")));
+    assertTrue(CentraalCli.explain(io.centraal.scoring.run.OutOfResources.Kind.DISK).contains("SPARK_LOCAL_DIRS"));
+  }
+
+  @Test
   void aBackfillRunsEveryDateOfTheRangeInOrderAndRejectsBadRanges() {
     assertEquals(List.of(LocalDate.of(2024, 2, 28), LocalDate.of(2024, 2, 29), LocalDate.of(2024, 3, 1)),
         RunCommand.dates(null, LocalDate.of(2024, 2, 28), LocalDate.of(2024, 3, 1)));

@@ -82,6 +82,22 @@ public final class SparkSessions {
   static final String LISTING_PARALLELISM = "8";
 
   /**
+   * How deep Spark looks into a failed task's exception for a fatal error before it ends the
+   * executor. In local mode the executor is the command's own JVM: with Spark's default, a task that
+   * runs out of heap ends the process (exit 52) before the command can say why. At 0 the task fails
+   * like any other, the job stops, and the command line says what ran out and what to change
+   * ({@link OutOfResources}, exit 6). On a cluster an executor whose heap ran out must still be
+   * replaced, so other masters keep Spark's default; so does an installation that sets it.
+   */
+  static final String KILL_ON_FATAL_ERROR_KEY = "spark.executor.killOnFatalError.depth";
+
+  /** The settings that depend on the master: {@link #KILL_ON_FATAL_ERROR_KEY} for a local one. */
+  public static SparkSession.Builder forMaster(SparkSession.Builder builder, String master) {
+    boolean local = master.equals("local") || master.startsWith("local[");
+    return local ? unlessInstalled(builder, KILL_ON_FATAL_ERROR_KEY, "0") : builder;
+  }
+
+  /**
    * Sets {@code key} unless the installation does (spark-defaults.conf, {@code --conf} or a
    * {@code spark.*} system property, all of which a new {@link org.apache.spark.SparkConf} reads).
    */

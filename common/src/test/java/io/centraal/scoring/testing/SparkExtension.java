@@ -30,7 +30,7 @@ public final class SparkExtension implements BeforeAllCallback, ParameterResolve
       // this session and sets Delta's defaults for these two (4 and 8 tasks) unless installed ones exist.
       System.setProperty("spark.databricks.delta.snapshotPartitions", "2");
       System.setProperty("spark.sql.sources.parallelPartitionDiscovery.parallelism", "2");
-      session = SparkSessions.configure(SparkSession.builder())
+      session = SparkSessions.forMaster(SparkSessions.configure(SparkSession.builder()), "local[2]")
           .master("local[2]")
           .appName("centraal-tests")
           .config("spark.sql.shuffle.partitions", "2")
