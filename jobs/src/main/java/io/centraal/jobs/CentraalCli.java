@@ -6,6 +6,7 @@ import io.centraal.scoring.run.DataQualityGateException;
 import io.centraal.scoring.run.OutOfResources;
 import io.centraal.scoring.run.ScoringException;
 import io.centraal.scoring.run.ScratchSpace;
+import java.util.List;
 import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -60,7 +61,22 @@ public final class CentraalCli implements Runnable {
       cmd.getErr().flush();
       return exitCode(e);
     });
-    return cli.execute(args);
+    try {
+      return cli.execute(args);
+    } catch (Error e) {
+      // Errors pass picocli's handler by; Hadoop reports a local file system that found no room as
+      // one (FSError), and a heap can run out outside a task.
+      Optional<OutOfResources.Kind> exhausted = OutOfResources.of(e);
+      if (exhausted.isEmpty()) {
+        throw e;
+      }
+      CommandLine.ParseResult parsed = cli.getParseResult();
+      String name = parsed != null && parsed.hasSubcommand() ? parsed.subcommand().commandSpec().name() : "centraal";
+      LOG.error("centraal {} failed", name, e);
+      System.err.println("centraal " + name + ": " + explain(exhausted.get()));
+      System.err.flush();
+      return EXIT_RESOURCES;
+    }
   }
 
   /** The exit code for a command that failed with {@code e}. */
@@ -81,8 +97,11 @@ public final class CentraalCli implements Runnable {
   static String explain(OutOfResources.Kind kind) {
     org.apache.spark.SparkConf conf = SparkSession.getDefaultSession().isDefined()
         ? SparkSession.getDefaultSession().get().sparkContext().getConf() : new org.apache.spark.SparkConf();
-    return OutOfResources.explain(kind, ScratchSpace.directories(System.getenv(),
-        Optional.ofNullable(conf.get("spark.local.dir", null))), Runtime.getRuntime().maxMemory());
+    String master = conf.get("spark.master", "local[*]");
+    // On a cluster the scratch directories are the executors', not this machine's.
+    List<java.nio.file.Path> scratch = master.equals("local") || master.startsWith("local[")
+        ? ScratchSpace.directories(System.getenv(), Optional.ofNullable(conf.get("spark.local.dir", null))) : List.of();
+    return OutOfResources.explain(kind, scratch, CommonOptions.loadedLocalDataDir(), Runtime.getRuntime().maxMemory());
   }
 
   /** One line: our own exceptions carry a complete message; others get their type too. */

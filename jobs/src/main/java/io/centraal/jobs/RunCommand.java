@@ -146,9 +146,7 @@ public final class RunCommand implements Callable<Integer> {
   static List<String> diskWarnings(SparkSession spark, CentraalSettings settings) {
     String master = spark.sparkContext().master();
     boolean localMaster = master.equals("local") || master.startsWith("local[");
-    String dataDir = settings.paths().dataDir();
-    Optional<Path> localDataDir = dataDir.startsWith("file:") ? Optional.of(Path.of(java.net.URI.create(dataDir)))
-        : dataDir.matches("^[A-Za-z][A-Za-z0-9+.-]*:/.*") ? Optional.empty() : Optional.of(Path.of(dataDir));
+    Optional<Path> localDataDir = CommonOptions.localPath(settings.paths().dataDir());
     List<Path> scratch = localMaster ? ScratchSpace.directories(System.getenv(),
         Optional.ofNullable(spark.sparkContext().getConf().get("spark.local.dir", null))) : List.of();
     if (scratch.isEmpty() && localDataDir.isEmpty()) {

@@ -60,20 +60,27 @@ public final class OutOfResources {
    * One paragraph for the user: what ran out, where, and what to change.
    *
    * @param scratch Spark's scratch directories on this machine ({@link ScratchSpace#directories})
+   * @param dataDir the data directory, when it is on this machine's file system
    * @param maxHeap this JVM's maximum heap in bytes
    */
-  public static String explain(Kind kind, List<Path> scratch, long maxHeap) {
+  public static String explain(Kind kind, List<Path> scratch, Optional<Path> dataDir, long maxHeap) {
     if (kind == Kind.DISK) {
+      List<Path> all = new java.util.ArrayList<>(scratch);
+      dataDir.ifPresent(all::add);
       StringBuilder where = new StringBuilder();
-      for (ScratchSpace.Store store : ScratchSpace.stores(scratch)) {
-        where.append(where.length() == 0 ? "" : "; ").append(store.describe());
+      for (ScratchSpace.Store store : ScratchSpace.stores(all)) {
+        boolean holdsScratch = store.directories().stream().anyMatch(scratch::contains);
+        boolean holdsTables = dataDir.isPresent() && store.directories().contains(dataDir.get());
+        where.append(where.length() == 0 ? "" : "; ").append(store.describe()).append(" for ")
+            .append(holdsScratch && holdsTables ? "Spark's scratch files and the tables"
+                : holdsScratch ? "Spark's scratch files" : "the tables");
       }
-      return "out of disk space (a write found no room on its device). Spark's scratch space on this machine now: "
-          + (where.length() == 0 ? "unknown" : where) + "; the data directory (centraal.paths.data-dir) may be the one"
-          + " that is full. A run needs about its input's size free for Spark's spill and shuffle files, and a"
-          + " quarter of it again for the tables. Free space, or point SPARK_LOCAL_DIRS (spark.local.dir; on a"
-          + " cluster the executors' local disks) at a larger disk, and run the same command again: a failed"
-          + " write leaves no partial table version (docs/cluster.md#what-matters-at-scale)";
+      return "out of disk space (a write found no room on its device). Free now: "
+          + (where.length() == 0 ? "unknown on this machine (the executors' disks, the data directory's store)" : where)
+          + ". A run needs about its input's size free for Spark's spill and shuffle files, and a quarter of it"
+          + " again for the tables. Free space, or point SPARK_LOCAL_DIRS (spark.local.dir; on a cluster the"
+          + " executors' local disks) or centraal.paths.data-dir at a larger disk, and run the same command again:"
+          + " a failed write leaves no partial table version (docs/cluster.md#what-matters-at-scale)";
     }
     return "out of memory (a task or the driver ran out of heap; this JVM's maximum heap is " + size(maxHeap) + ")."
         + " On this machine give the JVM more: CENTRAAL_JAVA_OPTS=\"-Xmx12g @conf/jvm-tuning.args\" (the launcher's"

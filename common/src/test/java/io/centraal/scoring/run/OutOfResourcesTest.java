@@ -84,11 +84,13 @@ class OutOfResourcesTest {
 
   @Test
   void theExplanationSaysWhereAndWhatToChange(@TempDir Path scratch) {
-    String disk = OutOfResources.explain(OutOfResources.Kind.DISK, List.of(scratch), 6L << 30);
+    Path data = scratch.resolve("data");
+    String disk = OutOfResources.explain(OutOfResources.Kind.DISK, List.of(scratch), Optional.of(data), 6L << 30);
     assertTrue(disk.startsWith("out of disk space"), disk);
-    assertTrue(disk.contains(scratch + " ("), "names the scratch directory with its space: " + disk);
+    assertTrue(disk.contains(scratch + ", " + data + " ("), "names the directories with their space: " + disk);
+    assertTrue(disk.contains("for Spark's scratch files and the tables"), disk);
     assertTrue(disk.contains("free of") && disk.contains("SPARK_LOCAL_DIRS"), disk);
-    String memory = OutOfResources.explain(OutOfResources.Kind.MEMORY, List.of(scratch), 6L << 30);
+    String memory = OutOfResources.explain(OutOfResources.Kind.MEMORY, List.of(scratch), Optional.empty(), 6L << 30);
     assertTrue(memory.contains("maximum heap is 6.0 GiB"), memory);
     assertTrue(memory.contains("CENTRAAL_JAVA_OPTS") && memory.contains("spark.executor.memory"), memory);
     assertFalse(memory.contains(scratch.toString()), memory);
