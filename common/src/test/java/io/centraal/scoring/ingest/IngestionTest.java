@@ -94,6 +94,34 @@ class IngestionTest {
   }
 
   /**
+   * A source with nothing to quarantine makes no quarantine commit (Delta commits no empty
+   * replacement), but when an earlier ingest of the date quarantined rows of it, they are removed:
+   * the corrected file's re-run leaves no stale rejects.
+   */
+  @Test
+  void aCleanSourceCommitsNoQuarantineUnlessAnEarlierRunOfTheDateLeftRejects(SparkSession spark, @TempDir Path dir)
+      throws IOException {
+    Path input = write(dir, "tx.csv", TRANSACTIONS_CSV);
+    CentraalSettings settings = settings(dir, input, 0.9);
+    String quarantine = settings.paths().bronze(TableNames.QUARANTINE);
+    String clean = String.join("\n", TRANSACTIONS_CSV.lines().limit(3).toList()) + "\n";
+
+    Files.writeString(input, clean);
+    Ingestion.ingest(spark, settings, SourceContracts.TRANSACTIONS_CONTRACT, CTX);
+    long created = DeltaTables.latestVersion(spark, quarantine);
+    Ingestion.ingest(spark, settings, SourceContracts.TRANSACTIONS_CONTRACT, CTX);
+    assertEquals(created, DeltaTables.latestVersion(spark, quarantine), "nothing to replace: no commit");
+
+    Files.writeString(input, TRANSACTIONS_CSV);
+    Ingestion.ingest(spark, settings, SourceContracts.TRANSACTIONS_CONTRACT, CTX);
+    assertEquals(9, DeltaTables.read(spark, quarantine).count());
+    Files.writeString(input, clean);
+    Ingestion.SourceOutcome corrected = Ingestion.ingest(spark, settings, SourceContracts.TRANSACTIONS_CONTRACT, CTX);
+    assertEquals(0, corrected.quarantined());
+    assertEquals(0, DeltaTables.read(spark, quarantine).count(), "the date's earlier rejects of the source are gone");
+  }
+
+  /**
    * The quarantine's reason codes by the row's id: the id field of the raw row (JSON of the parsed
    * fields) or, for a line that could not be split into fields, its first field.
    */
