@@ -1,7 +1,7 @@
 package io.centraal.jobs;
 
 import io.centraal.scoring.config.CentraalSettings;
-import io.centraal.scoring.io.SourceReader;
+import io.centraal.scoring.io.InputFiles;
 import io.centraal.scoring.io.SourceSettings;
 import io.centraal.scoring.run.DataQualityGateException;
 import io.centraal.scoring.run.InvalidConfigException;
@@ -78,7 +78,7 @@ public final class RunCommand implements Callable<Integer> {
       Progress progress = new Progress(System.out, spark);
       List<JobResult> results = new ArrayList<>();
       io.centraal.scoring.dq.ValidityGates.checkNames(acceptedGates);
-      diskWarnings(spark, settings).forEach(w -> System.err.println("centraal: warning: " + w));
+      preflightWarnings(spark, settings).forEach(w -> System.err.println("centraal: warning: " + w));
       backfill(dates, runId, ctx -> {
         List<JobResult> date = runPipeline(spark, settings, ctx, progress, churnModel, influenceModel, acceptedGates);
         results.addAll(date);
@@ -138,23 +138,31 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   /**
-   * Where this machine may be short of disk for the run, before it starts ({@link ScratchSpace}):
-   * Spark's scratch directories when the master is local (on a cluster they are the executors'), and
-   * the data directory when it is on a local file system. A warning, not a stop: the need is a
-   * measured rule of thumb, and a source may be read from elsewhere than it is listed.
+   * What may go wrong at this run's size, told before it starts: where this machine may be short of
+   * disk ({@link ScratchSpace}: Spark's scratch directories when the master is local, on a cluster
+   * they are the executors'; the data directory when it is on a local file system), and input files
+   * Spark cannot split ({@link InputFiles#unsplittable}). Warnings, not stops: the disk need is a
+   * measured rule of thumb.
    */
-  static List<String> diskWarnings(SparkSession spark, CentraalSettings settings) {
+  static List<String> preflightWarnings(SparkSession spark, CentraalSettings settings) {
+    List<String> warnings = new ArrayList<>();
+    long inputBytes = 0;
+    // gzip shrinks CSV and JSON 4 to 10 times: a compressed file of a quarter of a split holds a
+    // split or more of text, which one task then parses alone.
+    long unsplittableAbove = spark.sessionState().conf().filesMaxPartitionBytes() / 4;
+    for (SourceSettings source : settings.sources().values()) {
+      if (source.enabled()) {
+        List<InputFiles.InputFile> files = InputFiles.of(spark, source);
+        inputBytes += InputFiles.bytes(files);
+        warnings.addAll(InputFiles.unsplittable(source, files, unsplittableAbove));
+      }
+    }
     String master = spark.sparkContext().master();
     boolean localMaster = master.equals("local") || master.startsWith("local[");
-    Optional<Path> localDataDir = CommonOptions.localPath(settings.paths().dataDir());
     List<Path> scratch = localMaster ? ScratchSpace.directories(System.getenv(),
         Optional.ofNullable(spark.sparkContext().getConf().get("spark.local.dir", null))) : List.of();
-    if (scratch.isEmpty() && localDataDir.isEmpty()) {
-      return List.of();
-    }
-    long inputBytes = settings.sources().values().stream().filter(SourceSettings::enabled)
-        .mapToLong(source -> SourceReader.inputBytes(spark, source)).sum();
-    return ScratchSpace.shortfalls(inputBytes, scratch, localDataDir);
+    warnings.addAll(ScratchSpace.shortfalls(inputBytes, scratch, CommonOptions.localPath(settings.paths().dataDir())));
+    return warnings;
   }
 
   /** The dates to run: --as-of alone, or --from..--to (inclusive, in order). */

@@ -188,26 +188,6 @@ public final class SourceReader {
     return names;
   }
 
-  /**
-   * The bytes of a source's input files as listed (every file its path or glob names; a directory,
-   * such as a Delta source's, in full), or 0 when the path cannot be listed: reading it then says
-   * why. {@code run} weighs it against the free disk before it starts.
-   */
-  public static long inputBytes(SparkSession spark, SourceSettings source) {
-    try {
-      Path path = new Path(source.path());
-      FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      FileStatus[] matches = fs.globStatus(path);
-      long bytes = 0;
-      for (FileStatus m : matches == null ? new FileStatus[0] : matches) {
-        bytes += m.isFile() ? m.getLen() : fs.getContentSummary(m.getPath()).getLength();
-      }
-      return bytes;
-    } catch (IOException | RuntimeException e) {
-      return 0;
-    }
-  }
-
   private static void assertFilesExist(SparkSession spark, SourceSettings source) {
     try {
       Path path = new Path(source.path());
