@@ -9,6 +9,7 @@ import io.centraal.scoring.run.DataDirectoryLease;
 import io.centraal.scoring.run.RunContext;
 import io.centraal.scoring.run.ScoringException;
 import io.centraal.scoring.run.ScratchSpace;
+import io.centraal.scoring.run.SparkSessions;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -157,9 +158,7 @@ public final class RunCommand implements Callable<Integer> {
         warnings.addAll(InputFiles.unsplittable(source, files, unsplittableAbove));
       }
     }
-    String master = spark.sparkContext().master();
-    boolean localMaster = master.equals("local") || master.startsWith("local[");
-    List<Path> scratch = localMaster ? ScratchSpace.directories(System.getenv(),
+    List<Path> scratch = SparkSessions.isLocal(spark.sparkContext().master()) ? ScratchSpace.directories(System.getenv(),
         Optional.ofNullable(spark.sparkContext().getConf().get("spark.local.dir", null))) : List.of();
     warnings.addAll(ScratchSpace.shortfalls(inputBytes, scratch, CommonOptions.localPath(settings.paths().dataDir())));
     return warnings;

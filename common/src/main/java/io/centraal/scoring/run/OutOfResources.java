@@ -65,15 +65,10 @@ public final class OutOfResources {
    */
   public static String explain(Kind kind, List<Path> scratch, Optional<Path> dataDir, long maxHeap) {
     if (kind == Kind.DISK) {
-      List<Path> all = new java.util.ArrayList<>(scratch);
-      dataDir.ifPresent(all::add);
       StringBuilder where = new StringBuilder();
-      for (ScratchSpace.Store store : ScratchSpace.stores(all)) {
-        boolean holdsScratch = store.directories().stream().anyMatch(scratch::contains);
-        boolean holdsTables = dataDir.isPresent() && store.directories().contains(dataDir.get());
+      for (ScratchSpace.Store store : ScratchSpace.stores(scratch, dataDir)) {
         where.append(where.length() == 0 ? "" : "; ").append(store.describe()).append(" for ")
-            .append(holdsScratch && holdsTables ? "Spark's scratch files and the tables"
-                : holdsScratch ? "Spark's scratch files" : "the tables");
+            .append(store.holds(scratch, dataDir));
       }
       return "out of disk space (a write found no room on its device). Free now: "
           + (where.length() == 0 ? "unknown on this machine (the executors' disks, the data directory's store)" : where)

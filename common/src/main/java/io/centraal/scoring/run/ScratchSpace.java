@@ -48,6 +48,30 @@ public final class ScratchSpace {
       return String.join(", ", directories.stream().map(Path::toString).toList()) + " ("
           + OutOfResources.size(usable) + " free of " + OutOfResources.size(total) + ")";
     }
+
+    /** Whether one of {@code scratch} is on this file system. */
+    boolean holdsScratch(List<Path> scratch) {
+      return directories.stream().anyMatch(scratch::contains);
+    }
+
+    /** Whether the data directory is on this file system. */
+    boolean holdsTables(Optional<Path> dataDir) {
+      return dataDir.isPresent() && directories.contains(dataDir.get());
+    }
+
+    /** What a run keeps here: "Spark's scratch files", "the tables" or both. */
+    String holds(List<Path> scratch, Optional<Path> dataDir) {
+      boolean s = holdsScratch(scratch);
+      boolean t = holdsTables(dataDir);
+      return s && t ? "Spark's scratch files and the tables" : s ? "Spark's scratch files" : "the tables";
+    }
+  }
+
+  /** The file systems of {@code scratch} and the data directory, each once. */
+  static List<Store> stores(List<Path> scratch, Optional<Path> dataDir) {
+    List<Path> all = new ArrayList<>(scratch);
+    dataDir.ifPresent(all::add);
+    return stores(all);
   }
 
   /**
@@ -86,20 +110,16 @@ public final class ScratchSpace {
     if (inputBytes <= 0) {
       return List.of();
     }
-    List<Path> all = new ArrayList<>(scratch);
-    dataDir.ifPresent(all::add);
     List<String> warnings = new ArrayList<>();
-    for (Store store : stores(all)) {
-      boolean holdsScratch = store.directories().stream().anyMatch(scratch::contains);
-      boolean holdsTables = dataDir.isPresent() && store.directories().contains(dataDir.get());
+    for (Store store : stores(scratch, dataDir)) {
+      boolean holdsScratch = store.holdsScratch(scratch);
       long need = (long) (inputBytes * ((holdsScratch ? SCRATCH_PER_INPUT_BYTE : 0)
-          + (holdsTables ? TABLES_PER_INPUT_BYTE : 0)));
+          + (store.holdsTables(dataDir) ? TABLES_PER_INPUT_BYTE : 0)));
       if (store.usable() < need) {
-        warnings.add(store.describe() + " holds " + (holdsScratch && holdsTables ? "Spark's scratch files and the tables"
-            : holdsScratch ? "Spark's scratch files" : "the tables") + "; a run over " + OutOfResources.size(inputBytes)
-            + " of input files may need about " + OutOfResources.size(need) + " there and fail part-way when the"
-            + " disk fills. Free space, or point " + (holdsScratch ? "SPARK_LOCAL_DIRS" : "centraal.paths.data-dir")
-            + " at a larger disk");
+        warnings.add(store.describe() + " holds " + store.holds(scratch, dataDir) + "; a run over "
+            + OutOfResources.size(inputBytes) + " of input files may need about " + OutOfResources.size(need)
+            + " there and fail part-way when the disk fills. Free space, or point "
+            + (holdsScratch ? "SPARK_LOCAL_DIRS" : "centraal.paths.data-dir") + " at a larger disk");
       }
     }
     return warnings;

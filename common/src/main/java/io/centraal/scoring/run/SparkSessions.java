@@ -93,8 +93,12 @@ public final class SparkSessions {
 
   /** The settings that depend on the master: {@link #KILL_ON_FATAL_ERROR_KEY} for a local one. */
   public static SparkSession.Builder forMaster(SparkSession.Builder builder, String master) {
-    boolean local = master.equals("local") || master.startsWith("local[");
-    return local ? unlessInstalled(builder, KILL_ON_FATAL_ERROR_KEY, "0") : builder;
+    return isLocal(master) ? unlessInstalled(builder, KILL_ON_FATAL_ERROR_KEY, "0") : builder;
+  }
+
+  /** Whether {@code master} runs the executor in this JVM ({@code local}, {@code local[...]}). */
+  public static boolean isLocal(String master) {
+    return master.equals("local") || master.startsWith("local[");
   }
 
   /**
