@@ -77,6 +77,7 @@ public final class BacktestCommand implements Callable<Integer> {
     Outcome outcome;
     try (DataDirectoryLease lease = DataDirectoryLease.acquire(settings.paths().dataDir(), "backtest", ctx.runId())) {
       SparkSession spark = Sessions.create("backtest");
+      Preflight.warn(spark, settings, List.of(settings.sources().get(SourceContracts.TRANSACTIONS)));
       Progress progress = new Progress(System.err, spark);
       outcome = run(spark, settings, ctx, backtest, progress);
     }

@@ -1,20 +1,14 @@
 package io.centraal.jobs;
 
 import io.centraal.scoring.config.CentraalSettings;
-import io.centraal.scoring.io.InputFiles;
-import io.centraal.scoring.io.SourceSettings;
 import io.centraal.scoring.run.DataQualityGateException;
 import io.centraal.scoring.run.InvalidConfigException;
 import io.centraal.scoring.run.DataDirectoryLease;
 import io.centraal.scoring.run.RunContext;
 import io.centraal.scoring.run.ScoringException;
-import io.centraal.scoring.run.ScratchSpace;
-import io.centraal.scoring.run.SparkSessions;
-import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -79,7 +73,7 @@ public final class RunCommand implements Callable<Integer> {
       Progress progress = new Progress(System.out, spark);
       List<JobResult> results = new ArrayList<>();
       io.centraal.scoring.dq.ValidityGates.checkNames(acceptedGates);
-      preflightWarnings(spark, settings).forEach(w -> System.err.println("centraal: warning: " + w));
+      Preflight.warn(spark, settings, settings.sources().values());
       backfill(dates, runId, ctx -> {
         List<JobResult> date = runPipeline(spark, settings, ctx, progress, churnModel, influenceModel, acceptedGates);
         results.addAll(date);
@@ -136,32 +130,6 @@ public final class RunCommand implements Callable<Integer> {
     if (dates.size() > 1) {
       progress.info("backfill finished: " + dates.size() + " dates, " + dates.get(0) + " to " + dates.get(dates.size() - 1));
     }
-  }
-
-  /**
-   * What may go wrong at this run's size, told before it starts: where this machine may be short of
-   * disk ({@link ScratchSpace}: Spark's scratch directories when the master is local, on a cluster
-   * they are the executors'; the data directory when it is on a local file system), and input files
-   * Spark cannot split ({@link InputFiles#unsplittable}). Warnings, not stops: the disk need is a
-   * measured rule of thumb.
-   */
-  static List<String> preflightWarnings(SparkSession spark, CentraalSettings settings) {
-    List<String> warnings = new ArrayList<>();
-    long inputBytes = 0;
-    // gzip shrinks CSV and JSON 4 to 10 times: a compressed file of a quarter of a split holds a
-    // split or more of text, which one task then parses alone.
-    long unsplittableAbove = spark.sessionState().conf().filesMaxPartitionBytes() / 4;
-    for (SourceSettings source : settings.sources().values()) {
-      if (source.enabled()) {
-        List<InputFiles.InputFile> files = InputFiles.of(spark, source);
-        inputBytes += InputFiles.bytes(files);
-        warnings.addAll(InputFiles.unsplittable(source, files, unsplittableAbove));
-      }
-    }
-    List<Path> scratch = SparkSessions.isLocal(spark.sparkContext().master()) ? ScratchSpace.directories(System.getenv(),
-        Optional.ofNullable(spark.sparkContext().getConf().get("spark.local.dir", null))) : List.of();
-    warnings.addAll(ScratchSpace.shortfalls(inputBytes, scratch, CommonOptions.localPath(settings.paths().dataDir())));
-    return warnings;
   }
 
   /** The dates to run: --as-of alone, or --from..--to (inclusive, in order). */
