@@ -40,7 +40,10 @@ class SideBySideTest {
   // Without the job group the cancelled job would run for minutes: the timeout fails the test.
   @Test
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
-  void cancelStopsTheWorksSparkJobsAndWaitsForIt(SparkSession spark) throws InterruptedException {
+  void cancelStopsTheWorksSparkJobsAndWaitsForIt(SparkSession spark) throws Exception {
+    // Spark's listeners hear of jobs asynchronously: let the events of earlier tests' jobs (in this
+    // shared session) pass first, so that a late task of theirs cannot look like this work starting.
+    spark.sparkContext().listenerBus().waitUntilEmpty(60_000L);
     AtomicBoolean started = new AtomicBoolean();
     org.apache.spark.scheduler.SparkListener listener = new org.apache.spark.scheduler.SparkListener() {
       @Override
@@ -64,6 +67,8 @@ class SideBySideTest {
     beside.cancel();
     Exception failure = assertThrows(Exception.class, beside::join);
     assertTrue(String.valueOf(failure.getMessage()).contains("cancel"), String.valueOf(failure));
+    // The status tracker reads what the listeners have heard so far: wait until they heard the end.
+    spark.sparkContext().listenerBus().waitUntilEmpty(60_000L);
     assertFalse(spark.sparkContext().statusTracker().getActiveJobIds().length > 0, "no job left running");
   }
 }
