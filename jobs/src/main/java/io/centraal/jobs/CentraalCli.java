@@ -6,8 +6,6 @@ import io.centraal.scoring.run.DataQualityGateException;
 import io.centraal.scoring.run.OutOfResources;
 import io.centraal.scoring.run.ScoringException;
 import io.centraal.scoring.run.ScratchSpace;
-import io.centraal.scoring.run.SparkSessions;
-import java.util.List;
 import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -98,10 +96,8 @@ public final class CentraalCli implements Runnable {
   static String explain(OutOfResources.Kind kind) {
     org.apache.spark.SparkConf conf = SparkSession.getDefaultSession().isDefined()
         ? SparkSession.getDefaultSession().get().sparkContext().getConf() : new org.apache.spark.SparkConf();
-    // On a cluster the scratch directories are the executors', not this machine's.
-    List<java.nio.file.Path> scratch = SparkSessions.isLocal(conf.get("spark.master", "local[*]"))
-        ? ScratchSpace.directories(System.getenv(), Optional.ofNullable(conf.get("spark.local.dir", null))) : List.of();
-    return OutOfResources.explain(kind, scratch, CommonOptions.loadedLocalDataDir(), Runtime.getRuntime().maxMemory());
+    return OutOfResources.explain(kind, ScratchSpace.onThisMachine(conf), CommonOptions.loadedLocalDataDir(),
+        Runtime.getRuntime().maxMemory());
   }
 
   /** One line: our own exceptions carry a complete message; others get their type too. */

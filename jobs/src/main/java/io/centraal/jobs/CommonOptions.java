@@ -2,6 +2,7 @@ package io.centraal.jobs;
 
 import io.centraal.scoring.config.CentraalSettings;
 import io.centraal.scoring.config.ConfigLoader;
+import io.centraal.scoring.io.DataPaths;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,21 +26,12 @@ public final class CommonOptions {
   Map<String, String> overrides = new LinkedHashMap<>();
 
   /** The data directory of the settings this process loaded last, for a failure's message. */
-  private static volatile String loadedDataDir;
+  private static volatile DataPaths loadedPaths;
 
   /** The data directory of the last settings loaded, when on this machine's file system. */
   static java.util.Optional<Path> loadedLocalDataDir() {
-    String dir = loadedDataDir;
-    return dir == null ? java.util.Optional.empty() : localPath(dir);
-  }
-
-  /** {@code location} as a path of this machine's file system: a plain path or a file: URI; empty for an object store. */
-  static java.util.Optional<Path> localPath(String location) {
-    if (location.startsWith("file:")) {
-      return java.util.Optional.of(Path.of(java.net.URI.create(location)));
-    }
-    return location.matches("^[A-Za-z][A-Za-z0-9+.-]*:/.*") ? java.util.Optional.empty()
-        : java.util.Optional.of(Path.of(location));
+    DataPaths paths = loadedPaths;
+    return paths == null ? java.util.Optional.empty() : paths.localDataDir();
   }
 
   /** Loads and validates the layered config; throws InvalidConfigException naming the bad key. */
@@ -53,7 +45,7 @@ public final class CommonOptions {
     }
     com.typesafe.config.Config config = ConfigLoader.load(files, overrides);
     CentraalSettings settings = CentraalSettings.from(config);
-    loadedDataDir = settings.paths().dataDir();
+    loadedPaths = settings.paths();
     LOG.info("config files {}, overrides {}; resolved config (secrets redacted):\n{}", files, overrides.keySet(),
         ConfigLoader.renderRedacted(config));
     return settings;

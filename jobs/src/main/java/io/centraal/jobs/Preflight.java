@@ -4,12 +4,9 @@ import io.centraal.scoring.config.CentraalSettings;
 import io.centraal.scoring.io.InputFiles;
 import io.centraal.scoring.io.SourceSettings;
 import io.centraal.scoring.run.ScratchSpace;
-import io.centraal.scoring.run.SparkSessions;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -44,9 +41,8 @@ final class Preflight {
         warnings.addAll(InputFiles.unsplittable(source, files, unsplittableAbove));
       }
     }
-    List<Path> scratch = SparkSessions.isLocal(spark.sparkContext().master()) ? ScratchSpace.directories(System.getenv(),
-        Optional.ofNullable(spark.sparkContext().getConf().get("spark.local.dir", null))) : List.of();
-    warnings.addAll(ScratchSpace.shortfalls(inputBytes, scratch, CommonOptions.localPath(settings.paths().dataDir())));
+    warnings.addAll(ScratchSpace.shortfalls(inputBytes, ScratchSpace.onThisMachine(spark.sparkContext().getConf()),
+        settings.paths().localDataDir()));
     return warnings;
   }
 }

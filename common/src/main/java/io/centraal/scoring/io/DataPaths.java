@@ -8,13 +8,25 @@ package io.centraal.scoring.io;
  */
 public record DataPaths(String dataDir) {
   public DataPaths {
-    boolean hasScheme = dataDir.matches("^[A-Za-z][A-Za-z0-9+.-]*:/.*"); // file:/, s3a://, abfss://, dbfs:/
-    if (!hasScheme && !java.nio.file.Paths.get(dataDir).isAbsolute()) {
+    if (!hasScheme(dataDir) && !java.nio.file.Paths.get(dataDir).isAbsolute()) {
       dataDir = java.nio.file.Paths.get(dataDir).toAbsolutePath().normalize().toString();
     }
     while (dataDir.length() > 1 && dataDir.endsWith("/")) {
       dataDir = dataDir.substring(0, dataDir.length() - 1);
     }
+  }
+
+  /** Whether {@code location} names its file system: file:/, s3a://, abfss://, dbfs:/. */
+  private static boolean hasScheme(String location) {
+    return location.matches("^[A-Za-z][A-Za-z0-9+.-]*:/.*");
+  }
+
+  /** The data directory as a path of this machine's file system (a plain path or file: URI); empty on an object store. */
+  public java.util.Optional<java.nio.file.Path> localDataDir() {
+    if (dataDir.startsWith("file:")) {
+      return java.util.Optional.of(java.nio.file.Path.of(java.net.URI.create(dataDir)));
+    }
+    return hasScheme(dataDir) ? java.util.Optional.empty() : java.util.Optional.of(java.nio.file.Path.of(dataDir));
   }
 
   public String bronze(String table) {

@@ -41,6 +41,15 @@ public final class ScratchSpace {
     return Arrays.stream(dirs.split(",")).map(String::trim).filter(s -> !s.isEmpty()).map(Path::of).toList();
   }
 
+  /**
+   * The scratch directories on this machine for a session with {@code conf}: those of
+   * {@link #directories} when the master is local, none on a cluster (they are the executors').
+   */
+  public static List<Path> onThisMachine(org.apache.spark.SparkConf conf) {
+    return SparkSessions.isLocal(conf.get("spark.master", "local[*]"))
+        ? directories(System.getenv(), Optional.ofNullable(conf.get("spark.local.dir", null))) : List.of();
+  }
+
   /** One file system and the directories of interest on it, with its space now. */
   public record Store(List<Path> directories, long usable, long total) {
     /** "/tmp (3.1 GiB free of 20.0 GiB)". */

@@ -19,4 +19,14 @@ class DataPathsTest {
     assertEquals("s3a://bucket/centraal/gold/t", new DataPaths("s3a://bucket/centraal/").gold("t"));
     assertEquals("file:/tmp/c/bronze/t", new DataPaths("file:/tmp/c").bronze("t"));
   }
+
+  @Test
+  void aLocalDataDirectoryIsAPathOfThisMachineAndAnObjectStoreIsNot() {
+    assertEquals(java.util.Optional.of(Paths.get("/srv/centraal")), new DataPaths("/srv/centraal").localDataDir());
+    assertEquals(java.util.Optional.of(Paths.get("/tmp/c")), new DataPaths("file:/tmp/c").localDataDir());
+    assertEquals(java.util.Optional.of(Paths.get("data-x").toAbsolutePath().normalize()),
+        new DataPaths("data-x").localDataDir());
+    assertEquals(java.util.Optional.empty(), new DataPaths("s3a://bucket/centraal").localDataDir());
+    assertEquals(java.util.Optional.empty(), new DataPaths("dbfs:/centraal").localDataDir());
+  }
 }
