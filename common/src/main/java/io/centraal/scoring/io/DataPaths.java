@@ -8,7 +8,8 @@ package io.centraal.scoring.io;
  */
 public record DataPaths(String dataDir) {
   public DataPaths {
-    if (!hasScheme(dataDir) && !java.nio.file.Paths.get(dataDir).isAbsolute()) {
+    boolean hasScheme = dataDir.matches("^[A-Za-z][A-Za-z0-9+.-]*:/.*"); // file:/, s3a://, abfss://, dbfs:/
+    if (!hasScheme && !java.nio.file.Paths.get(dataDir).isAbsolute()) {
       dataDir = java.nio.file.Paths.get(dataDir).toAbsolutePath().normalize().toString();
     }
     while (dataDir.length() > 1 && dataDir.endsWith("/")) {
@@ -16,17 +17,13 @@ public record DataPaths(String dataDir) {
     }
   }
 
-  /** Whether {@code location} names its file system: file:/, s3a://, abfss://, dbfs:/. */
-  private static boolean hasScheme(String location) {
-    return location.matches("^[A-Za-z][A-Za-z0-9+.-]*:/.*");
-  }
-
-  /** The data directory as a path of this machine's file system (a plain path or file: URI); empty on an object store. */
+  /**
+   * The data directory as a path of this machine's file system (a plain path or a file: URI), as the
+   * lease finds it ({@link io.centraal.scoring.run.DataDirectoryLease#localPath}); empty on an object
+   * store.
+   */
   public java.util.Optional<java.nio.file.Path> localDataDir() {
-    if (dataDir.startsWith("file:")) {
-      return java.util.Optional.of(java.nio.file.Path.of(java.net.URI.create(dataDir)));
-    }
-    return hasScheme(dataDir) ? java.util.Optional.empty() : java.util.Optional.of(java.nio.file.Path.of(dataDir));
+    return io.centraal.scoring.run.DataDirectoryLease.localPath(dataDir);
   }
 
   public String bronze(String table) {

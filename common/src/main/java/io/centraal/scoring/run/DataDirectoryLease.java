@@ -307,7 +307,8 @@ public final class DataDirectoryLease implements AutoCloseable {
     }
   }
 
-  static Optional<Path> localPath(String dataDir) {
+  /** {@code dataDir} as a path of this machine's file system (a plain path or a file: URI); empty for another scheme. */
+  public static Optional<Path> localPath(String dataDir) {
     URI uri;
     try {
       uri = URI.create(dataDir);
