@@ -6,7 +6,6 @@ import io.centraal.scoring.run.DataQualityGateException;
 import io.centraal.scoring.run.OutOfResources;
 import io.centraal.scoring.run.ScoringException;
 import io.centraal.scoring.run.ScratchSpace;
-import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,11 +52,7 @@ public final class CentraalCli implements Runnable {
   public static int execute(String... args) {
     CommandLine cli = new CommandLine(new CentraalCli());
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      LOG.error("centraal {} failed", cmd.getCommandName(), e);
-      Optional<OutOfResources.Kind> exhausted = OutOfResources.of(e);
-      cmd.getErr().println("centraal " + cmd.getCommandName() + ": "
-          + exhausted.map(CentraalCli::explain).orElseGet(() -> reason(e)));
-      cmd.getErr().flush();
+      report(cmd.getCommandName(), e, cmd.getErr());
       return exitCode(e);
     });
     try {
@@ -65,17 +60,21 @@ public final class CentraalCli implements Runnable {
     } catch (Error e) {
       // Errors pass picocli's handler by; Hadoop reports a local file system that found no room as
       // one (FSError), and a heap can run out outside a task.
-      Optional<OutOfResources.Kind> exhausted = OutOfResources.of(e);
-      if (exhausted.isEmpty()) {
+      if (OutOfResources.of(e).isEmpty()) {
         throw e;
       }
       CommandLine.ParseResult parsed = cli.getParseResult();
-      String name = parsed != null && parsed.hasSubcommand() ? parsed.subcommand().commandSpec().name() : "centraal";
-      LOG.error("centraal {} failed", name, e);
-      System.err.println("centraal " + name + ": " + explain(exhausted.get()));
-      System.err.flush();
+      report(parsed != null && parsed.hasSubcommand() ? parsed.subcommand().commandSpec().name() : "centraal", e,
+          new java.io.PrintWriter(System.err, true));
       return EXIT_RESOURCES;
     }
+  }
+
+  /** The failure's stack trace to the log, and one line to {@code err}: what ran out and what to change, or why. */
+  private static void report(String command, Throwable e, java.io.PrintWriter err) {
+    LOG.error("centraal {} failed", command, e);
+    err.println("centraal " + command + ": " + OutOfResources.of(e).map(CentraalCli::explain).orElseGet(() -> reason(e)));
+    err.flush();
   }
 
   /** The exit code for a command that failed with {@code e}. */

@@ -1,5 +1,6 @@
 package io.centraal.scoring.io;
 
+import io.centraal.scoring.run.OutOfResources;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,9 +82,9 @@ public final class InputFiles {
       String name = file.path().toLowerCase(Locale.ROOT);
       UNSPLITTABLE.forEach((suffix, codec) -> {
         if (name.endsWith(suffix) && file.bytes() > minBytes) {
-          warnings.add("source '" + source.name() + "': " + file.path() + " (" + String.format(Locale.ROOT, "%.1f MiB",
-              file.bytes() / 1048576.0) + ", " + codec + ") cannot be split: one task reads all of it while the other"
-              + " cores wait. Several smaller files, bzip2 or no compression are read in parallel");
+          warnings.add("source '" + source.name() + "': " + file.path() + " (" + OutOfResources.size(file.bytes())
+              + ", " + codec + ") cannot be split: one task reads all of it while the other cores wait. Several"
+              + " smaller files, bzip2 or no compression are read in parallel");
         }
       });
     }

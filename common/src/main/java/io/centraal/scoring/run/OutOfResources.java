@@ -85,7 +85,7 @@ public final class OutOfResources {
   }
 
   /** Bytes in binary units, one decimal: "6.0 GiB". */
-  static String size(long bytes) {
+  public static String size(long bytes) {
     if (bytes < 1024) {
       return bytes + " B";
     }
