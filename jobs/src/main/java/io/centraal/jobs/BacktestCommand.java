@@ -9,6 +9,7 @@ import io.centraal.scoring.config.CentraalSettings;
 import io.centraal.scoring.io.SourceSettings;
 import io.centraal.scoring.dq.SourceValidator;
 import io.centraal.scoring.ingest.Ingestion;
+import io.centraal.scoring.io.DeltaTables;
 import io.centraal.scoring.io.ModelRuns;
 import io.centraal.scoring.model.btyd.Backtest;
 import io.centraal.scoring.model.btyd.BreezeLbfgs;
@@ -77,9 +78,13 @@ public final class BacktestCommand implements Callable<Integer> {
     Outcome outcome;
     try (DataDirectoryLease lease = DataDirectoryLease.acquire(settings.paths().dataDir(), "backtest", ctx.runId())) {
       SparkSession spark = Sessions.create("backtest");
-      Preflight.warn(spark, settings, List.of(settings.sources().get(SourceContracts.TRANSACTIONS)));
-      Progress progress = new Progress(System.err, spark);
-      outcome = run(spark, settings, ctx, backtest, progress);
+      // The backtest's one write is its model_runs row at the end; the table is opened while the
+      // transactions are read (closed, so waited for, before the lease is released).
+      try (DeltaTables.Opening modelRuns = ModelRuns.openInBackground(spark, settings.paths())) {
+        Preflight.warn(spark, settings, List.of(settings.sources().get(SourceContracts.TRANSACTIONS)));
+        Progress progress = new Progress(System.err, spark);
+        outcome = run(spark, settings, ctx, backtest, progress);
+      }
     }
     PrintStream out = System.out;
     out.println(outcome.json());

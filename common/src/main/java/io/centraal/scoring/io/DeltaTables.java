@@ -53,6 +53,49 @@ public final class DeltaTables {
     });
   }
 
+  /**
+   * {@link #ensureTable} on a thread of its own, for a command that writes a small table only at
+   * its end (the backtest's model_runs row): Delta's first use in a process (its classes, the
+   * table's log, creating the table) then overlaps the command's reading instead of following it.
+   * {@link Opening#close()} waits for it. A failure here is only logged: the write calls
+   * {@link #ensureTable} again and reports it there.
+   */
+  public static Opening ensureTableInBackground(SparkSession spark, String path, StructType schema,
+                                                List<String> partitionColumns, Map<String, String> requested) {
+    java.util.concurrent.FutureTask<Void> opening = new java.util.concurrent.FutureTask<>(() -> {
+      ensureTable(spark, path, schema, partitionColumns, requested);
+      return null;
+    });
+    // A new thread inherits the caller's active Spark session, which Delta looks up.
+    Thread thread = new Thread(opening, "centraal-open-table");
+    thread.setDaemon(true);
+    thread.start();
+    return new Opening(path, opening);
+  }
+
+  /** A table being opened by {@link #ensureTableInBackground}. */
+  public static final class Opening implements AutoCloseable {
+    private final String path;
+    private final java.util.concurrent.Future<Void> opening;
+
+    private Opening(String path, java.util.concurrent.Future<Void> opening) {
+      this.path = path;
+      this.opening = opening;
+    }
+
+    /** Waits until the opening has ended, however it ended. */
+    @Override
+    public void close() {
+      try {
+        opening.get();
+      } catch (java.util.concurrent.ExecutionException e) {
+        LOG.info("opening {} ahead of its write failed (the write tries again): {}", path, e.getCause().toString());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
   private static void createOrExtend(SparkSession spark, String path, StructType schema,
                                      List<String> partitionColumns, Map<String, String> requested) {
     Map<String, String> properties = requested;

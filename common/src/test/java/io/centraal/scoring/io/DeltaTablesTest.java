@@ -1,7 +1,10 @@
 package io.centraal.scoring.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.centraal.scoring.testing.SparkExtension;
 import java.nio.file.Path;
@@ -47,6 +50,24 @@ class DeltaTablesTest {
     assertEquals(2, rows.size());
     assertNull(rows.get(0).get(3), "the earlier date has no value for the new column");
     assertEquals(5.5, rows.get(1).getDouble(3));
+  }
+
+  @Test
+  void aTableOpenedInTheBackgroundExistsOnceItsOpeningIsClosedAndAFailedOpeningIsLeftToTheWrite(
+      SparkSession spark, @TempDir Path dir) throws Exception {
+    String path = dir.resolve("model_runs").toString();
+    try (DeltaTables.Opening opening = DeltaTables.ensureTableInBackground(spark, path, V1, List.of("as_of_date"),
+        Map.of())) {
+      assertNotNull(opening);
+    }
+    assertTrue(io.delta.tables.DeltaTable.isDeltaTable(spark, path), "created by the time close() returns");
+    assertEquals(List.of("customer_key", "as_of_date", "clv_12m"), List.of(DeltaTables.read(spark, path).columns()));
+
+    // Under a plain file no table can be made: the opening only logs, the write reports.
+    Path file = java.nio.file.Files.writeString(dir.resolve("not-a-directory"), "x");
+    String impossible = file.resolve("model_runs").toString();
+    DeltaTables.ensureTableInBackground(spark, impossible, V1, List.of(), Map.of()).close();
+    assertThrows(Exception.class, () -> DeltaTables.ensureTable(spark, impossible, V1, List.of(), Map.of()));
   }
 
   @Test

@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.stream.IntStream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
@@ -142,23 +143,68 @@ public final class Backtest {
     return summary;
   }
 
+  /**
+   * The grouped (x, t_x, T, actual, customers) rows collected for the holdout comparison, as
+   * columns. The per-row model evaluations are independent and are spread over the driver's cores
+   * ({@link #predicted}, {@link #intervals}); every sum over them runs in row order, so the result
+   * does not depend on the number of cores.
+   */
+  private record HoldoutRows(double[] x, double[] recency, double[] age, double[] actual, long[] customers) {
+    static HoldoutRows of(List<Row> grouped) {
+      int n = grouped.size();
+      HoldoutRows rows = new HoldoutRows(new double[n], new double[n], new double[n], new double[n], new long[n]);
+      for (int i = 0; i < n; i++) {
+        Row r = grouped.get(i);
+        rows.x[i] = ((Number) r.get(0)).doubleValue();
+        rows.recency[i] = ((Number) r.get(1)).doubleValue();
+        rows.age[i] = ((Number) r.get(2)).doubleValue();
+        rows.actual[i] = ((Number) r.get(3)).doubleValue();
+        rows.customers[i] = r.getLong(4);
+      }
+      return rows;
+    }
+
+    int size() {
+      return x.length;
+    }
+
+    /** E[X(T, T + horizon) | x, t_x, T] of every row. */
+    double[] predicted(TransactionModel model, double horizon) {
+      double[] out = new double[size()];
+      IntStream.range(0, size()).parallel()
+          .forEach(i -> out[i] = model.conditionalExpectedPurchases(horizon, x[i], recency[i], age[i]));
+      return out;
+    }
+
+    /** Every row's predictive interval of its holdout purchases. */
+    PurchaseInterval[] intervals(TransactionModel model, double horizon, IntervalSettings settings) {
+      PurchaseInterval[] out = new PurchaseInterval[size()];
+      IntStream.range(0, size()).parallel().forEach(i -> out[i] = PurchaseInterval.of(model, horizon, x[i],
+          recency[i], age[i], settings.lower(), settings.upper()));
+      return out;
+    }
+  }
+
   /** Holdout errors of one model's predictions over the grouped (x, t_x, T, actual, customers) rows. */
   private record HoldoutError(double predictedTotal, double actualTotal, double mae, double rmse) {
     static HoldoutError of(TransactionModel model, List<Row> perCustomer, double horizon) {
+      HoldoutRows rows = HoldoutRows.of(perCustomer);
+      return of(rows, rows.predicted(model, horizon));
+    }
+
+    static HoldoutError of(HoldoutRows rows, double[] predicted) {
       double predictedTotal = 0;
       double actualTotal = 0;
       double absError = 0;
       double squaredError = 0;
       long customers = 0;
-      for (Row r : perCustomer) {
-        double predicted = model.conditionalExpectedPurchases(horizon, ((Number) r.get(0)).doubleValue(),
-            ((Number) r.get(1)).doubleValue(), ((Number) r.get(2)).doubleValue());
-        double actual = ((Number) r.get(3)).doubleValue();
-        long n = r.getLong(4);
-        predictedTotal += n * predicted;
+      for (int i = 0; i < rows.size(); i++) {
+        double actual = rows.actual()[i];
+        long n = rows.customers()[i];
+        predictedTotal += n * predicted[i];
         actualTotal += n * actual;
-        absError += n * Math.abs(predicted - actual);
-        squaredError += n * (predicted - actual) * (predicted - actual);
+        absError += n * Math.abs(predicted[i] - actual);
+        squaredError += n * (predicted[i] - actual) * (predicted[i] - actual);
         customers += n;
       }
       return new HoldoutError(predictedTotal, actualTotal, absError / customers, Math.sqrt(squaredError / customers));
@@ -189,25 +235,23 @@ public final class Backtest {
     boolean intervals = model != null && model.hasPurchaseDistribution();
     double[] bucketInsideExpected = new double[TABLE_MAX_FREQUENCY + 1];
     double[] bucketInside = new double[TABLE_MAX_FREQUENCY + 1];
+    HoldoutRows rows = HoldoutRows.of(perCustomer);
+    double[] predicted = model == null ? null : rows.predicted(model, horizon);
+    PurchaseInterval[] rowIntervals = intervals ? rows.intervals(model, horizon, spec.intervals()) : null;
     double actualTotal = 0;
     long customers = 0;
-    for (Row r : perCustomer) {
-      double x = ((Number) r.get(0)).doubleValue();
-      double recency = ((Number) r.get(1)).doubleValue();
-      double age = ((Number) r.get(2)).doubleValue();
-      double actual = ((Number) r.get(3)).doubleValue();
-      long n = r.getLong(4);
-      int bucket = (int) Math.min(x, TABLE_MAX_FREQUENCY);
+    for (int i = 0; i < rows.size(); i++) {
+      double actual = rows.actual()[i];
+      long n = rows.customers()[i];
+      int bucket = (int) Math.min(rows.x()[i], TABLE_MAX_FREQUENCY);
       bucketCustomers[bucket] += n;
       bucketActual[bucket] += n * actual;
       if (model != null) {
-        bucketPredicted[bucket] += n * model.conditionalExpectedPurchases(horizon, x, recency, age);
+        bucketPredicted[bucket] += n * predicted[i];
       }
       if (intervals) {
-        PurchaseInterval interval = PurchaseInterval.of(model, horizon, x, recency, age, spec.intervals().lower(),
-            spec.intervals().upper());
-        bucketInsideExpected[bucket] += n * interval.probability();
-        bucketInside[bucket] += actual >= interval.lower() && actual <= interval.upper() ? n : 0;
+        bucketInsideExpected[bucket] += n * rowIntervals[i].probability();
+        bucketInside[bucket] += actual >= rowIntervals[i].lower() && actual <= rowIntervals[i].upper() ? n : 0;
       }
       actualTotal += n * actual;
       customers += n;
@@ -224,7 +268,7 @@ public final class Backtest {
     metrics.put("calibration_end", spec.calibrationEnd().toString());
     metrics.put("customers", customers);
     metrics.put("actual_total", actualTotal);
-    HoldoutError chosenError = model == null ? null : HoldoutError.of(model, perCustomer, horizon);
+    HoldoutError chosenError = model == null ? null : HoldoutError.of(rows, predicted);
     putErrors(metrics, chosenError);
     if (intervals) {
       ObjectNode interval = metrics.putObject("predictive_interval");
@@ -247,7 +291,7 @@ public final class Backtest {
       // A boundary candidate is scored where its optimiser ended, which is close to the limit it
       // runs to: the table then shows what it would have predicted, not a blank.
       putErrors(row, chosen ? chosenError : c.predictor()
-          .map(m -> HoldoutError.of(m, perCustomer, horizon)).orElse(null));
+          .map(m -> HoldoutError.of(rows, rows.predicted(m, horizon))).orElse(null));
       row.put("note", c.note());
     }
     ArrayNode table = metrics.putArray("calibration_table");
