@@ -1,9 +1,12 @@
 package io.centraal.jobs;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.sum;
 
 import io.centraal.scoring.config.CentraalSettings;
 import io.centraal.scoring.identity.IdentityResolution;
@@ -48,12 +51,19 @@ public final class IdentityJob extends StageCommand {
     String path = settings.paths().silver(TableNames.IDENTITY_MAP);
     Dataset<Row> previous = Tables.identityMapOrEmpty(spark, settings.paths()).persist(StorageLevel.MEMORY_AND_DISK());
     long previousRefs = previous.count();
+    int maxPartners = settings.identity().maxPartners();
     Dataset<Row> map = IdentityResolution.resolve(spark, IdentityResolution.references(sources),
-        IdentityResolution.links(sources), previous, ctx.asOfDate())
+        IdentityResolution.links(sources), previous, ctx.asOfDate(), maxPartners)
         .persist(StorageLevel.MEMORY_AND_DISK());
-    Row sizes = map.agg(count(lit(1)), countDistinct(col(FeatureColumns.CUSTOMER_KEY))).first();
+    Row sizes = map.agg(count(lit(1)), countDistinct(col(FeatureColumns.CUSTOMER_KEY)),
+        count(col(IdentityResolution.HUB_PARTNERS)), coalesce(sum(col(IdentityResolution.HUB_PARTNERS)), lit(0L)))
+        .first();
     long mapped = sizes.getLong(0);
     long customers = sizes.getLong(1);
+    long hubs = sizes.getLong(2);
+    long hubPartners = sizes.getLong(3);
+    Row largest = map.groupBy(FeatureColumns.CUSTOMER_KEY).count().agg(max(col("count"))).first();
+    long largestCustomer = largest.isNullAt(0) ? 0 : largest.getLong(0);
     // The map is a current-state dimension: replaced atomically as a whole.
     // Created first so the table never keeps statistics on references (see PersonalData).
     DeltaTables.ensureTable(spark, path, OutputSchemas.IDENTITY_MAP, java.util.List.of(),
@@ -62,10 +72,19 @@ public final class IdentityJob extends StageCommand {
     previous.unpersist();
     map.unpersist();
     progress.step("identity", "references", mapped, customers, 0, seconds(t0));
+    if (hubs > 0) {
+      progress.info(String.format(java.util.Locale.ROOT, "           %,d references linked to more than %d others each"
+          + " (placeholder e-mails, house cards, shared cookies?): their links (to %,d references in all) were not"
+          + " followed; see %s where %s is not null (centraal.identity.max-partners)", hubs, maxPartners, hubPartners,
+          path, IdentityResolution.HUB_PARTNERS));
+    }
     Map<String, Object> detail = new LinkedHashMap<>();
     detail.put("references", mapped);
     detail.put("customers", customers);
     detail.put("previous_references", previousRefs);
+    detail.put("hubs", hubs);
+    detail.put("hub_partners", hubPartners);
+    detail.put("largest_customer_references", largestCustomer);
     return new JobResult(mapped, customers, 0, Json.write(detail));
   }
 }

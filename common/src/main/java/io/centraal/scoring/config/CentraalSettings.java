@@ -12,6 +12,7 @@ import io.centraal.scoring.demo.DemoSpec;
 import io.centraal.scoring.export.JdbcSettings;
 import io.centraal.scoring.export.MarketingKey;
 import io.centraal.scoring.features.FeatureSettings;
+import io.centraal.scoring.identity.IdentitySettings;
 import io.centraal.scoring.features.TimeUnit;
 import io.centraal.scoring.io.DataPaths;
 import io.centraal.scoring.io.SourceSettings;
@@ -46,6 +47,7 @@ public record CentraalSettings(
     TimeUnit timeUnit,
     Map<String, SourceSettings> sources,
     Ingest ingest,
+    IdentitySettings identity,
     FeatureSettings features,
     Clv clv,
     ChurnTraining.Settings churn,
@@ -188,6 +190,7 @@ public record CentraalSettings(
           enumValue(c, "time-unit", TimeUnit.class),
           Map.copyOf(sources),
           Ingest.from(c),
+          IdentitySettings.from(c),
           FeatureSettings.from(c),
           Clv.from(c),
           ChurnTraining.Settings.from(c),

@@ -45,4 +45,6 @@ public final class LogColumns {
   // identity_map
   public static final String REF = "ref";
   public static final String FIRST_SEEN_AS_OF = "first_seen_as_of";
+  /** identity_map: for a hub reference (links set aside), its number of distinct link partners. */
+  public static final String HUB_PARTNERS = "hub_partners";
 }

@@ -56,7 +56,8 @@ public final class OutputSchemas {
   public static final StructType IDENTITY_MAP = new StructType()
       .add(LogColumns.REF, StringType, false)
       .add(FeatureColumns.CUSTOMER_KEY, LongType, false)
-      .add(LogColumns.FIRST_SEEN_AS_OF, DateType);
+      .add(LogColumns.FIRST_SEEN_AS_OF, DateType)
+      .add(LogColumns.HUB_PARTNERS, LongType);
 
   /** gold/erasure_audit: what an erasure removed, without naming whom. */
   public static final StructType ERASURE_AUDIT = new StructType()

@@ -101,7 +101,7 @@ class ErasureTest {
         .select(col("customer_ref").as(LogColumns.REF));
     String mapPath = settings.paths().silver(TableNames.IDENTITY_MAP);
     DeltaTables.ensureTable(spark, mapPath, OutputSchemas.IDENTITY_MAP, List.of(), PersonalData.identityMapTableProperties());
-    IdentityResolution.resolve(spark, refs, links, spark.createDataFrame(List.of(), OutputSchemas.IDENTITY_MAP), AS_OF)
+    IdentityResolution.resolve(spark, refs, links, spark.createDataFrame(List.of(), OutputSchemas.IDENTITY_MAP), AS_OF, 0)
         .write().format("delta").mode("overwrite").save(mapPath);
     Dataset<Row> map = DeltaTables.read(spark, mapPath);
     long erasedKey = map.where(col(LogColumns.REF).equalTo(CARD)).first().getLong(1);
