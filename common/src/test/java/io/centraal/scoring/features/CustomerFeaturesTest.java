@@ -64,9 +64,9 @@ class CustomerFeaturesTest {
         new Object[] {"U1", true, false, ts("2024-05-01")},
         new Object[] {"U3", false, true, ts("2024-08-01")});
     Dataset<Row> map = spark.createDataFrame(List.of(
-        RowFactory.create("L1", 1L, Date.valueOf("2024-01-31")), RowFactory.create("U1", 1L, Date.valueOf("2024-01-31")),
-        RowFactory.create("c1", 1L, Date.valueOf("2024-01-31")), RowFactory.create("L2", 2L, Date.valueOf("2024-01-31")),
-        RowFactory.create("U2", 2L, Date.valueOf("2024-01-31")), RowFactory.create("U3", 3L, Date.valueOf("2024-01-31"))),
+        RowFactory.create("L1", 1L, Date.valueOf("2024-01-31"), null), RowFactory.create("U1", 1L, Date.valueOf("2024-01-31"), null),
+        RowFactory.create("c1", 1L, Date.valueOf("2024-01-31"), null), RowFactory.create("L2", 2L, Date.valueOf("2024-01-31"), null),
+        RowFactory.create("U2", 2L, Date.valueOf("2024-01-31"), null), RowFactory.create("U3", 3L, Date.valueOf("2024-01-31"), null)),
         OutputSchemas.IDENTITY_MAP);
     return new FeatureInputs(tx, clicks, reviews, follows, audience, consent, map);
   }

@@ -83,9 +83,9 @@ class KeyedActivityTest {
         new Object[] {"L1", true, true, utc("2024-01-01T00:00:00Z")});
     Date linked = Date.valueOf("2024-01-31");
     Dataset<Row> map = spark.createDataFrame(List.of(
-        RowFactory.create("L1", 1L, linked), RowFactory.create("U1", 1L, linked), RowFactory.create("c1", 1L, linked),
-        RowFactory.create("L2", 2L, linked), RowFactory.create("U2", 2L, linked), RowFactory.create("L3", 3L, linked),
-        RowFactory.create("U3", 3L, linked)), OutputSchemas.IDENTITY_MAP);
+        RowFactory.create("L1", 1L, linked, null), RowFactory.create("U1", 1L, linked, null), RowFactory.create("c1", 1L, linked, null),
+        RowFactory.create("L2", 2L, linked, null), RowFactory.create("U2", 2L, linked, null), RowFactory.create("L3", 3L, linked, null),
+        RowFactory.create("U3", 3L, linked, null)), OutputSchemas.IDENTITY_MAP);
     return new FeatureInputs(tx, clicks, reviews, follows, audience, consent, map);
   }
 

@@ -41,8 +41,8 @@ class ReferralValueTest {
 
   private static Dataset<Row> identityMap(SparkSession spark) {
     Date seen = Date.valueOf("2024-01-01");
-    return spark.createDataFrame(List.of(RowFactory.create("R", 1L, seen), RowFactory.create("A", 2L, seen),
-        RowFactory.create("B", 3L, seen)), OutputSchemas.IDENTITY_MAP);
+    return spark.createDataFrame(List.of(RowFactory.create("R", 1L, seen, null), RowFactory.create("A", 2L, seen, null),
+        RowFactory.create("B", 3L, seen, null)), OutputSchemas.IDENTITY_MAP);
   }
 
   private static Dataset<Row> referrals(SparkSession spark, ReferralSettings settings) {
