@@ -37,8 +37,8 @@ class ActivityHandOverTest {
         new Object[] {"e1", ts("2024-03-01T10:00:00Z"), "page_view", "U1", "c1", "s1", null, null});
     Dataset<Row> none = Frames.bronze(spark, SourceContracts.REVIEWS_CONTRACT);
     Date linked = Date.valueOf("2024-01-31");
-    Dataset<Row> map = spark.createDataFrame(List.of(RowFactory.create("L1", 1L, linked),
-        RowFactory.create("U1", 1L, linked)), OutputSchemas.IDENTITY_MAP);
+    Dataset<Row> map = spark.createDataFrame(List.of(RowFactory.create("L1", 1L, linked, null),
+        RowFactory.create("U1", 1L, linked, null)), OutputSchemas.IDENTITY_MAP);
     return new FeatureInputs(tx, clicks, none, Frames.bronze(spark, SourceContracts.FOLLOWS_CONTRACT),
         Frames.bronze(spark, SourceContracts.AUDIENCE_CONTRACT), Frames.bronze(spark, SourceContracts.CONSENT_CONTRACT),
         map);

@@ -66,7 +66,7 @@ class DemoGroundTruthTest {
     for (long key = 1; key <= 20; key++) {
       String ref = (key % 2 == 1 ? "L" : "U") + key;
       truth.add(RowFactory.create(key, key % 2 == 1 ? ref : null, key % 2 == 0 ? ref : null, segment(key)));
-      identity.add(RowFactory.create(ref, key, Date.valueOf(AS_OF)));
+      identity.add(RowFactory.create(ref, key, Date.valueOf(AS_OF), null));
       scores.add(RowFactory.create(key, Date.valueOf(AS_OF), 100.0 - key, "influence-v1"));
     }
     spark.createDataFrame(truth, new StructType()
