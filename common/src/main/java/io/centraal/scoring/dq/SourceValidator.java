@@ -444,13 +444,14 @@ public final class SourceValidator {
     Column asText = nested ? to_json(input) : input.cast("string");
     Column text = when(trim(asText).equalTo(""), lit(null)).otherwise(trim(asText));
     DataType type = field.type();
+    Column number = numberText(text, source.decimalSeparator());
     Column parsed;
     if (type.equals(DataTypes.StringType)) {
       parsed = text;
     } else if (type.equals(DataTypes.DoubleType)) {
-      parsed = inputType.equals(DataTypes.DoubleType) ? input : text.cast("double");
+      parsed = inputType.equals(DataTypes.DoubleType) ? input : number.cast("double");
     } else if (type.equals(DataTypes.IntegerType) || type.equals(DataTypes.LongType)) {
-      Column asDouble = text.cast("double");
+      Column asDouble = number.cast("double");
       Column whole = asDouble.isNotNull().and(asDouble.equalTo(functions.floor(asDouble)))
           .and(functions.abs(asDouble).lt(9.0e15));
       parsed = when(whole, asDouble.cast(type)).otherwise(lit(null).cast(type));
@@ -471,6 +472,26 @@ public final class SourceValidator {
       throw new IllegalStateException("no parser for contract type " + type + " of " + name);
     }
     return new FieldParse(field, index, input, nested, false, text, parsed);
+  }
+
+  /**
+   * A number's text as Spark's cast reads it. With a decimal comma (12,50; 1.234,56; 1 234,56) the
+   * grouping marks (dot, apostrophe, spaces including the no-break ones) are dropped and the comma
+   * becomes a dot. With a decimal point the text is left alone: dropping commas there would read a
+   * mis-configured 12,50 as 1250 instead of quarantining it.
+   */
+  static Column numberText(Column text, char decimalSeparator) {
+    if (decimalSeparator == '.') {
+      return text;
+    }
+    // Only the European layout is read: 1,234.56 (a decimal point) is not a number here.
+    Column european = text.rlike("^[+-]?([0-9]{1,3}([.' \u00A0\u202F][0-9]{3})+|[0-9]+)(,[0-9]+)?$");
+    return when(european, functions.translate(functions.regexp_replace(text, "[.' \u00A0\u202F]", ""), ",", "."));
+  }
+
+  /** A text that reads as a number written with a decimal comma (12,50 or 1.234,56). */
+  public static boolean looksLikeDecimalComma(String value) {
+    return value != null && value.trim().matches("[+-]?(\\d{1,3}([.' ]\\d{3})+|\\d+),\\d+");
   }
 
   /** The rules of one parsed field, over its internal text and value columns. */

@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.transform;
 
 import io.centraal.scoring.config.CentraalSettings;
 import io.centraal.scoring.io.SourceSettings;
+import io.centraal.scoring.dq.ReasonCode;
 import io.centraal.scoring.dq.SourceValidator;
 import io.centraal.scoring.io.DeltaTables;
 import io.centraal.scoring.io.Json;
@@ -130,10 +131,11 @@ public final class Ingestion {
   /**
    * A source read once, mapped and validated, cached, with its counts ({@link SourceValidator.Counts}):
    * {@code read = accepted + quarantined + deferred}, {@code anonymous} = accepted transactions
-   * without a customer. {@link #close()} releases the cache.
+   * without a customer; and the decimal separator it was read with. {@link #close()} releases the cache.
    */
   public record Validated(String source, LocalDate asOfDate, SourceValidator.Result result, long read, long accepted,
-                          long quarantined, long deferred, long anonymous) implements AutoCloseable {
+                          long quarantined, long deferred, long anonymous, char decimalSeparator)
+      implements AutoCloseable {
     /** Share of the rows read that were quarantined (0 for an empty source). */
     public double rejectShare() {
       return read == 0 ? 0.0 : (double) quarantined / read;
@@ -158,7 +160,7 @@ public final class Ingestion {
         source, rules, StorageLevel.MEMORY_AND_DISK(), anonymous);
     SourceValidator.Counts counts = validated.counts();
     return new Validated(contract.name(), rules.asOfDate(), validated.result(), counts.read(), counts.accepted(),
-        counts.quarantined(), counts.deferred(), counts.marked());
+        counts.quarantined(), counts.deferred(), counts.marked(), source.decimalSeparator());
   }
 
   /**
@@ -169,10 +171,52 @@ public final class Ingestion {
     if (counts.rejectShare() > maxRejectShare) {
       throw new DataQualityGateException(String.format(java.util.Locale.ROOT,
           "source '%s' (as of %s): %d of %d rows (%.2f%%) quarantined, above centraal.ingest.max-reject-share"
-              + " = %.2f%%; %s", counts.source(), counts.asOfDate(), counts.quarantined(), counts.read(),
-          100 * counts.rejectShare(), 100 * maxRejectShare, where));
+              + " = %.2f%%; %s%s", counts.source(), counts.asOfDate(), counts.quarantined(), counts.read(),
+          100 * counts.rejectShare(), 100 * maxRejectShare, where, firstRejected(counts)));
     }
   }
+
+  /**
+   * "; the first: FILE: RULE in COLUMN ('VALUE')" for one quarantined row, so the message shows what
+   * the rows look like; with a hint when numbers written with a decimal comma are among the first
+   * {@value #SAMPLED_REJECTS} rejects and the source reads decimal points (a whole European export
+   * quarantined by one setting).
+   */
+  private static String firstRejected(Validated counts) {
+    List<Row> sample = counts.result().quarantined()
+        .select(col(SourceReader.SOURCE_FILE), col(SourceValidator.ERRORS)).limit(SAMPLED_REJECTS).collectAsList();
+    List<Row> errors = new ArrayList<>();
+    String file = null;
+    for (Row r : sample) {
+      if (!r.isNullAt(1) && !r.getList(1).isEmpty()) {
+        file = file == null ? r.getString(0) : file;
+        errors.addAll(r.<Row>getList(1));
+      }
+    }
+    if (errors.isEmpty()) {
+      return "";
+    }
+    Row first = errors.get(0);
+    String rule = first.getAs("rule");
+    String value = first.getAs("value");
+    boolean decimalComma = counts.decimalSeparator() == '.' && errors.stream()
+        .anyMatch(e -> ReasonCode.UNPARSABLE_NUMBER.name().equals(e.getAs("rule"))
+            && SourceValidator.looksLikeDecimalComma(e.getAs("value")));
+    // Values are shown for the rules over numbers, times and codes only: a repeated key, a nested
+    // value or a broken record can hold a card number or an address, which stay in the quarantine.
+    boolean shown = value != null && VALUE_SHOWN.contains(rule);
+    return "; the first: " + file + ": " + rule + " in " + first.getAs("column") + (shown ? " ('" + value + "')" : "")
+        + (decimalComma ? "; numbers written with a decimal comma? set centraal.sources." + counts.source()
+            + ".decimal-separator = \",\"" : "");
+  }
+
+  private static final int SAMPLED_REJECTS = 20;
+
+  private static final java.util.Set<String> VALUE_SHOWN = java.util.EnumSet.of(ReasonCode.UNPARSABLE_NUMBER,
+      ReasonCode.UNPARSABLE_TIMESTAMP, ReasonCode.UNPARSABLE_BOOLEAN, ReasonCode.NOT_FINITE,
+      ReasonCode.AMOUNT_OUT_OF_RANGE, ReasonCode.TS_IN_FUTURE, ReasonCode.TS_BEFORE_FLOOR, ReasonCode.UNKNOWN_CURRENCY,
+      ReasonCode.RATING_OUT_OF_RANGE, ReasonCode.INVALID_COUNT).stream().map(Enum::name)
+      .collect(java.util.stream.Collectors.toUnmodifiableSet());
 
   private static Dataset<Row> toQuarantineRows(Dataset<Row> quarantined, String source, RunContext ctx) {
     return quarantined.select(

@@ -21,11 +21,12 @@ import java.util.Map;
  * @param timestampFormat java.time pattern for string timestamps; empty for ISO-8601
  * @param schema          the columns of a JSON source in Spark's DDL ({@code "event_id STRING, ts
  *                        STRING"}); empty to infer them, which reads every file once more
+ * @param decimalSeparator {@code '.'} or {@code ','}: how numbers written as text mark their decimals
  */
 public record SourceSettings(String name, boolean enabled, String format, String path,
                              Map<String, String> options, Map<String, String> columns,
                              Map<String, String> constants, Map<String, String> expressions,
-                             String timestampFormat, String schema) {
+                             String timestampFormat, String schema, char decimalSeparator) {
 
   /** One {@code centraal.sources.<name>} block, checked against the source's contract. */
   public static SourceSettings from(Config s, SourceContract contract) {
@@ -60,8 +61,14 @@ public record SourceSettings(String name, boolean enabled, String format, String
             .orElse(""));
       }
     }
+    String decimal = s.getString("decimal-separator");
+    if (!decimal.equals(".") && !decimal.equals(",")) {
+      throw new InvalidConfigException("centraal.sources." + contract.name() + ".decimal-separator: '" + decimal
+          + "' is not \".\" or \",\"");
+    }
     return new SourceSettings(contract.name(), s.getBoolean("enabled"), format, s.getString("path"),
-        ConfigValues.strings(s, "options"), columns, constants, expressions, s.getString("timestamp-format"), schema);
+        ConfigValues.strings(s, "options"), columns, constants, expressions, s.getString("timestamp-format"), schema,
+        decimal.charAt(0));
   }
 
   /**

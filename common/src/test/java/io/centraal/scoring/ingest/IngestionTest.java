@@ -212,6 +212,41 @@ class IngestionTest {
         "nothing reaches bronze when the gate fails");
   }
 
+  /**
+   * A European export (semicolons, decimal commas): read as such with decimal-separator = ",", and
+   * when that is not set the gate's message shows the first rejected value and names the setting.
+   */
+  @Test
+  void decimalCommasAreReadWhenConfiguredAndNamedWhenNot(SparkSession spark, @TempDir Path dir) throws IOException {
+    Path input = write(dir, "tx.csv", String.join("\n",
+        "transaction_id;customer_ref;ts;amount;channel;currency",
+        "t1;L1;2024-01-05 10:00:00;12,50;store;EUR",
+        "t2;L1;2024-02-05 10:00:00;1.234,56;store;EUR",
+        "t3;L2;2024-02-06 10:00:00;-3,00;store;EUR",
+        "t4;L2;2024-02-07 10:00:00;1 234,5;store;EUR",
+        "t5;L3;2024-02-08 10:00:00;7;store;EUR",
+        "t6;L3;2024-02-09 10:00:00;1,234.56;store;EUR") + "\n");
+    Map<String, String> european = Map.of("sources.transactions.path", input.toString(),
+        "sources.transactions.options.sep", ";", "ingest.max-reject-share", "0.2");
+
+    DataQualityGateException e = assertThrows(DataQualityGateException.class, () -> Ingestion.ingest(spark,
+        TestSettings.withDataDir(dir.resolve("a"), european), SourceContracts.TRANSACTIONS_CONTRACT, CTX));
+    assertTrue(e.getMessage().contains("5 of 6 rows"), e.getMessage());
+    assertTrue(e.getMessage().contains(input.getFileName().toString() + ": UNPARSABLE_NUMBER in amount ('"),
+        e.getMessage());
+    assertTrue(e.getMessage().contains("set centraal.sources.transactions.decimal-separator = \",\""), e.getMessage());
+
+    Map<String, String> withComma = new java.util.HashMap<>(european);
+    withComma.put("sources.transactions.decimal-separator", ",");
+    CentraalSettings settings = TestSettings.withDataDir(dir.resolve("b"), withComma);
+    Ingestion.SourceOutcome outcome = Ingestion.ingest(spark, settings, SourceContracts.TRANSACTIONS_CONTRACT, CTX);
+    assertEquals(1, outcome.quarantined(), "1,234.56 is not a number written with a decimal comma");
+    Map<String, Double> amounts = new java.util.TreeMap<>();
+    DeltaTables.read(spark, settings.paths().bronze("transactions")).collectAsList()
+        .forEach(r -> amounts.put(r.getAs("transaction_id"), r.<Double>getAs("amount")));
+    assertEquals(Map.of("t1", 12.5, "t2", 1234.56, "t3", -3.0, "t4", 1234.5, "t5", 7.0), amounts);
+  }
+
   @Test
   void missingRequiredColumnNamesFileAndColumn(SparkSession spark, @TempDir Path dir) throws IOException {
     Path input = write(dir, "tx.csv", "transaction_id,customer_ref,ts,channel\nt1,L1,2024-01-05 10:00:00,store\n");

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(SparkExtension.class)
 class InputFilesTest {
   private static SourceSettings source(String format, String path) {
-    return new SourceSettings("clickstream", true, format, path, Map.of(), Map.of(), Map.of(), Map.of(), "", "");
+    return new SourceSettings("clickstream", true, format, path, Map.of(), Map.of(), Map.of(), Map.of(), "", "", '.');
   }
 
   private static final String LINES = "event_id,customer_ref,ts\n" + "e1,c1,2024-01-01T00:00:00Z\n".repeat(2000);

@@ -46,7 +46,7 @@ class SourceReaderTest {
         "{\"event_id\":\"f1\",\"ts\":\"2024-01-02T10:00:00Z\",\"event_type\":\"search\",\"user\":\"U9\","
             + "\"file_two_extra\":7,\"amount\":3}"));
     return new SourceSettings(SourceContracts.CLICKSTREAM, true, "json", dir.toString(), Map.of(),
-        Map.of("user_ref", "user", "product_id", "sku"), Map.of(), Map.of("anonymous_id", "ctx.uid"), "", "");
+        Map.of("user_ref", "user", "product_id", "sku"), Map.of(), Map.of("anonymous_id", "ctx.uid"), "", "", '.');
   }
 
   private static DataType typeOf(StructType schema, String column) {
