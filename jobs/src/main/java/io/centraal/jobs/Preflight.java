@@ -11,8 +11,9 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * What may go wrong at a command's size, told before it reads anything: where this machine may be
- * short of disk ({@link ScratchSpace}), and input files Spark cannot split
- * ({@link InputFiles#unsplittable}). Warnings on stderr, not stops: the disk need is a measured rule
+ * short of disk ({@link ScratchSpace}), input files Spark cannot split
+ * ({@link InputFiles#unsplittable}), and text files that are not in the encoding they will be read
+ * in ({@link InputFiles#notUtf8}). Warnings on stderr, not stops: the disk need is a measured rule
  * of thumb.
  */
 final class Preflight {
@@ -39,6 +40,7 @@ final class Preflight {
         List<InputFiles.InputFile> files = InputFiles.of(spark, source);
         inputBytes += InputFiles.bytes(files);
         warnings.addAll(InputFiles.unsplittable(source, files, unsplittableAbove));
+        warnings.addAll(InputFiles.notUtf8(spark, source, files));
       }
     }
     warnings.addAll(ScratchSpace.shortfalls(inputBytes, ScratchSpace.onThisMachine(spark.sparkContext().getConf()),

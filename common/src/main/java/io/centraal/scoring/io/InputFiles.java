@@ -90,4 +90,92 @@ public final class InputFiles {
     }
     return warnings;
   }
+
+  /** Bytes read from the start of each file by {@link #notUtf8}. */
+  static final int ENCODING_SAMPLE_BYTES = 1 << 20;
+  /** Files of one source read by {@link #notUtf8}: enough to meet an export's odd file, cheap on many. */
+  static final int ENCODING_SAMPLE_FILES = 20;
+
+  /**
+   * A warning per CSV or JSON file that is not UTF-8 although the source reads it as UTF-8 (no
+   * {@code encoding} option): Spark would read its accented letters as replacement characters,
+   * silently, so "Café" and "Cafè" become one reference. The first {@value #ENCODING_SAMPLE_BYTES}
+   * bytes of the first {@value #ENCODING_SAMPLE_FILES} files are decoded strictly (gzip and bzip2
+   * through Hadoop's codecs; other compressions are not opened here); the warning names the line and
+   * the byte. Exports from Windows tools are often Windows-1252.
+   */
+  public static List<String> notUtf8(SparkSession spark, SourceSettings source, List<InputFile> files) {
+    if (!List.of("csv", "json").contains(source.format()) || !readAsUtf8(source)) {
+      return List.of();
+    }
+    org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
+    org.apache.hadoop.io.compress.CompressionCodecFactory codecs =
+        new org.apache.hadoop.io.compress.CompressionCodecFactory(conf);
+    List<String> warnings = new ArrayList<>();
+    for (InputFile file : files.subList(0, Math.min(files.size(), ENCODING_SAMPLE_FILES))) {
+      Path path = new Path(file.path());
+      String name = path.getName().toLowerCase(Locale.ROOT);
+      org.apache.hadoop.io.compress.CompressionCodec codec = codecs.getCodec(path);
+      if (codec != null && !name.endsWith(".gz") && !name.endsWith(".bz2")) {
+        continue; // zstd, lz4, snappy need native libraries on the driver: the executors read them
+      }
+      try (java.io.InputStream raw = path.getFileSystem(conf).open(path);
+           java.io.InputStream in = codec == null ? raw : codec.createInputStream(raw)) {
+        byte[] head = in.readNBytes(ENCODING_SAMPLE_BYTES);
+        firstInvalidUtf8(head, head.length == ENCODING_SAMPLE_BYTES).ifPresent(at -> warnings.add("source '"
+            + source.name() + "': " + file.path() + " is not UTF-8 (line " + lineOf(head, at) + " has the byte 0x"
+            + String.format("%02X", head[at] & 0xFF) + ", which Windows-1252 and Latin-1 use for accented letters):"
+            + " read as UTF-8 its letters become replacement characters. Set centraal.sources." + source.name()
+            + ".options.encoding to the file's encoding, e.g. \"windows-1252\""));
+      } catch (IOException | RuntimeException e) {
+        // Unreadable here: the read says why.
+      }
+    }
+    return warnings;
+  }
+
+  /** No encoding option, or one naming UTF-8. */
+  private static boolean readAsUtf8(SourceSettings source) {
+    for (Map.Entry<String, String> option : source.options().entrySet()) {
+      String key = option.getKey().toLowerCase(Locale.ROOT);
+      if ((key.equals("encoding") || key.equals("charset"))
+          && !option.getValue().trim().replace("-", "").equalsIgnoreCase("utf8")) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The offset of the first byte that is not valid UTF-8; a sequence cut by the end of a sample that
+   * was cut ({@code truncated}) is not counted.
+   */
+  static java.util.Optional<Integer> firstInvalidUtf8(byte[] bytes, boolean truncated) {
+    java.nio.charset.CharsetDecoder decoder = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+        .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+    java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+    java.nio.CharBuffer out = java.nio.CharBuffer.allocate(8192);
+    while (true) {
+      java.nio.charset.CoderResult result = decoder.decode(in, out, !truncated);
+      if (result.isError()) {
+        return java.util.Optional.of(in.position());
+      }
+      if (result.isOverflow()) {
+        out.clear();
+        continue;
+      }
+      return java.util.Optional.empty(); // underflow: all read, or a sequence cut by the sample's end
+    }
+  }
+
+  private static long lineOf(byte[] bytes, int offset) {
+    long line = 1;
+    for (int i = 0; i < offset; i++) {
+      if (bytes[i] == '\n') {
+        line++;
+      }
+    }
+    return line;
+  }
 }

@@ -63,4 +63,39 @@ class InputFilesTest {
     assertEquals(List.of(), InputFiles.unsplittable(source("parquet", dir.toString()),
         InputFiles.of(spark, source("parquet", dir.toString())), split), "Parquet splits by row group");
   }
+
+  /** A Windows-1252 export is named with its line and byte, unless the source says its encoding. */
+  @Test
+  void aFileThatIsNotUtf8IsNamedWithItsLine(SparkSession spark, @TempDir Path dir) throws IOException {
+    String text = "transaction_id,customer_ref,ts,amount\nt1,L1,2024-01-05,1.00\nt2,Caf\u00e9 Nord,2024-01-06,2.00\n";
+    Path windows = Files.write(dir.resolve("latin.csv"), text.getBytes(java.nio.charset.Charset.forName("windows-1252")));
+    Path gz = dir.resolve("latin.csv.gz");
+    try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {
+      out.write(text.getBytes(java.nio.charset.Charset.forName("windows-1252")));
+    }
+    Files.write(dir.resolve("utf8.csv"), text.getBytes(StandardCharsets.UTF_8));
+
+    SourceSettings csv = source("csv", dir.toString());
+    List<String> warnings = InputFiles.notUtf8(spark, csv, InputFiles.of(spark, csv));
+    assertEquals(2, warnings.size(), warnings.toString());
+    for (String w : warnings) {
+      assertTrue(w.contains("is not UTF-8 (line 3 has the byte 0xE9") && w.contains(".options.encoding"), w);
+    }
+    assertTrue(warnings.stream().anyMatch(w -> w.contains(windows.toString())), warnings.toString());
+    assertTrue(warnings.stream().anyMatch(w -> w.contains(gz.toString())), "read through its codec: " + warnings);
+
+    SourceSettings declared = new SourceSettings("clickstream", true, "csv", dir.toString(),
+        Map.of("encoding", "windows-1252"), Map.of(), Map.of(), Map.of(), "", "", '.');
+    assertEquals(List.of(), InputFiles.notUtf8(spark, declared, InputFiles.of(spark, declared)));
+  }
+
+  /** A multi-byte letter cut by the end of the sample is not an error; one cut by the end of the file is. */
+  @Test
+  void aLetterCutByTheSampleIsNotAnError() {
+    byte[] cut = "ab\u00e9".getBytes(StandardCharsets.UTF_8);
+    byte[] head = java.util.Arrays.copyOf(cut, cut.length - 1);
+    assertEquals(java.util.Optional.empty(), InputFiles.firstInvalidUtf8(head, true));
+    assertEquals(java.util.Optional.of(2), InputFiles.firstInvalidUtf8(head, false));
+    assertEquals(java.util.Optional.empty(), InputFiles.firstInvalidUtf8(cut, false));
+  }
 }
