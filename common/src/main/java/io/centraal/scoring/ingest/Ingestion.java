@@ -131,10 +131,10 @@ public final class Ingestion {
   /**
    * A source read once, mapped and validated, cached, with its counts ({@link SourceValidator.Counts}):
    * {@code read = accepted + quarantined + deferred}, {@code anonymous} = accepted transactions
-   * without a customer; and the decimal separator it was read with. {@link #close()} releases the cache.
+   * without a customer; and the settings it was read with. {@link #close()} releases the cache.
    */
   public record Validated(String source, LocalDate asOfDate, SourceValidator.Result result, long read, long accepted,
-                          long quarantined, long deferred, long anonymous, char decimalSeparator)
+                          long quarantined, long deferred, long anonymous, SourceSettings reading)
       implements AutoCloseable {
     /** Share of the rows read that were quarantined (0 for an empty source). */
     public double rejectShare() {
@@ -160,7 +160,7 @@ public final class Ingestion {
         source, rules, StorageLevel.MEMORY_AND_DISK(), anonymous);
     SourceValidator.Counts counts = validated.counts();
     return new Validated(contract.name(), rules.asOfDate(), validated.result(), counts.read(), counts.accepted(),
-        counts.quarantined(), counts.deferred(), counts.marked(), source.decimalSeparator());
+        counts.quarantined(), counts.deferred(), counts.marked(), source);
   }
 
   /**
@@ -178,9 +178,10 @@ public final class Ingestion {
 
   /**
    * "; the first: FILE: RULE in COLUMN ('VALUE')" for one quarantined row, so the message shows what
-   * the rows look like; with a hint when numbers written with a decimal comma are among the first
-   * {@value #SAMPLED_REJECTS} rejects and the source reads decimal points (a whole European export
-   * quarantined by one setting).
+   * the rows look like; with a hint when the first {@value #SAMPLED_REJECTS} rejects show a setting
+   * that would read them: numbers written with a decimal comma where the source reads decimal points
+   * (a whole European export quarantined by one setting), or times written day first where the
+   * pattern reads month first ({@link #timestampHint}).
    */
   private static String firstRejected(Validated counts) {
     List<Row> sample = counts.result().quarantined()
@@ -199,15 +200,47 @@ public final class Ingestion {
     Row first = errors.get(0);
     String rule = first.getAs("rule");
     String value = first.getAs("value");
-    boolean decimalComma = counts.decimalSeparator() == '.' && errors.stream()
+    boolean decimalComma = counts.reading().decimalSeparator() == '.' && errors.stream()
         .anyMatch(e -> ReasonCode.UNPARSABLE_NUMBER.name().equals(e.getAs("rule"))
             && SourceValidator.looksLikeDecimalComma(e.getAs("value")));
+    String settings = "centraal.sources." + counts.source();
+    String hint = decimalComma ? "; numbers written with a decimal comma? set " + settings
+        + ".decimal-separator = \",\"" : timestampHint(errors, counts.reading().timestampFormat(), settings);
     // Values are shown for the rules over numbers, times and codes only: a repeated key, a nested
     // value or a broken record can hold a card number or an address, which stay in the quarantine.
     boolean shown = value != null && VALUE_SHOWN.contains(rule);
     return "; the first: " + file + ": " + rule + " in " + first.getAs("column") + (shown ? " ('" + value + "')" : "")
-        + (decimalComma ? "; numbers written with a decimal comma? set centraal.sources." + counts.source()
-            + ".decimal-separator = \",\"" : "");
+        + hint;
+  }
+
+  /**
+   * For times that do not parse: the pattern with day and month the other way round when that
+   * reads them (05/03 and 13/03 exported day first, read month first: the first parses wrongly,
+   * the second not at all), or a reminder to set a pattern when none is set.
+   */
+  static String timestampHint(List<Row> errors, String pattern, String settings) {
+    List<String> values = errors.stream().filter(e -> ReasonCode.UNPARSABLE_TIMESTAMP.name().equals(e.getAs("rule")))
+        .map(e -> e.<String>getAs("value")).filter(java.util.Objects::nonNull).toList();
+    if (values.isEmpty()) {
+      return "";
+    }
+    if (pattern.isEmpty()) {
+      return "; times not in ISO 8601? set " + settings + ".timestamp-format (e.g. \"dd/MM/yyyy HH:mm\")";
+    }
+    String swapped = pattern.contains("dd") && pattern.contains("MM")
+        ? pattern.replace("dd", "\u0000").replace("MM", "dd").replace("\u0000", "MM") : pattern;
+    if (swapped.equals(pattern)) {
+      return "";
+    }
+    try {
+      java.time.format.DateTimeFormatter other = java.time.format.DateTimeFormatter.ofPattern(swapped,
+          java.util.Locale.ROOT);
+      values.forEach(other::parse);
+    } catch (RuntimeException e) {
+      return "";
+    }
+    return "; day and month the other way round? these values read with " + settings + ".timestamp-format = \""
+        + swapped + "\"";
   }
 
   private static final int SAMPLED_REJECTS = 20;

@@ -247,6 +247,35 @@ class IngestionTest {
     assertEquals(Map.of("t1", 12.5, "t2", 1234.56, "t3", -3.0, "t4", 1234.5, "t5", 7.0), amounts);
   }
 
+  /** Dates exported day first and read month first: the gate's message names the pattern that reads them. */
+  @Test
+  void datesWithDayAndMonthSwappedAreNamed(SparkSession spark, @TempDir Path dir) throws IOException {
+    Path input = write(dir, "tx.csv", String.join("\n",
+        "transaction_id,customer_ref,ts,amount,channel,currency",
+        "t1,L1,05/03/2024,12.50,store,EUR",
+        "t2,L1,13/03/2024,3.00,store,EUR",
+        "t3,L2,25/04/2024,7.00,store,EUR") + "\n");
+    DataQualityGateException e = assertThrows(DataQualityGateException.class, () -> Ingestion.ingest(spark,
+        TestSettings.withDataDir(dir.resolve("data"), Map.of("sources.transactions.path", input.toString(),
+            "sources.transactions.timestamp-format", "MM/dd/yyyy")), SourceContracts.TRANSACTIONS_CONTRACT, CTX));
+    assertTrue(e.getMessage().contains("2 of 3 rows") && e.getMessage().contains("UNPARSABLE_TIMESTAMP in ts ('"),
+        e.getMessage());
+    assertTrue(e.getMessage().contains("day and month the other way round? these values read with"
+        + " centraal.sources.transactions.timestamp-format = \"dd/MM/yyyy\""), e.getMessage());
+  }
+
+  @Test
+  void aTimeHintOnlyWhereASettingWouldReadTheValues() {
+    org.apache.spark.sql.types.StructType error = new org.apache.spark.sql.types.StructType()
+        .add("rule", "string").add("column", "string").add("value", "string");
+    java.util.function.Function<String, Row> bad = v -> new org.apache.spark.sql.catalyst.expressions
+        .GenericRowWithSchema(new Object[] {"UNPARSABLE_TIMESTAMP", "ts", v}, error);
+    assertEquals("", Ingestion.timestampHint(List.of(bad.apply("2024-13-45")), "yyyy-MM-dd", "s"),
+        "swapped it does not parse either");
+    assertTrue(Ingestion.timestampHint(List.of(bad.apply("05.03.2024")), "", "s").contains("s.timestamp-format"));
+    assertEquals("", Ingestion.timestampHint(List.of(bad.apply("13/03/2024")), "yyyy", "s"));
+  }
+
   @Test
   void missingRequiredColumnNamesFileAndColumn(SparkSession spark, @TempDir Path dir) throws IOException {
     Path input = write(dir, "tx.csv", "transaction_id,customer_ref,ts,channel\nt1,L1,2024-01-05 10:00:00,store\n");
