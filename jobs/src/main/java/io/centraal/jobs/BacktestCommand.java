@@ -184,9 +184,7 @@ public final class BacktestCommand implements Callable<Integer> {
     // Rows after the holdout end are valid data the backtest does not use: ingest's rules defer
     // them (not in valid()), they are not rejected.
     LocalDate today = LocalDate.now(java.time.ZoneOffset.UTC);
-    SourceValidator.Rules rules = new SourceValidator.Rules(asOf, today.isAfter(asOf) ? today : asOf,
-        ingest.timestampFloor(), ingest.currencies(),
-        ingest.ratingMin(), ingest.ratingMax(), ingest.maxAbsAmount(), false);
+    SourceValidator.Rules rules = ingest.rules(asOf, today.isAfter(asOf) ? today : asOf, false);
     long t0 = System.nanoTime();
     // Cached: counted here, then read once more by the backtest's summary.
     Ingestion.Validated checked = Ingestion.validate(spark, source, SourceContracts.TRANSACTIONS_CONTRACT, rules);

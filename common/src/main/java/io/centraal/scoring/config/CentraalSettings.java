@@ -66,13 +66,24 @@ public record CentraalSettings(
   /** Validation rules of ingest ({@code centraal.ingest}). */
   public record Ingest(double maxRejectShare, LocalDate timestampFloor, List<String> currencies,
                        int ratingMin, int ratingMax, double maxAbsAmount, ExtraColumns extraColumns,
-                       int concurrentSources) {
+                       int concurrentSources, List<String> placeholderRefs) {
     /** {@code c} is the centraal block. */
     public static Ingest from(Config c) {
       return new Ingest(fraction(c, "ingest.max-reject-share"), date(c, "ingest.timestamp-floor"),
           List.copyOf(c.getStringList("ingest.currencies")), c.getInt("ingest.rating-min"),
           c.getInt("ingest.rating-max"), positive(c, "ingest.max-abs-amount"),
-          enumValue(c, "ingest.extra-columns", ExtraColumns.class), atLeastOne(c, "ingest.concurrent-sources"));
+          enumValue(c, "ingest.extra-columns", ExtraColumns.class), atLeastOne(c, "ingest.concurrent-sources"),
+          List.copyOf(c.getStringList("ingest.placeholder-refs")));
+    }
+
+    /**
+     * The validation rules for rows up to {@code asOfDate}, ingested on {@code ingestDate}; the
+     * user's unmapped columns kept when {@code keepExtraColumns}.
+     */
+    public io.centraal.scoring.dq.SourceValidator.Rules rules(LocalDate asOfDate, LocalDate ingestDate,
+                                                             boolean keepExtraColumns) {
+      return new io.centraal.scoring.dq.SourceValidator.Rules(asOfDate, ingestDate, timestampFloor, currencies,
+          ratingMin, ratingMax, maxAbsAmount, keepExtraColumns, java.util.Set.copyOf(placeholderRefs));
     }
   }
 

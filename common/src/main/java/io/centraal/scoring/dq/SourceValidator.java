@@ -17,6 +17,7 @@ import static org.apache.spark.sql.functions.when;
 
 import io.centraal.scoring.io.SourceReader;
 import io.centraal.scoring.io.SourceSettings;
+import io.centraal.scoring.privacy.PersonalData;
 import io.centraal.scoring.run.InvalidInputException;
 import io.centraal.scoring.run.SparkSessions;
 import io.centraal.scoring.run.UtcDays;
@@ -80,7 +81,13 @@ public final class SourceValidator {
    * @param keepExtraColumns keep the user's unmapped columns in {@link LogColumns#EXTRA_COLUMNS}
    */
   public record Rules(LocalDate asOfDate, LocalDate ingestDate, LocalDate timestampFloor, List<String> currencies,
-                      int ratingMin, int ratingMax, double maxAbsAmount, boolean keepExtraColumns) {}
+                      int ratingMin, int ratingMax, double maxAbsAmount, boolean keepExtraColumns,
+                      java.util.Set<String> placeholderRefs) {
+    public Rules {
+      placeholderRefs = placeholderRefs.stream().map(r -> r.trim().toLowerCase(java.util.Locale.ROOT))
+          .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
+  }
 
   /**
    * Every input row once, with {@link #STATUS}: the contract's typed fields,
@@ -158,7 +165,7 @@ public final class SourceValidator {
     }
     List<FieldParse> parses = new ArrayList<>();
     for (int i = 0; i < contract.fields().size(); i++) {
-      FieldParse parse = parse(raw, contract, source, contract.fields().get(i), userColumns, i);
+      FieldParse parse = parse(raw, contract, source, contract.fields().get(i), userColumns, i, rules);
       parses.add(parse);
       parsedColumns.add(parse.text().as(parse.textColumn()));
       parsedColumns.add(parse.parsed().as(parse.valueColumn()));
@@ -411,7 +418,7 @@ public final class SourceValidator {
   }
 
   private static FieldParse parse(Dataset<Row> raw, SourceContract contract, SourceSettings source,
-                                  SourceContract.Field field, List<String> userColumns, int index) {
+                                  SourceContract.Field field, List<String> userColumns, int index, Rules rules) {
     String name = field.name();
     Column input;
     DataType inputType = DataTypes.StringType;
@@ -443,6 +450,9 @@ public final class SourceValidator {
     // it were an id. It is quarantined with its JSON text (see fieldChecks).
     Column asText = nested ? to_json(input) : input.cast("string");
     Column text = when(trim(asText).equalTo(""), lit(null)).otherwise(trim(asText));
+    if (!source.constants().containsKey(name) && PersonalData.referenceColumns(contract.name()).contains(name)) {
+      text = when(placeholder(text, rules.placeholderRefs()), lit(null)).otherwise(text);
+    }
     DataType type = field.type();
     Column number = numberText(text, source.decimalSeparator());
     Column parsed;
@@ -472,6 +482,17 @@ public final class SourceValidator {
       throw new IllegalStateException("no parser for contract type " + type + " of " + name);
     }
     return new FieldParse(field, index, input, nested, false, text, parsed);
+  }
+
+  /**
+   * A reference that names nobody: one of {@code placeholders} (compared in lower case) or zeros only
+   * (0000000000 on a card field). POS exports put these on walk-in sales; kept, they would make
+   * one customer of every walk-in, so they read as no reference (an anonymous sale; a row whose
+   * reference is required is quarantined as MISSING_REQUIRED).
+   */
+  static Column placeholder(Column text, java.util.Set<String> placeholders) {
+    Column zeros = text.rlike("^0+$");
+    return placeholders.isEmpty() ? zeros : zeros.or(lower(text).isin(placeholders.toArray()));
   }
 
   /**

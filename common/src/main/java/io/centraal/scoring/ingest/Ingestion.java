@@ -91,8 +91,7 @@ public final class Ingestion {
     SourceSettings source = settings.sources().get(contract.name());
     CentraalSettings.Ingest ingest = settings.ingest();
     boolean keepExtra = ingest.extraColumns() == CentraalSettings.ExtraColumns.KEEP;
-    SourceValidator.Rules rules = new SourceValidator.Rules(ctx.asOfDate(), ingestDate, ingest.timestampFloor(),
-        ingest.currencies(), ingest.ratingMin(), ingest.ratingMax(), ingest.maxAbsAmount(), keepExtra);
+    SourceValidator.Rules rules = ingest.rules(ctx.asOfDate(), ingestDate, keepExtra);
 
     // One scan of the input: everything below (counts, quarantine, MERGE) reads this cache.
     try (Validated checked = validate(spark, source, contract, rules)) {

@@ -40,9 +40,7 @@ class SourceValidatorTest {
     CentraalSettings settings = TestSettings.withDataDir(input.getParent().resolve("data"),
         Map.of("sources.transactions.path", input.toString()));
     SourceSettings source = settings.sources().get(SourceContracts.TRANSACTIONS);
-    SourceValidator.Rules rules = new SourceValidator.Rules(AS_OF, AS_OF.plusMonths(3), settings.ingest().timestampFloor(),
-        settings.ingest().currencies(), settings.ingest().ratingMin(), settings.ingest().ratingMax(),
-        settings.ingest().maxAbsAmount(), false);
+    SourceValidator.Rules rules = settings.ingest().rules(AS_OF, AS_OF.plusMonths(3), false);
     Dataset<Row> raw = SourceReader.read(spark, source);
     if (!cached) {
       return SourceValidator.validate(raw, SourceContracts.TRANSACTIONS_CONTRACT, source, rules)

@@ -276,6 +276,31 @@ class IngestionTest {
     assertEquals("", Ingestion.timestampHint(List.of(bad.apply("13/03/2024")), "yyyy", "s"));
   }
 
+  /** Walk-in sales under a placeholder customer id are anonymous sales, not one giant customer. */
+  @Test
+  void placeholderCustomerIdsAreNoCustomer(SparkSession spark, @TempDir Path dir) throws IOException {
+    Path input = write(dir, "tx.csv", String.join("\n",
+        "transaction_id,customer_ref,ts,amount,channel,currency",
+        "t1,L1,2024-01-05 10:00:00,12.50,store,EUR",
+        "t2,0,2024-01-05 11:00:00,3.00,store,EUR",
+        "t3,0000000000,2024-01-05 12:00:00,4.00,store,EUR",
+        "t4,UNKNOWN,2024-01-06 10:00:00,5.00,store,EUR",
+        "t5, Guest ,2024-01-06 11:00:00,6.00,store,EUR",
+        "t6,,2024-01-06 12:00:00,7.00,store,EUR",
+        "t7,L10,2024-01-07 10:00:00,8.00,store,EUR") + "\n");
+    CentraalSettings settings = settings(dir, input, 0.1);
+    Ingestion.SourceOutcome outcome = Ingestion.ingest(spark, settings, SourceContracts.TRANSACTIONS_CONTRACT, CTX);
+    assertEquals(0, outcome.quarantined());
+    assertEquals(5, outcome.anonymous(), "0, zeros, UNKNOWN, Guest and the empty one");
+    Map<String, String> refs = new java.util.TreeMap<>();
+    DeltaTables.read(spark, settings.paths().bronze("transactions")).collectAsList()
+        .forEach(r -> refs.put(r.getAs("transaction_id"), r.getAs("customer_ref")));
+    assertEquals("L1", refs.get("t1"));
+    assertEquals("L10", refs.get("t7"), "a reference with zeros in it is a reference");
+    assertEquals(java.util.Arrays.asList(null, null, null, null, null),
+        java.util.stream.Stream.of("t2", "t3", "t4", "t5", "t6").map(refs::get).toList());
+  }
+
   @Test
   void missingRequiredColumnNamesFileAndColumn(SparkSession spark, @TempDir Path dir) throws IOException {
     Path input = write(dir, "tx.csv", "transaction_id,customer_ref,ts,channel\nt1,L1,2024-01-05 10:00:00,store\n");

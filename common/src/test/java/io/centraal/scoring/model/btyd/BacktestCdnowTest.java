@@ -47,9 +47,7 @@ class BacktestCdnowTest {
     Dataset<Row> raw = SourceReader.read(spark, settings.sources().get(SourceContracts.TRANSACTIONS));
     Dataset<Row> keyed = SourceValidator.validate(raw, SourceContracts.TRANSACTIONS_CONTRACT,
             settings.sources().get(SourceContracts.TRANSACTIONS),
-            new SourceValidator.Rules(spec.holdoutEnd(), spec.holdoutEnd(), settings.ingest().timestampFloor(),
-                settings.ingest().currencies(), settings.ingest().ratingMin(), settings.ingest().ratingMax(),
-                settings.ingest().maxAbsAmount(), false))
+            settings.ingest().rules(spec.holdoutEnd(), spec.holdoutEnd(), false))
         .valid().withColumn(FeatureColumns.CUSTOMER_KEY, col(Transactions.CUSTOMER_REF).cast("long"));
     Backtest.Result result = Backtest.run(keyed, spec);
 
