@@ -105,7 +105,7 @@ public final class InputFiles {
    * the byte. Exports from Windows tools are often Windows-1252.
    */
   public static List<String> notUtf8(SparkSession spark, SourceSettings source, List<InputFile> files) {
-    if (!List.of("csv", "json").contains(source.format()) || !readAsUtf8(source)) {
+    if (!List.of("csv", "json").contains(source.format()) || !source.readsUtf8()) {
       return List.of();
     }
     org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
@@ -132,18 +132,6 @@ public final class InputFiles {
       }
     }
     return warnings;
-  }
-
-  /** No encoding option, or one naming UTF-8. */
-  private static boolean readAsUtf8(SourceSettings source) {
-    for (Map.Entry<String, String> option : source.options().entrySet()) {
-      String key = option.getKey().toLowerCase(Locale.ROOT);
-      if ((key.equals("encoding") || key.equals("charset"))
-          && !option.getValue().trim().replace("-", "").equalsIgnoreCase("utf8")) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /**

@@ -146,16 +146,11 @@ public final class SourceReader {
   /** A text reader sees the same lines as the JSON reader: one record per line, in UTF-8. */
   private static boolean lineDelimited(SourceSettings source) {
     for (Map.Entry<String, String> option : source.options().entrySet()) {
-      String key = option.getKey().toLowerCase(Locale.ROOT);
-      if (key.equals("multiline") && option.getValue().trim().equalsIgnoreCase("true")) {
-        return false;
-      }
-      if ((key.equals("encoding") || key.equals("charset"))
-          && !option.getValue().trim().replace("-", "").equalsIgnoreCase("utf8")) {
+      if (option.getKey().equalsIgnoreCase("multiline") && option.getValue().trim().equalsIgnoreCase("true")) {
         return false;
       }
     }
-    return true;
+    return source.readsUtf8();
   }
 
   private static Iterator<String> firstOf(Iterator<String> lines, int n) {

@@ -71,6 +71,18 @@ public record SourceSettings(String name, boolean enabled, String format, String
         decimal.charAt(0));
   }
 
+  /** The reader decodes the files as UTF-8: no {@code encoding} (or {@code charset}) option, or one naming UTF-8. */
+  public boolean readsUtf8() {
+    for (Map.Entry<String, String> option : options.entrySet()) {
+      String key = option.getKey().toLowerCase(java.util.Locale.ROOT);
+      if ((key.equals("encoding") || key.equals("charset"))
+          && !option.getValue().trim().replace("-", "").equalsIgnoreCase("utf8")) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /**
    * The user's column each of the contract's fields reads directly: its mapped name, or the field's
    * own name when unmapped; fields set by a constant or an expression read none here.
