@@ -130,11 +130,16 @@ public final class Ingestion {
   /**
    * A source read once, mapped and validated, cached, with its counts ({@link SourceValidator.Counts}):
    * {@code read = accepted + quarantined + deferred}, {@code anonymous} = accepted transactions
-   * without a customer; and the settings it was read with. {@link #close()} releases the cache.
+   * without a customer; {@code reading}, the settings the source was read with. {@link #close()}
+   * releases the cache.
    */
-  public record Validated(String source, LocalDate asOfDate, SourceValidator.Result result, long read, long accepted,
-                          long quarantined, long deferred, long anonymous, SourceSettings reading)
-      implements AutoCloseable {
+  public record Validated(SourceSettings reading, LocalDate asOfDate, SourceValidator.Result result, long read,
+                          long accepted, long quarantined, long deferred, long anonymous) implements AutoCloseable {
+    /** The source's name. */
+    public String source() {
+      return reading.name();
+    }
+
     /** Share of the rows read that were quarantined (0 for an empty source). */
     public double rejectShare() {
       return read == 0 ? 0.0 : (double) quarantined / read;
@@ -158,8 +163,8 @@ public final class Ingestion {
         SourceReader.read(spark, source, contract, rules.keepExtraColumns()), contract,
         source, rules, StorageLevel.MEMORY_AND_DISK(), anonymous);
     SourceValidator.Counts counts = validated.counts();
-    return new Validated(contract.name(), rules.asOfDate(), validated.result(), counts.read(), counts.accepted(),
-        counts.quarantined(), counts.deferred(), counts.marked(), source);
+    return new Validated(source, rules.asOfDate(), validated.result(), counts.read(), counts.accepted(),
+        counts.quarantined(), counts.deferred(), counts.marked());
   }
 
   /**
