@@ -1,9 +1,7 @@
 package io.centraal.jobs;
 
-import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.sum;
@@ -55,15 +53,18 @@ public final class IdentityJob extends StageCommand {
     Dataset<Row> map = IdentityResolution.resolve(spark, IdentityResolution.references(sources),
         IdentityResolution.links(sources), previous, ctx.asOfDate(), maxPartners)
         .persist(StorageLevel.MEMORY_AND_DISK());
-    Row sizes = map.agg(count(lit(1)), countDistinct(col(FeatureColumns.CUSTOMER_KEY)),
-        count(col(IdentityResolution.HUB_PARTNERS)), coalesce(sum(col(IdentityResolution.HUB_PARTNERS)), lit(0L)))
+    // One aggregation by customer gives every figure: references, customers, hubs and the largest
+    // customer's references.
+    Row sizes = map.groupBy(FeatureColumns.CUSTOMER_KEY)
+        .agg(count(lit(1)).as("refs"), count(col(IdentityResolution.HUB_PARTNERS)).as("hubs"),
+            sum(col(IdentityResolution.HUB_PARTNERS)).as("hub_partners"))
+        .agg(sum("refs"), count(lit(1)), sum("hubs"), sum("hub_partners"), max("refs"))
         .first();
-    long mapped = sizes.getLong(0);
+    long mapped = sizes.isNullAt(0) ? 0 : sizes.getLong(0);
     long customers = sizes.getLong(1);
-    long hubs = sizes.getLong(2);
-    long hubPartners = sizes.getLong(3);
-    Row largest = map.groupBy(FeatureColumns.CUSTOMER_KEY).count().agg(max(col("count"))).first();
-    long largestCustomer = largest.isNullAt(0) ? 0 : largest.getLong(0);
+    long hubs = sizes.isNullAt(2) ? 0 : sizes.getLong(2);
+    long hubPartners = sizes.isNullAt(3) ? 0 : sizes.getLong(3);
+    long largestCustomer = sizes.isNullAt(4) ? 0 : sizes.getLong(4);
     // The map is a current-state dimension: replaced atomically as a whole.
     // Created first so the table never keeps statistics on references (see PersonalData).
     DeltaTables.ensureTable(spark, path, OutputSchemas.IDENTITY_MAP, java.util.List.of(),
