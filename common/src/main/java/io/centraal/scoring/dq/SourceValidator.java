@@ -506,14 +506,19 @@ public final class SourceValidator {
       return text;
     }
     // Only the European layout is read: 1,234.56 (a decimal point) is not a number here.
-    Column european = text.rlike("^[+-]?([0-9]{1,3}([.' \u00A0\u202F][0-9]{3})+|[0-9]+)(,[0-9]+)?$");
-    return when(european, functions.translate(functions.regexp_replace(text, "[.' \u00A0\u202F]", ""), ",", "."));
+    Column european = text.rlike("^" + EUROPEAN_WHOLE_PART + "(,[0-9]+)?$");
+    return when(european, functions.translate(functions.regexp_replace(text, GROUPING_MARK, ""), ",", "."));
   }
 
   /** A text that reads as a number written with a decimal comma (12,50 or 1.234,56). */
   public static boolean looksLikeDecimalComma(String value) {
-    return value != null && value.trim().matches("[+-]?(\\d{1,3}([.' ]\\d{3})+|\\d+),\\d+");
+    return value != null && value.trim().matches(EUROPEAN_WHOLE_PART + ",[0-9]+");
   }
+
+  /** A mark grouping the digits of a number written with a decimal comma: dot, apostrophe, spaces. */
+  private static final String GROUPING_MARK = "[.' \u00A0\u202F]";
+  /** The whole part of such a number: digits, or digits grouped by threes. */
+  private static final String EUROPEAN_WHOLE_PART = "[+-]?([0-9]{1,3}(" + GROUPING_MARK + "[0-9]{3})+|[0-9]+)";
 
   /** The rules of one parsed field, over its internal text and value columns. */
   private static void fieldChecks(SourceContract contract, SourceSettings source, FieldParse parse, Rules rules,
