@@ -117,6 +117,90 @@ class SourceValidatorTest {
     }
   }
 
+  // A text of the pattern's exact shape is read by Spark's cast, anything else by to_timestamp:
+  // the two must agree on every text, valid or not.
+  @Test
+  void aPatternsTimestampsAreThoseToTimestampReads(SparkSession spark) {
+    List<String> texts = java.util.Arrays.asList("2024-03-31 23:30:05", "2024-02-29 12:00:00", "2023-02-29 12:00:00",
+        "2024-02-30 00:00:00", "2024-13-01 00:00:00", "2024-01-01 24:00:00", "2024-01-01 23:60:00",
+        "2024-01-01 23:59:60", "2024-01-05 10:00:00.5", "2024-01-05T10:00:00", "2024-01-05T10:00:00Z",
+        "2024-1-5 10:00:00", "2024-01-05 10:00", "2024-01-05", "0000-01-01 00:00:00", "+12024-01-05 10:00:00",
+        "2024-01-05 10:00:0Z", "x", "", null);
+    Dataset<Row> df = spark.createDataset(texts, org.apache.spark.sql.Encoders.STRING()).toDF("t");
+    for (String pattern : List.of("yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd HH:mm", "yyyy-MM-dd",
+        "dd/MM/yyyy")) {
+      List<Row> rows = df.select(col("t"), functions.to_timestamp(col("t"), pattern),
+          SourceValidator.patternTimestamp(col("t"), pattern)).collectAsList();
+      assertEquals(texts.size(), rows.size());
+      for (Row r : rows) {
+        assertEquals(r.get(1), r.get(2), "'" + r.get(0) + "' read with " + pattern);
+      }
+      assertTrue(rows.stream().filter(r -> r.get(2) != null).count() >= (pattern.startsWith("dd") ? 0 : 1), pattern);
+    }
+  }
+
+  // The cheap tests in front of the placeholder's regular expression and look-up change no answer.
+  @Test
+  void aPlaceholderIsWhatTheRegularExpressionAndTheListSay(SparkSession spark) {
+    java.util.Set<String> placeholders = java.util.Set.of("unknown", "n/a", "guest", "walk-in", "-1");
+    List<String> texts = java.util.Arrays.asList("0", "000", "00a", "a0", "10", "unknown", "UNKNOWN", "Unknownx",
+        "n/a", "N/A", "guest", "walk-in", "walk-ins", "-1", "-10", "L1", "", null);
+    List<Row> rows = spark.createDataset(texts, org.apache.spark.sql.Encoders.STRING()).toDF("t")
+        .select(col("t"), col("t").rlike("^0+$").or(functions.lower(col("t")).isin(placeholders.toArray())),
+            SourceValidator.placeholder(col("t"), placeholders), SourceValidator.placeholder(col("t"), java.util.Set.of()),
+            col("t").rlike("^0+$"))
+        .collectAsList();
+    for (Row r : rows) {
+      assertEquals(r.get(1), r.get(2), "'" + r.get(0) + "'");
+      assertEquals(r.get(4), r.get(3), "'" + r.get(0) + "' with no placeholders listed");
+    }
+    assertEquals(9, rows.stream().filter(r -> Boolean.TRUE.equals(r.get(2))).count());
+  }
+
+  // A Parquet export's typed columns are read as their values (not through their text), and a
+  // rule they break still shows the value as text.
+  @Test
+  void typedColumnsAreReadAsTheirValues(SparkSession spark, @TempDir Path dir) {
+    org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+        .add("transaction_id", "string").add("customer_ref", "string").add("ts", "timestamp")
+        .add("amount", "double").add("channel", "string").add("quantity", "long")
+        .add("margin", org.apache.spark.sql.types.DataTypes.createDecimalType(10, 2));
+    java.sql.Timestamp march = java.sql.Timestamp.valueOf("2024-03-01 09:00:00");
+    List<Row> input = List.of(
+        org.apache.spark.sql.RowFactory.create("t1", "L1", march, 12.5, "web", 3L, new java.math.BigDecimal("4.25")),
+        org.apache.spark.sql.RowFactory.create("t2", "L2", null, 5.0, "web", null, null),
+        org.apache.spark.sql.RowFactory.create("t3", "L3", march, 1.0e12, "web", 1L, null),
+        org.apache.spark.sql.RowFactory.create("t4", "L4", march, Double.NaN, "web", 1L, null),
+        org.apache.spark.sql.RowFactory.create("t5", "L5", march, null, "store", 1L, null));
+    Path parquet = dir.resolve("tx.parquet");
+    spark.createDataFrame(input, schema).coalesce(1).write().parquet(parquet.toString());
+    // A decimal comma applies to numbers written as text: a typed decimal is read as it is.
+    CentraalSettings settings = TestSettings.withDataDir(dir.resolve("data"), Map.of(
+        "sources.transactions.path", parquet.toString(), "sources.transactions.format", "parquet",
+        "sources.transactions.decimal-separator", ","));
+    SourceSettings source = settings.sources().get(SourceContracts.TRANSACTIONS);
+    SourceValidator.Result result = SourceValidator.validate(SourceReader.read(spark, source),
+        SourceContracts.TRANSACTIONS_CONTRACT, source, settings.ingest().rules(AS_OF, AS_OF, false));
+    List<Row> valid = result.valid().orderBy("transaction_id").collectAsList();
+    assertEquals(1, valid.size(), "t1 only: " + valid);
+    Row t1 = valid.get(0);
+    assertEquals(march, t1.getAs("ts"));
+    assertEquals(12.5, (double) t1.getAs("amount"));
+    assertEquals(3.0, (double) t1.getAs("quantity"));
+    assertEquals(4.25, (double) t1.getAs("margin"));
+    Map<String, String> reasons = new java.util.TreeMap<>();
+    result.quarantined().collectAsList().forEach(r -> {
+      Row e = r.<Row>getList(r.fieldIndex(SourceValidator.ERRORS)).get(0);
+      String raw = r.getAs(SourceValidator.RAW_RECORD);
+      java.util.regex.Matcher id = java.util.regex.Pattern.compile("\"transaction_id\":\"(t[0-9])\"").matcher(raw);
+      assertTrue(id.find(), raw);
+      reasons.put(id.group(1), e.getAs("rule") + " in " + e.getAs("column")
+          + " (" + e.getAs("value") + ")");
+    });
+    assertEquals(Map.of("t2", "MISSING_REQUIRED in ts (null)", "t3", "AMOUNT_OUT_OF_RANGE in amount (1.0E12)",
+        "t4", "NOT_FINITE in amount (NaN)", "t5", "MISSING_REQUIRED in amount (null)"), reasons);
+  }
+
   // The bracket test before the regular expression only skips it where it cannot match.
   @Test
   void aNestedValuesTextIsRecognisedAsByTheRegularExpressionAlone(SparkSession spark) {
