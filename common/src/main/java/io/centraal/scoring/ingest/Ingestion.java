@@ -105,8 +105,14 @@ public final class Ingestion {
       String quarantinePath = settings.paths().bronze(TableNames.QUARANTINE);
       DeltaTables.ensureTable(spark, quarantinePath, OutputSchemas.QUARANTINE, List.of(LogColumns.AS_OF_DATE),
           PersonalData.quarantineTableProperties());
-      DeltaTables.replaceSlice(quarantine, quarantinePath, LogColumns.AS_OF_DATE + " = " + ctx.asOfLiteral()
-          + " AND " + LogColumns.SOURCE + " = '" + contract.name() + "'");
+      String slice = LogColumns.AS_OF_DATE + " = " + ctx.asOfLiteral() + " AND " + LogColumns.SOURCE + " = '"
+          + contract.name() + "'";
+      // A clean source whose slice holds no rows (no earlier run of this date quarantined any) has
+      // nothing to replace: the look-up reads the pruned partition only, the replacement was a
+      // Delta commit of six Spark jobs for every clean source of every run.
+      if (checked.quarantined() > 0 || !DeltaTables.read(spark, quarantinePath).where(slice).isEmpty()) {
+        DeltaTables.replaceSlice(quarantine, quarantinePath, slice);
+      }
       Map<String, Long> reasons = checked.quarantined() == 0 ? Map.of() : reasonCounts(quarantine);
 
       checkRejectShare(checked, ingest.maxRejectShare(), "reasons " + reasons + "; see the quarantine table at "
