@@ -430,15 +430,19 @@ public final class SourceValidator {
    * {@link #textColumn()} and {@link #valueColumn()}.
    *
    * <p>{@code typed}: the input already holds the contract's kind of value (a Parquet timestamp, a
-   * JSON number): its value is converted directly, and its text is made only for the error entries
-   * of rows that break a rule, not for every row (formatting every timestamp and double of a
+   * JSON number): its value is converted directly, and {@code text} (its value as text, not an
+   * internal column) is made only for the error entries of rows that break a rule, not for every
+   * row (formatting every timestamp and double of a
    * Parquet source as text was a fifth of its validation's CPU).
    */
   private record FieldParse(SourceContract.Field field, int index, Column input, boolean nested, boolean absent,
                             boolean typed, Column text, Column parsed) {
-    /** The text the rules test and report: the internal column, or for a typed input its value as text. */
+    /**
+     * The text the rules test and report: the internal column, or for a typed input {@code text}
+     * itself (its value as text, evaluated only inside an error entry).
+     */
     Column textForRules() {
-      return typed ? input.cast("string") : col(textColumn());
+      return typed ? text : col(textColumn());
     }
 
     /** Whether the field holds a value (a blank text holds none). */
@@ -481,6 +485,12 @@ public final class SourceValidator {
       inputType = fieldType(raw, userName);
     }
 
+    DataType type = field.type();
+    Column direct = typedValue(input, inputType, type);
+    if (direct != null) {
+      // Its text only for the error entries (never blank, never a reference: references are text).
+      return new FieldParse(field, index, input, false, false, true, input.cast("string"), direct);
+    }
     boolean nested = inputType instanceof org.apache.spark.sql.types.StructType
         || inputType instanceof org.apache.spark.sql.types.ArrayType
         || inputType instanceof org.apache.spark.sql.types.MapType;
@@ -490,11 +500,6 @@ public final class SourceValidator {
     Column text = when(trim(asText).equalTo(""), lit(null)).otherwise(trim(asText));
     if (!source.constants().containsKey(name) && PersonalData.referenceColumns(contract.name()).contains(name)) {
       text = when(placeholder(text, rules.placeholderRefs()), lit(null)).otherwise(text);
-    }
-    DataType type = field.type();
-    Column direct = typedValue(input, inputType, type);
-    if (direct != null) {
-      return new FieldParse(field, index, input, false, false, true, text, direct);
     }
     Column number = numberText(text, source.decimalSeparator());
     Column parsed;
