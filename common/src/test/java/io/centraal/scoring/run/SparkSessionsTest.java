@@ -17,6 +17,33 @@ class SparkSessionsTest {
     assertEquals("2", spark.conf().get(SparkSessions.SNAPSHOT_PARTITIONS_KEY));
     assertEquals("2", spark.conf().get(SparkSessions.LISTING_PARALLELISM_KEY));
     assertEquals("UTC", spark.conf().get("spark.sql.session.timeZone"));
+    assertEquals(2L << 20, org.apache.spark.SparkEnv.get().memoryManager().pageSizeBytes());
+  }
+
+  @Test
+  void aSmallAggregationTakesPagesOfMegabytesNotOfTheHeapsCeiling(SparkSession spark) throws Exception {
+    // Spark's own page size would be 32 MB in this test JVM (4 GB heap, 2 tasks) and its 64 MB
+    // ceiling in the launcher's: each task of a hash aggregation holds at least one page, whatever its rows.
+    java.util.List<Long> peaks = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    org.apache.spark.scheduler.SparkListener listener = new org.apache.spark.scheduler.SparkListener() {
+      @Override
+      public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd end) {
+        if (end.taskMetrics() != null) {
+          peaks.add(end.taskMetrics().peakExecutionMemory());
+        }
+      }
+    };
+    spark.sparkContext().addSparkListener(listener);
+    try {
+      spark.range(1_000).selectExpr("concat('ref-', id % 97) AS ref", "id").groupBy("ref").count().collectAsList();
+      spark.sparkContext().listenerBus().waitUntilEmpty(); // task-end events arrive after the job
+    } finally {
+      spark.sparkContext().removeSparkListener(listener);
+    }
+    long largest = peaks.stream().mapToLong(Long::longValue).max().orElseThrow();
+    org.junit.jupiter.api.Assertions.assertTrue(largest > 0, "the aggregation reported its memory");
+    org.junit.jupiter.api.Assertions.assertTrue(largest <= 8L << 20,
+        "a task aggregating 1,000 rows held " + largest / (1 << 20) + " MB");
   }
 
   @Test
