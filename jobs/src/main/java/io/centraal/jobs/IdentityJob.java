@@ -51,8 +51,7 @@ public final class IdentityJob extends StageCommand {
     long previousRefs = previous.count();
     int maxPartners = settings.identity().maxPartners();
     Dataset<Row> map = IdentityResolution.resolve(spark, IdentityResolution.references(sources),
-        IdentityResolution.links(sources), previous, ctx.asOfDate(), maxPartners)
-        .persist(StorageLevel.MEMORY_AND_DISK());
+        IdentityResolution.links(sources), previous, ctx.asOfDate(), maxPartners);
     // One aggregation by customer gives every figure: references, customers, hubs and the largest
     // customer's references.
     Row sizes = map.groupBy(FeatureColumns.CUSTOMER_KEY)

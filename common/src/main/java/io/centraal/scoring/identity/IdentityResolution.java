@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 
+import io.centraal.scoring.run.LeafCache;
 import io.centraal.scoring.schema.FeatureColumns;
 import io.centraal.scoring.schema.InputColumns.Audience;
 import io.centraal.scoring.schema.InputColumns.Clickstream;
@@ -154,7 +155,10 @@ public final class IdentityResolution {
    * @param asOfDate    recorded as first_seen_as_of for new references
    * @param maxPartners a reference linked to more references than this is a hub whose links are set
    *                    aside; 0 follows every link
-   * @return the new identity map: one row per reference ({@link OutputSchemas#IDENTITY_MAP})
+   * @return the new identity map: one row per reference ({@link OutputSchemas#IDENTITY_MAP}), computed and
+   *         persisted; the caller unpersists it. Everything resolving it held (the numbered references,
+   *         the graph and its components) is released before it is returned: left cached, GraphX's
+   *         partitions stayed on the heap or the disk through the features and score stages.
    */
   public static Dataset<Row> resolve(SparkSession spark, Dataset<Row> refs, Dataset<Row> links,
                                      Dataset<Row> previousMap, LocalDate asOfDate, int maxPartners) {
@@ -196,7 +200,8 @@ public final class IdentityResolution {
         .select("a", "b")
         .where(col("a").notEqual(col("b")));
 
-    Dataset<Row> components = vertices.join(connectedComponents(spark, edges), VID, "left")
+    Components graph = connectedComponents(spark, edges);
+    Dataset<Row> components = vertices.join(graph.rows(), VID, "left")
         .withColumn(COMPONENT, coalesce(col(COMPONENT), col(VID)));
 
     Dataset<Row> withOld = components.join(previousMap.select(
@@ -224,15 +229,30 @@ public final class IdentityResolution {
     Dataset<Row> minted = spark.createDataFrame(numbered, new StructType()
         .add(COMPONENT, DataTypes.LongType, false).add(FeatureColumns.CUSTOMER_KEY, DataTypes.LongType, false));
 
-    return withOld.join(known.union(minted), COMPONENT)
+    Dataset<Row> map = LeafCache.of(withOld.join(known.union(minted), COMPONENT)
         .join(broadcast(hubs), LogColumns.REF, "left")
         .select(col(LogColumns.REF), col(FeatureColumns.CUSTOMER_KEY),
             coalesce(col(OLD_FIRST_SEEN), lit(Date.valueOf(asOfDate))).as(LogColumns.FIRST_SEEN_AS_OF),
-            col(HUB_PARTNERS));
+            col(HUB_PARTNERS)));
+    withOld.unpersist();
+    vertices.unpersist();
+    graph.release();
+    return map;
   }
 
-  /** (vertex id, smallest vertex id of its component) for every vertex that has an edge. */
-  private static Dataset<Row> connectedComponents(SparkSession spark, Dataset<Row> edges) {
+  /**
+   * The connected components as rows (vertex id, smallest vertex id of its component) for every
+   * vertex that has an edge, and the cached graphs they are read from, released once the rows are
+   * no longer needed.
+   */
+  private record Components(Dataset<Row> rows, Graph<Object, Object> graph, Graph<Object, Object> components) {
+    void release() {
+      components.unpersist(false);
+      graph.unpersist(false);
+    }
+  }
+
+  private static Components connectedComponents(SparkSession spark, Dataset<Row> edges) {
     RDD<Tuple2<Object, Object>> tuples = edges.javaRDD()
         .map(r -> new Tuple2<Object, Object>(r.getLong(0), r.getLong(1))).rdd();
     Graph<Object, Object> graph = Graph.fromEdgeTuples(tuples, 0L, Option.empty(),
@@ -241,7 +261,7 @@ public final class IdentityResolution {
     Graph<Object, Object> cc = graph.ops().connectedComponents();
     JavaRDD<Row> rows = cc.vertices().toJavaRDD()
         .map(t -> RowFactory.create((Long) t._1(), (Long) t._2()));
-    return spark.createDataFrame(rows, new StructType()
-        .add(VID, DataTypes.LongType, false).add(COMPONENT, DataTypes.LongType, false));
+    return new Components(spark.createDataFrame(rows, new StructType()
+        .add(VID, DataTypes.LongType, false).add(COMPONENT, DataTypes.LongType, false)), graph, cc);
   }
 }

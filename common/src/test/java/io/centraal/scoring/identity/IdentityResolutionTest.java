@@ -76,6 +76,25 @@ class IdentityResolutionTest {
   }
 
   @Test
+  void theMapIsTheOnlyThingResolvingLeavesCached(SparkSession spark) {
+    Dataset<Row> empty = spark.createDataFrame(List.of(), OutputSchemas.IDENTITY_MAP);
+    org.apache.spark.api.java.JavaSparkContext jsc =
+        org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext());
+    java.util.Set<Integer> before = new java.util.HashSet<>(jsc.getPersistentRDDs().keySet());
+    Dataset<Row> map = IdentityResolution.resolve(spark, refs(spark, "L1", "L2", "U1", "L3"),
+        links(spark, "L1-U1", "U1-e1", "c9-U1", "L2-U2"), empty, DAY1, 0);
+    java.util.Map<Integer, String> added = new java.util.TreeMap<>();
+    jsc.getPersistentRDDs().forEach((id, rdd) -> {
+      if (!before.contains(id)) {
+        added.put(id, rdd.rdd().toString());
+      }
+    });
+    map.unpersist(true);
+    // The map itself, computed once; the graph, its components and the numbered references are gone.
+    assertEquals(1, added.size(), "cached after resolving: " + added);
+  }
+
+  @Test
   void keysAreStableAcrossRunsAndMergesKeepTheOlderKey(SparkSession spark) {
     Dataset<Row> empty = spark.createDataFrame(List.of(), OutputSchemas.IDENTITY_MAP);
     Dataset<Row> first = IdentityResolution.resolve(spark, refs(spark, "L1", "L2", "L3"),
