@@ -200,8 +200,8 @@ public final class IdentityResolution {
         .select("a", "b")
         .where(col("a").notEqual(col("b")));
 
-    Components graph = connectedComponents(spark, edges);
-    Dataset<Row> components = vertices.join(graph.rows(), VID, "left")
+    Components linked = connectedComponents(spark, edges);
+    Dataset<Row> components = vertices.join(linked.rows(), VID, "left")
         .withColumn(COMPONENT, coalesce(col(COMPONENT), col(VID)));
 
     Dataset<Row> withOld = components.join(previousMap.select(
@@ -236,7 +236,7 @@ public final class IdentityResolution {
             col(HUB_PARTNERS)));
     withOld.unpersist();
     vertices.unpersist();
-    graph.release();
+    linked.release();
     return map;
   }
 
