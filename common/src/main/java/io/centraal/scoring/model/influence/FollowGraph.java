@@ -7,7 +7,9 @@ import io.centraal.scoring.schema.StageSchema.Kind;
 import io.centraal.scoring.schema.FeatureColumns;
 import io.centraal.scoring.schema.ScoreColumns;
 import java.util.Locale;
+import java.util.Set;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.graphx.Edge;
 import org.apache.spark.graphx.Graph;
 import org.apache.spark.graphx.lib.PageRank;
@@ -80,22 +82,31 @@ public final class FollowGraph {
     JavaRDD<Edge<Integer>> edges = edgeRows.javaRDD()
         .map(r -> new Edge<>(r.getLong(0), r.getLong(1), 1));
 
+    // GraphX caches the graphs it builds on the way, and some of them (the degree-weighted graph
+    // PageRank starts from) are out of reach once it returns. Everything GraphX cached during this
+    // call is released once the ranks are: its vertex and edge partitions, which it names
+    // "VertexRDD" and "EdgeRDD".
+    JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    Set<Integer> cachedBefore = Set.copyOf(context.getPersistentRDDs().keySet());
     Graph<Integer, Integer> graph = Graph.fromEdges(edges.rdd(), 1,
         StorageLevel.MEMORY_AND_DISK(), StorageLevel.MEMORY_AND_DISK(), INT, INT);
+    // Not GraphX's own normalisation (normalized = true): it rescales the ranks to sum to the
+    // number of vertices, a constant factor the mean below divides out again.
     Graph<Object, Object> ranked = PageRank.runWithOptions(
-        graph, iterations, resetProbability, Option.empty(), true, INT, INT);
-
+        graph, iterations, resetProbability, Option.empty(), false, INT, INT);
+    org.apache.spark.util.StatCounter stats = ranked.vertices().toJavaRDD()
+        .mapToDouble((Tuple2<Object, Object> v) -> (Double) v._2()).stats();
+    double mean = stats.count() == 0 ? 1.0 : stats.mean();
     JavaRDD<Row> rows = ranked.vertices().toJavaRDD()
-        .map((Tuple2<Object, Object> v) -> RowFactory.create((Long) v._1(), (Double) v._2()));
-    Dataset<Row> raw = spark.createDataFrame(rows, PAGERANK_SCHEMA).persist(StorageLevel.MEMORY_AND_DISK());
-    Row stats = raw.agg(org.apache.spark.sql.functions.avg(ScoreColumns.FOLLOWER_PAGERANK)).first();
-    ranked.unpersist(false);
-    graph.unpersist(false);
-    if (stats.isNullAt(0)) {
-      return raw; // no edges: an empty table
-    }
-    double mean = stats.getDouble(0);
-    return raw.select(col(ScoreColumns.CUSTOMER_KEY),
-        col(ScoreColumns.FOLLOWER_PAGERANK).divide(mean).as(ScoreColumns.FOLLOWER_PAGERANK));
+        .map((Tuple2<Object, Object> v) -> RowFactory.create((Long) v._1(), (Double) v._2() / mean));
+    Dataset<Row> ranks = spark.createDataFrame(rows, PAGERANK_SCHEMA).persist(StorageLevel.MEMORY_AND_DISK());
+    ranks.count();
+    context.getPersistentRDDs().forEach((id, cached) -> {
+      String name = cached.name();
+      if (!cachedBefore.contains(id) && name != null && (name.contains("VertexRDD") || name.contains("EdgeRDD"))) {
+        cached.unpersist(false);
+      }
+    });
+    return ranks;
   }
 }
