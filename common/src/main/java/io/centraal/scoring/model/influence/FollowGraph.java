@@ -20,6 +20,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.StatCounter;
 import scala.Option;
 import scala.Tuple2;
 import scala.reflect.ClassTag;
@@ -94,7 +95,7 @@ public final class FollowGraph {
     // number of vertices, a constant factor the mean below divides out again.
     Graph<Object, Object> ranked = PageRank.runWithOptions(
         graph, iterations, resetProbability, Option.empty(), false, INT, INT);
-    org.apache.spark.util.StatCounter stats = ranked.vertices().toJavaRDD()
+    StatCounter stats = ranked.vertices().toJavaRDD()
         .mapToDouble((Tuple2<Object, Object> v) -> (Double) v._2()).stats();
     double mean = stats.count() == 0 ? 1.0 : stats.mean();
     JavaRDD<Row> rows = ranked.vertices().toJavaRDD()
