@@ -95,8 +95,10 @@ public final class FollowGraph {
     // number of vertices, a constant factor the mean below divides out again.
     Graph<Object, Object> ranked = PageRank.runWithOptions(
         graph, iterations, resetProbability, Option.empty(), false, INT, INT);
+    // aggregate, not stats(): a graph without edges has no partitions, and stats() reduces them.
     StatCounter stats = ranked.vertices().toJavaRDD()
-        .mapToDouble((Tuple2<Object, Object> v) -> (Double) v._2()).stats();
+        .mapToDouble((Tuple2<Object, Object> v) -> (Double) v._2())
+        .aggregate(new StatCounter(), StatCounter::merge, StatCounter::merge);
     double mean = stats.count() == 0 ? 1.0 : stats.mean();
     JavaRDD<Row> rows = ranked.vertices().toJavaRDD()
         .map((Tuple2<Object, Object> v) -> RowFactory.create((Long) v._1(), (Double) v._2() / mean));

@@ -72,6 +72,15 @@ class InfluenceFollowGraphTest {
   }
 
   @Test
+  void noEdgesRankNobody(SparkSession spark) {
+    // Only self-follows: no edge is left, and no customer is ranked (the run goes on without reach).
+    Dataset<Row> follows = spark.createDataFrame(List.of(edge(6, 6), edge(7, 7)), InfluenceFixtures.FOLLOWS);
+    Dataset<Row> ranks = FollowGraph.pageRank(follows, 0.15, 5);
+    assertEquals(0, ranks.count());
+    ranks.unpersist();
+  }
+
+  @Test
   void missingColumnAndBadParameters(SparkSession spark) {
     Dataset<Row> follows = spark.createDataFrame(List.of(edge(1, 2)), InfluenceFixtures.FOLLOWS);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
