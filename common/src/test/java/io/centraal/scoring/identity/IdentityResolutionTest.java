@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import io.centraal.scoring.schema.OutputSchemas;
+import io.centraal.scoring.testing.CachedRdds;
 import io.centraal.scoring.testing.SparkExtension;
 import java.time.LocalDate;
 import java.util.Arrays;
@@ -78,17 +79,10 @@ class IdentityResolutionTest {
   @Test
   void theMapIsTheOnlyThingResolvingLeavesCached(SparkSession spark) {
     Dataset<Row> empty = spark.createDataFrame(List.of(), OutputSchemas.IDENTITY_MAP);
-    org.apache.spark.api.java.JavaSparkContext jsc =
-        org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext());
-    java.util.Set<Integer> before = new java.util.HashSet<>(jsc.getPersistentRDDs().keySet());
+    java.util.Set<Integer> before = CachedRdds.now(spark);
     Dataset<Row> map = IdentityResolution.resolve(spark, refs(spark, "L1", "L2", "U1", "L3"),
         links(spark, "L1-U1", "U1-e1", "c9-U1", "L2-U2"), empty, DAY1, 0);
-    java.util.Map<Integer, String> added = new java.util.TreeMap<>();
-    jsc.getPersistentRDDs().forEach((id, rdd) -> {
-      if (!before.contains(id)) {
-        added.put(id, rdd.rdd().toString());
-      }
-    });
+    java.util.Map<Integer, String> added = CachedRdds.addedSince(spark, before);
     map.unpersist(true);
     // The map itself, computed once; the graph, its components and the numbered references are gone.
     assertEquals(1, added.size(), "cached after resolving: " + added);

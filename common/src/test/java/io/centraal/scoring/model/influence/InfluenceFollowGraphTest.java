@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.centraal.scoring.schema.FeatureColumns;
 import io.centraal.scoring.schema.ScoreColumns;
+import io.centraal.scoring.testing.CachedRdds;
 import io.centraal.scoring.testing.SparkExtension;
 import java.util.HashMap;
 import java.util.List;
@@ -52,20 +53,13 @@ class InfluenceFollowGraphTest {
 
   @Test
   void unpersistingTheRanksLeavesNothingCached(SparkSession spark) {
-    org.apache.spark.api.java.JavaSparkContext jsc =
-        org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext());
-    java.util.Set<Integer> before = new java.util.HashSet<>(jsc.getPersistentRDDs().keySet());
+    java.util.Set<Integer> before = CachedRdds.now(spark);
     Dataset<Row> follows = spark.createDataFrame(List.of(
         edge(1, 4), edge(2, 4), edge(3, 4), edge(4, 5), edge(8, 7), edge(9, 7)), InfluenceFixtures.FOLLOWS);
     Dataset<Row> ranks = FollowGraph.pageRank(follows, 0.15, 5);
     assertEquals(8, ranks.count());
     ranks.unpersist(true);
-    java.util.Map<Integer, String> left = new java.util.TreeMap<>();
-    jsc.getPersistentRDDs().forEach((id, rdd) -> {
-      if (!before.contains(id)) {
-        left.put(id, rdd.rdd().toString());
-      }
-    });
+    Map<Integer, String> left = CachedRdds.addedSince(spark, before);
     // The ranks are the caller's to release, and GraphX's graphs are released before they return:
     // at a million customers they hold the follow edges several times over.
     assertEquals(Map.of(), left, "still cached after the ranks were unpersisted");
